@@ -1,0 +1,187 @@
+//! Command-line definitions (clap derive). No logic here: `commands` turns these into
+//! options of the library layers.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// git-atse: a symbol index that follows git.
+#[derive(Debug, Parser)]
+#[command(
+    name = "git-atse",
+    version,
+    about = "A symbol index kept in step with git",
+    after_help = "Exit status: 0 found (or success), 1 nothing found, 2 error."
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index HEAD's tree (or --rev), patching only what changed since the last update.
+    Update(UpdateArgs),
+    /// Print where NAME is defined.
+    GrepSymbol(GrepSymbolArgs),
+    /// Write the whole index as a sorted tags file, for vim and emacs.
+    Tags(TagsArgs),
+    /// Print what the index describes and how big it is.
+    Status(StatusArgs),
+    /// Internal: print what the extractor finds in files on disk.
+    #[command(hide = true)]
+    DebugExtract(DebugExtractArgs),
+}
+
+/// `git atse update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The revision to index (a commit, branch, tag or tree).
+    #[arg(long, default_value = "HEAD")]
+    pub rev: String,
+    /// Rebuild the index from scratch instead of patching it.
+    #[arg(long)]
+    pub full: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Output formats of grep-symbol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `path:line:column: kind name (in Container)`.
+    Default,
+    /// One JSON object per line.
+    Json,
+    /// Tags-file lines.
+    Ctags,
+}
+
+/// When to color output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `git atse grep-symbol`.
+#[derive(Debug, Args)]
+pub struct GrepSymbolArgs {
+    /// The name to look up.
+    pub name: String,
+    /// Match every name that starts with NAME.
+    #[arg(long)]
+    pub prefix: bool,
+    /// Match regardless of case.
+    #[arg(short = 'i', long)]
+    pub ignore_case: bool,
+    /// Only definitions of this kind (function, method, class, struct, ...); repeatable.
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
+    /// Only definitions in this language (rust, python, go, javascript, typescript, tsx, c,
+    /// cpp, java).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Print at most N definitions.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Answer from the index as it is, without catching up with HEAD first.
+    #[arg(long)]
+    pub no_update: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Default)]
+    pub format: Format,
+    /// Same as --format json.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Color the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `git atse tags`.
+#[derive(Debug, Args)]
+pub struct TagsArgs {
+    /// Write to FILE instead of stdout (`-`: stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Answer from the index as it is, without catching up with HEAD first.
+    #[arg(long)]
+    pub no_update: bool,
+}
+
+/// `git atse status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// One JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `git atse debug-extract`.
+#[derive(Debug, Args)]
+pub struct DebugExtractArgs {
+    /// Parse as this language instead of guessing from the file name.
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Files on disk.
+    pub files: Vec<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn grep_symbol_flags() {
+        let cli = Cli::try_parse_from([
+            "git-atse",
+            "grep-symbol",
+            "-i",
+            "--prefix",
+            "--kind",
+            "class",
+            "--kind",
+            "struct",
+            "--limit",
+            "3",
+            "--json",
+            "Par",
+        ])
+        .unwrap();
+        let Command::GrepSymbol(a) = cli.command else {
+            panic!("wrong command")
+        };
+        assert!(a.ignore_case && a.prefix && a.json);
+        assert_eq!(a.kinds, ["class", "struct"]);
+        assert_eq!(a.limit, Some(3));
+        assert_eq!(a.name, "Par");
+    }
+
+    #[test]
+    fn json_conflicts_with_format() {
+        assert!(Cli::try_parse_from([
+            "git-atse",
+            "grep-symbol",
+            "--json",
+            "--format",
+            "ctags",
+            "x"
+        ])
+        .is_err());
+    }
+}

@@ -1,0 +1,81 @@
+//! `git atse grep-symbol`.
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+
+use super::output::{self, Colors};
+use super::{found, Session};
+use crate::cli::{ColorChoice, Format, GrepSymbolArgs};
+use crate::model::{Kind, Lang};
+use crate::query::symbol::{self, Options};
+
+fn options(args: &GrepSymbolArgs) -> Result<Options> {
+    let mut kinds = Vec::new();
+    for k in args.kinds.iter().flat_map(|k| k.split(',')) {
+        match Kind::parse(k.trim()) {
+            Some(kind) => kinds.push(kind),
+            None => bail!(
+                "unknown kind '{k}'; known kinds: {}",
+                Kind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+    let lang = match &args.lang {
+        Some(l) => match Lang::parse(l) {
+            Some(lang) => Some(lang),
+            None => bail!(
+                "unknown language '{l}'; known languages: {}",
+                Lang::ALL
+                    .iter()
+                    .map(|l| l.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
+        None => None,
+    };
+    Ok(Options {
+        prefix: args.prefix,
+        ignore_case: args.ignore_case,
+        kinds,
+        lang,
+        limit: args.limit,
+    })
+}
+
+pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
+    let opts = options(args)?;
+    let session = Session::open()?;
+    let Some(index) = session.index_for_query(args.no_update)? else {
+        if args.no_update {
+            bail!("nothing is indexed yet; run `git atse update`");
+        }
+        return Ok(found(false));
+    };
+    let hits = symbol::find(&index, &args.name, &opts)?;
+    let format = if args.json { Format::Json } else { args.format };
+    let stdout = io::stdout();
+    let colors = Colors {
+        on: match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        },
+    };
+    let mut w = BufWriter::new(stdout.lock());
+    for p in &hits {
+        match format {
+            Format::Default => output::write_default(&mut w, p, &colors)?,
+            Format::Json => output::write_json(&mut w, p)?,
+            Format::Ctags => output::write_ctags(&mut w, p)?,
+        }
+    }
+    w.flush()?;
+    Ok(found(!hits.is_empty()))
+}

@@ -1,0 +1,72 @@
+//! `git atse status`: what is indexed, from the index's own counters (no scan).
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::Session;
+use crate::cli::StatusArgs;
+use crate::store::index::Index;
+
+pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
+    let session = Session::open()?;
+    let head = session.head()?;
+    let index = Index::open_read(&session.layout.index_path())?;
+    let state = match &index {
+        Some(i) => i.state()?,
+        None => None,
+    };
+    let head_tree = head.as_ref().map(|h| h.tree.to_string());
+    let current = match (&state, &head_tree) {
+        (Some(s), Some(h)) => s.tree == *h,
+        (None, None) => true,
+        _ => false,
+    };
+    let bytes = std::fs::metadata(session.layout.index_path())
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let s = state.clone().unwrap_or_default();
+    if args.json {
+        let v = serde_json::json!({
+            "indexed_commit": state.as_ref().and_then(|s| s.commit.clone()),
+            "indexed_tree": state.as_ref().map(|s| s.tree.clone()),
+            "head_tree": head_tree,
+            "current": current,
+            "files": s.files,
+            "symbols": s.symbols,
+            "names": s.names,
+            "skipped": s.skipped,
+            "index_bytes": bytes,
+            "updated_at": s.updated_at,
+            "update_ms": s.update_ms,
+        });
+        println!("{v}");
+    } else {
+        match &state {
+            None => println!("not indexed yet (run `git atse update`)"),
+            Some(st) => {
+                println!("indexed tree:   {}", st.tree);
+                println!(
+                    "indexed commit: {}",
+                    st.commit.as_deref().unwrap_or("(none)")
+                );
+                println!(
+                    "HEAD tree:      {}",
+                    head_tree.as_deref().unwrap_or("(no commit)")
+                );
+                println!("current:        {}", if current { "yes" } else { "no" });
+                println!("files:          {} ({} skipped)", st.files, st.skipped);
+                println!(
+                    "symbols:        {} ({} distinct names)",
+                    st.symbols, st.names
+                );
+                println!("index size:     {bytes} bytes");
+                println!(
+                    "last update:    {} ms, at unix time {}",
+                    st.update_ms, st.updated_at
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

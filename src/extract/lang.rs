@@ -1,0 +1,89 @@
+//! Which language a path is written in: by extension, then by shebang for extension-less
+//! scripts.
+
+use crate::model::Lang;
+
+/// The language of `path` judged by its file name alone, or `None` when the name says
+/// nothing (then `by_shebang` may still tell from the contents).
+pub fn by_path(path: &[u8]) -> Option<Lang> {
+    let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    let dot = name.iter().rposition(|&b| b == b'.')?;
+    if dot == 0 {
+        return None; // a dotfile such as `.bashrc` has no extension
+    }
+    let ext = &name[dot + 1..];
+    Some(match ext {
+        b"rs" => Lang::Rust,
+        b"py" | b"pyi" | b"pyw" => Lang::Python,
+        b"go" => Lang::Go,
+        b"js" | b"mjs" | b"cjs" | b"jsx" => Lang::JavaScript,
+        b"ts" | b"mts" | b"cts" => Lang::TypeScript,
+        b"tsx" => Lang::Tsx,
+        b"c" => Lang::C,
+        // `.h` is parsed as C++: the C++ grammar parses C headers too.
+        b"h" | b"cc" | b"cpp" | b"cxx" | b"c++" | b"hh" | b"hpp" | b"hxx" | b"h++" | b"ipp"
+        | b"tcc" | b"inl" => Lang::Cpp,
+        b"java" => Lang::Java,
+        _ => return None,
+    })
+}
+
+/// Whether `path` has an extension at all (only extension-less files are sniffed).
+pub fn has_extension(path: &[u8]) -> bool {
+    let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    name.iter()
+        .rposition(|&b| b == b'.')
+        .is_some_and(|dot| dot > 0)
+}
+
+/// The language named by a `#!` line at the start of `data`, if any.
+pub fn by_shebang(data: &[u8]) -> Option<Lang> {
+    let rest = data.strip_prefix(b"#!")?;
+    let line = &rest[..rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len())];
+    let line = std::str::from_utf8(line).ok()?;
+    let mut words = line.split_whitespace();
+    let mut prog = words.next()?.rsplit('/').next()?;
+    if prog == "env" {
+        // `#!/usr/bin/env -S python3 -u`: skip env's own options.
+        prog = words.find(|w| !w.starts_with('-') && !w.contains('='))?;
+    }
+    let prog = prog.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    match prog {
+        "python" | "pypy" => Some(Lang::Python),
+        "node" | "nodejs" | "deno" | "bun" => Some(Lang::JavaScript),
+        "ts-node" | "tsx" => Some(Lang::TypeScript),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions() {
+        assert_eq!(by_path(b"src/a.rs"), Some(Lang::Rust));
+        assert_eq!(by_path(b"inc/x.h"), Some(Lang::Cpp));
+        assert_eq!(by_path(b"a/b.tsx"), Some(Lang::Tsx));
+        assert_eq!(by_path(b"Makefile"), None);
+        assert_eq!(by_path(b".py"), None);
+        assert_eq!(by_path(b"dir.rs/README"), None);
+        assert!(!has_extension(b"bin/tool"));
+        assert!(has_extension(b"bin/tool.sh"));
+    }
+
+    #[test]
+    fn shebangs() {
+        assert_eq!(by_shebang(b"#!/usr/bin/env python3\nx"), Some(Lang::Python));
+        assert_eq!(
+            by_shebang(b"#!/usr/bin/python3.11 -u\n"),
+            Some(Lang::Python)
+        );
+        assert_eq!(
+            by_shebang(b"#!/usr/bin/env -S node --x\n"),
+            Some(Lang::JavaScript)
+        );
+        assert_eq!(by_shebang(b"#!/bin/sh\n"), None);
+        assert_eq!(by_shebang(b"print(1)\n"), None);
+    }
+}

@@ -1,0 +1,335 @@
+//! `extract`: pure functions from a blob's bytes and language to a [`FileIndex`].
+//!
+//! Never reads files or git, so the same bytes always give the same result (the time
+//! bound is the one exception, and a timed-out blob is recorded as skipped, not retried).
+
+pub mod lang;
+mod spec;
+
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Node, ParseOptions, Parser, QueryCursor, QueryCursorOptions};
+
+use crate::model::{
+    Definition, FileIndex, Import, Kind, Lang, Reference, SkipReason, EXTRACTOR_VERSION,
+};
+use spec::{spec, Role};
+
+/// Bounds on the work spent on one blob.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Blobs larger than this are skipped unparsed.
+    pub max_file_bytes: u64,
+    /// Parsing and querying one blob may take at most this long.
+    pub max_parse_time: Duration,
+}
+
+/// `atse.maxFileSize` default: 1 MiB.
+pub const MAX_FILE_BYTES_DEFAULT: u64 = 1 << 20;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: MAX_FILE_BYTES_DEFAULT,
+            max_parse_time: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Whether `data` looks binary, as git decides it: a NUL byte in the first 8 KiB.
+pub fn is_binary(data: &[u8]) -> bool {
+    data[..data.len().min(8000)].contains(&0)
+}
+
+/// The language of a blob at `path`: by extension, else by shebang for extension-less
+/// names. `None`: not a language git-atse indexes.
+pub fn detect_lang(path: &[u8], data: &[u8]) -> Option<Lang> {
+    lang::by_path(path).or_else(|| {
+        if lang::has_extension(path) {
+            None
+        } else {
+            lang::by_shebang(data)
+        }
+    })
+}
+
+/// Per-thread extraction state (a parser and a query cursor), reused across blobs.
+pub struct Extractor {
+    parser: Parser,
+    cursor: QueryCursor,
+    limits: Limits,
+}
+
+/// A definition while the file is processed: byte range kept for nesting.
+struct RawDef {
+    def: Definition,
+    start_byte: usize,
+    end_byte: usize,
+    name_start: usize,
+    context: Option<String>,
+    pattern: usize,
+}
+
+impl Extractor {
+    /// A new extractor with the given bounds.
+    pub fn new(limits: Limits) -> Extractor {
+        Extractor {
+            parser: Parser::new(),
+            cursor: QueryCursor::new(),
+            limits,
+        }
+    }
+
+    /// The bounds this extractor applies.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Extracts definitions, imports and calls from `data`, parsed as `lang`.
+    /// Binary, oversized, unparsable and timed-out blobs give a skipped `FileIndex`.
+    /// Errors are only internal ones (a query that does not build).
+    pub fn extract(&mut self, lang: Lang, data: &[u8]) -> Result<FileIndex> {
+        if data.len() as u64 > self.limits.max_file_bytes {
+            return Ok(FileIndex::skipped(lang, SkipReason::TooLarge));
+        }
+        if is_binary(data) {
+            return Ok(FileIndex::skipped(lang, SkipReason::Binary));
+        }
+        let spec = spec(lang)?;
+        self.parser.set_language(&spec.language)?;
+        let deadline = Instant::now() + self.limits.max_parse_time;
+        let mut timed_out = false;
+        let mut on_progress = |_: &tree_sitter::ParseState| {
+            if Instant::now() > deadline {
+                timed_out = true;
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
+        let len = data.len();
+        let tree = self.parser.parse_with_options(
+            &mut |i, _| if i < len { &data[i..] } else { &[] },
+            None,
+            Some(ParseOptions::new().progress_callback(&mut on_progress)),
+        );
+        let Some(tree) = tree else {
+            self.parser.reset();
+            let reason = if timed_out {
+                SkipReason::Timeout
+            } else {
+                SkipReason::ParseFailed
+            };
+            return Ok(FileIndex::skipped(lang, reason));
+        };
+
+        let mut defs: Vec<RawDef> = Vec::new();
+        let mut imports: Vec<(usize, Import)> = Vec::new();
+        let mut calls: Vec<(usize, String, u32, u32)> = Vec::new();
+        let mut error_names = 0u32;
+        let query_timed_out = std::cell::Cell::new(false);
+        let mut on_query_progress = |_: &tree_sitter::QueryCursorState| {
+            if Instant::now() > deadline {
+                query_timed_out.set(true);
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
+        let mut matches = self.cursor.matches_with_options(
+            &spec.query,
+            tree.root_node(),
+            data,
+            QueryCursorOptions::new().progress_callback(&mut on_query_progress),
+        );
+        while let Some(m) = matches.next() {
+            let mut def: Option<(Kind, Node)> = None;
+            let mut name: Option<Node> = None;
+            let mut context: Option<Node> = None;
+            let mut call: Option<Node> = None;
+            for cap in m.captures() {
+                match spec.roles[cap.index as usize] {
+                    Role::Definition(kind) => def = Some((kind, cap.node)),
+                    Role::Name => name = Some(cap.node),
+                    Role::Context => context = Some(cap.node),
+                    Role::Call => call = Some(cap.node),
+                    Role::Import => {
+                        let path = import_text(text(cap.node, data));
+                        if !path.is_empty() {
+                            let line = cap.node.start_position().row as u32 + 1;
+                            imports.push((cap.node.start_byte(), Import { path, line }));
+                        }
+                    }
+                    Role::Ignored => {}
+                }
+            }
+            if let (Some((kind, node)), Some(name)) = (def, name) {
+                let name_text = text(name, data);
+                if name_text.is_empty() {
+                    continue;
+                }
+                if name.has_error() {
+                    error_names += 1;
+                }
+                let start = name.start_position();
+                let end = node.end_position();
+                defs.push(RawDef {
+                    def: Definition {
+                        name: name_text,
+                        kind,
+                        container: None,
+                        line: start.row as u32 + 1,
+                        column: start.column as u32 + 1,
+                        end_line: end.row as u32 + 1,
+                        end_column: end.column as u32 + 1,
+                    },
+                    start_byte: node.start_byte(),
+                    end_byte: node.end_byte(),
+                    name_start: name.start_byte(),
+                    context: context.map(|c| context_text(text(c, data))),
+                    pattern: m.pattern_index,
+                });
+            } else if let (Some(_), Some(name)) = (call, name) {
+                let pos = name.start_position();
+                calls.push((
+                    name.start_byte(),
+                    text(name, data),
+                    pos.row as u32 + 1,
+                    pos.column as u32 + 1,
+                ));
+            }
+        }
+        if query_timed_out.get() {
+            return Ok(FileIndex::skipped(lang, SkipReason::Timeout));
+        }
+
+        // One definition per name node: the earliest pattern in the query wins, so a
+        // specific pattern placed first overrides a general one.
+        defs.sort_by_key(|d| (d.name_start, d.pattern));
+        defs.dedup_by_key(|d| d.name_start);
+        let definitions = nest(defs);
+        let references = attach_callers(&definitions, calls);
+        imports.sort_by_key(|(pos, _)| *pos);
+        imports.dedup_by(|a, b| a.0 == b.0);
+
+        Ok(FileIndex {
+            extractor_version: EXTRACTOR_VERSION,
+            lang,
+            skip: None,
+            error_names,
+            definitions: definitions.into_iter().map(|(d, _, _)| d).collect(),
+            imports: imports.into_iter().map(|(_, i)| i).collect(),
+            references,
+        })
+    }
+}
+
+fn text(node: Node, data: &[u8]) -> String {
+    String::from_utf8_lossy(&data[node.byte_range()]).into_owned()
+}
+
+/// `"foo/bar.h"`, `<stdio.h>`, `'./x'` -> the path inside.
+fn import_text(raw: String) -> String {
+    let t = raw.trim();
+    let t = t
+        .strip_prefix(['"', '\'', '`', '<'])
+        .map(|s| s.strip_suffix(['"', '\'', '`', '>']).unwrap_or(s))
+        .unwrap_or(t);
+    t.trim().to_string()
+}
+
+/// The container named by a `@context` node: `(r *Server)` -> `Server`, `ns::A` -> `A`.
+fn context_text(raw: String) -> String {
+    let t = raw.trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
+    // A Go receiver `r *Server[T]`: the type is the last word, without pointer or generics.
+    let t = t.rsplit([' ', '\t', '\n']).next().unwrap_or(t);
+    let t = t.trim_start_matches(['*', '&']);
+    let t = t.split('[').next().unwrap_or(t);
+    let t = t.split('<').next().unwrap_or(t);
+    let t = t.rsplit("::").next().unwrap_or(t);
+    t.trim().to_string()
+}
+
+/// Assigns containers by nesting (the innermost enclosing container-kind definition, unless
+/// the query named one with `@context`) and turns functions directly inside class-like
+/// containers into methods. Returns the definitions sorted by position with byte ranges.
+fn nest(mut defs: Vec<RawDef>) -> Vec<(Definition, usize, usize)> {
+    // Outer definitions first when two start at the same byte.
+    defs.sort_by(|a, b| {
+        a.start_byte
+            .cmp(&b.start_byte)
+            .then(b.end_byte.cmp(&a.end_byte))
+    });
+    // Stack of enclosing definitions: (end_byte, name, kind).
+    let mut stack: Vec<(usize, String, Kind)> = Vec::new();
+    let mut out = Vec::with_capacity(defs.len());
+    for raw in defs {
+        while stack
+            .last()
+            .is_some_and(|(end, _, _)| *end <= raw.start_byte)
+        {
+            stack.pop();
+        }
+        let mut def = raw.def;
+        let parent = stack.last().map(|(_, name, kind)| (name.clone(), *kind));
+        if let Some(ctx) = raw.context.filter(|c| !c.is_empty()) {
+            let ctx_kind = match parent {
+                Some((ref name, kind)) if *name == ctx => kind,
+                _ => Kind::Type,
+            };
+            if def.kind == Kind::Function {
+                def.kind = Kind::Method;
+            }
+            def.container = Some((ctx, ctx_kind));
+        } else if let Some((name, kind)) = parent {
+            if kind.is_container() {
+                if def.kind == Kind::Function && kind.makes_methods() {
+                    def.kind = Kind::Method;
+                }
+                def.container = Some((name, kind));
+            }
+        }
+        if def.kind.is_container() || matches!(def.kind, Kind::Function | Kind::Method) {
+            stack.push((raw.end_byte, def.name.clone(), def.kind));
+        }
+        out.push((def, raw.start_byte, raw.end_byte));
+    }
+    out
+}
+
+/// Sorts calls by position and gives each the innermost definition that encloses it.
+fn attach_callers(
+    defs: &[(Definition, usize, usize)],
+    mut calls: Vec<(usize, String, u32, u32)>,
+) -> Vec<Reference> {
+    calls.sort_by_key(|c| c.0);
+    calls.dedup_by_key(|c| c.0);
+    let mut out = Vec::with_capacity(calls.len());
+    let mut stack: Vec<usize> = Vec::new(); // indices into defs, nested
+    let mut next_def = 0;
+    for (pos, name, line, column) in calls {
+        while next_def < defs.len() && defs[next_def].1 <= pos {
+            while stack.last().is_some_and(|&i| defs[i].2 <= defs[next_def].1) {
+                stack.pop();
+            }
+            stack.push(next_def);
+            next_def += 1;
+        }
+        while stack.last().is_some_and(|&i| defs[i].2 <= pos) {
+            stack.pop();
+        }
+        out.push(Reference {
+            name,
+            line,
+            column,
+            caller: stack.last().map(|&i| i as u32),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

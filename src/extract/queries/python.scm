@@ -1,0 +1,24 @@
+; git-atse query for Python. Captures: see src/extract/spec.rs.
+
+(class_definition name: (identifier) @name) @definition.class
+
+(function_definition name: (identifier) @name) @definition.function
+
+; Module-level and class-level assignments: NAME = ... (constants by convention when
+; upper case, variables otherwise).
+(module (expression_statement (assignment left: (identifier) @name
+  (#match? @name "^[A-Z][A-Z0-9_]*$")) @definition.constant))
+(module (expression_statement (assignment left: (identifier) @name
+  (#not-match? @name "^[A-Z][A-Z0-9_]*$")) @definition.variable))
+(class_definition body: (block (expression_statement
+  (assignment left: (identifier) @name) @definition.field)))
+
+(import_statement name: (dotted_name) @import)
+(import_statement name: (aliased_import name: (dotted_name) @import))
+(import_from_statement module_name: (_) @import)
+(future_import_statement) @import
+
+(call function: [
+  (identifier) @name
+  (attribute attribute: (identifier) @name)
+]) @reference.call

@@ -1,0 +1,135 @@
+//! Per-language configuration, built once and shared by all threads: the grammar, the
+//! project's own query, and what each capture means, resolved to a role at build time so
+//! a typo in a `.scm` file fails the tests instead of silently matching nothing.
+
+use anyhow::{bail, Context as _, Result};
+use std::sync::OnceLock;
+use tree_sitter::{Language, Query};
+
+use crate::model::{Kind, Lang};
+
+/// What a capture in a query stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// `@definition.<kind>`: the whole definition node.
+    Definition(Kind),
+    /// `@name`: the name of the definition or reference in the same match.
+    Name,
+    /// `@context`: a node whose text names the container explicitly (a Go receiver type,
+    /// the scope of a C++ `A::f` definition). Wins over the structural container.
+    Context,
+    /// `@import`: an import as written; quotes and angle brackets are removed.
+    Import,
+    /// `@reference.call`: a call site; its `@name` is the called name.
+    Call,
+    /// Captures starting with `_` only serve predicates.
+    Ignored,
+}
+
+/// A language's grammar and compiled query.
+pub(crate) struct LanguageSpec {
+    pub(crate) language: Language,
+    pub(crate) query: Query,
+    /// Role of each capture, indexed by capture index.
+    pub(crate) roles: Vec<Role>,
+}
+
+impl LanguageSpec {
+    fn build(lang: Lang, language: Language, source: &str) -> Result<LanguageSpec> {
+        let query = Query::new(&language, source)
+            .with_context(|| format!("query for {lang} does not compile"))?;
+        let roles = query
+            .capture_names()
+            .iter()
+            .map(|name| role_of(name).with_context(|| format!("query for {lang}")))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(LanguageSpec {
+            language,
+            query,
+            roles,
+        })
+    }
+}
+
+fn role_of(capture: &str) -> Result<Role> {
+    Ok(match capture {
+        "name" => Role::Name,
+        "context" => Role::Context,
+        "import" => Role::Import,
+        "reference.call" => Role::Call,
+        _ if capture.starts_with('_') => Role::Ignored,
+        _ => match capture.strip_prefix("definition.").and_then(Kind::parse) {
+            Some(kind) => Role::Definition(kind),
+            None => bail!("unknown capture @{capture}"),
+        },
+    })
+}
+
+const RUST_QUERY: &str = include_str!("queries/rust.scm");
+const PYTHON_QUERY: &str = include_str!("queries/python.scm");
+const GO_QUERY: &str = include_str!("queries/go.scm");
+const JAVASCRIPT_QUERY: &str = include_str!("queries/javascript.scm");
+const TYPESCRIPT_QUERY: &str = include_str!("queries/typescript.scm");
+const C_QUERY: &str = include_str!("queries/c.scm");
+const CPP_QUERY: &str = include_str!("queries/cpp.scm");
+const JAVA_QUERY: &str = include_str!("queries/java.scm");
+
+fn build_spec(lang: Lang) -> Result<LanguageSpec> {
+    let (language, source): (Language, String) = match lang {
+        Lang::Rust => (tree_sitter_rust::LANGUAGE.into(), RUST_QUERY.into()),
+        Lang::Python => (tree_sitter_python::LANGUAGE.into(), PYTHON_QUERY.into()),
+        Lang::Go => (tree_sitter_go::LANGUAGE.into(), GO_QUERY.into()),
+        Lang::JavaScript => (
+            tree_sitter_javascript::LANGUAGE.into(),
+            JAVASCRIPT_QUERY.into(),
+        ),
+        // TypeScript's grammar extends JavaScript's: its query is the JavaScript one plus
+        // TypeScript's own patterns.
+        Lang::TypeScript => (
+            tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            format!("{JAVASCRIPT_QUERY}\n{TYPESCRIPT_QUERY}"),
+        ),
+        Lang::Tsx => (
+            tree_sitter_typescript::LANGUAGE_TSX.into(),
+            format!("{JAVASCRIPT_QUERY}\n{TYPESCRIPT_QUERY}"),
+        ),
+        Lang::C => (tree_sitter_c::LANGUAGE.into(), C_QUERY.into()),
+        Lang::Cpp => (
+            tree_sitter_cpp::LANGUAGE.into(),
+            format!("{C_QUERY}\n{CPP_QUERY}"),
+        ),
+        Lang::Java => (tree_sitter_java::LANGUAGE.into(), JAVA_QUERY.into()),
+    };
+    LanguageSpec::build(lang, language, &source)
+}
+
+/// The shared spec of `lang`, built on first use.
+pub(crate) fn spec(lang: Lang) -> Result<&'static LanguageSpec> {
+    static SPECS: [OnceLock<Result<LanguageSpec, String>>; 16] = [const { OnceLock::new() }; 16];
+    let slot = &SPECS[usize::from(lang.to_u8())];
+    match slot.get_or_init(|| build_spec(lang).map_err(|e| format!("{e:#}"))) {
+        Ok(spec) => Ok(spec),
+        Err(msg) => bail!("{msg}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_query_compiles_with_known_captures() {
+        for &lang in Lang::ALL {
+            if let Err(e) = spec(lang) {
+                panic!("{e:#}");
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_capture_is_rejected() {
+        assert!(role_of("definition.functoin").is_err());
+        assert!(role_of("nmae").is_err());
+        assert_eq!(role_of("_recv").ok(), Some(Role::Ignored));
+    }
+}

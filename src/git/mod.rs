@@ -1,0 +1,8 @@
+//! `git`: everything that talks to git, through gix. Knows nothing of `store` or `extract`;
+//! hands out paths, blob ids (as `store::BlobId`-ready bytes) and blob contents.
+
+pub mod diff;
+pub mod repo;
+
+pub use diff::Change;
+pub use repo::{Repo, Target};

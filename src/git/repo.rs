@@ -1,0 +1,159 @@
+//! Opening a repository and resolving revisions to trees.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+use gix::ObjectId;
+
+/// An open repository.
+pub struct Repo {
+    repo: gix::Repository,
+}
+
+/// A tree to index, and the commit it came from (if any).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The commit, when the revision named one.
+    pub commit: Option<ObjectId>,
+    /// The tree.
+    pub tree: ObjectId,
+}
+
+/// What reading a blob gave.
+pub enum BlobData {
+    /// The contents.
+    Data(Vec<u8>),
+    /// The blob is larger than the limit; its contents were not read.
+    TooLarge(u64),
+}
+
+impl Repo {
+    /// Finds the repository containing `dir`, honouring `GIT_DIR` and friends as git does
+    /// (hooks run with `GIT_DIR` set).
+    pub fn discover(dir: &Path) -> Result<Repo> {
+        let repo = gix::ThreadSafeRepository::discover_with_environment_overrides(dir)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("{}: not a git repository (or any parent)", dir.display()))?
+            .to_thread_local();
+        Ok(Repo { repo })
+    }
+
+    /// A handle usable from other threads (each makes its own thread-local `Repo`).
+    pub fn sync(&self) -> gix::ThreadSafeRepository {
+        self.repo.clone().into_sync()
+    }
+
+    /// Wraps a thread-local handle.
+    pub fn from_sync(sync: &gix::ThreadSafeRepository) -> Repo {
+        Repo {
+            repo: sync.to_thread_local(),
+        }
+    }
+
+    /// The common git dir (shared by linked worktrees).
+    pub fn common_dir(&self) -> PathBuf {
+        self.repo.common_dir().to_path_buf()
+    }
+
+    /// This worktree's git dir.
+    pub fn git_dir(&self) -> PathBuf {
+        self.repo.git_dir().to_path_buf()
+    }
+
+    /// The work tree root, `None` in a bare repository.
+    pub fn work_dir(&self) -> Option<PathBuf> {
+        self.repo.workdir().map(Path::to_path_buf)
+    }
+
+    /// Whether the repository uses SHA-1 object ids.
+    pub fn hash_len(&self) -> usize {
+        self.repo.object_hash().len_in_bytes()
+    }
+
+    /// Resolves `rev` (`HEAD`, a branch, a commit or a tree) to a tree. `None` when `rev` is
+    /// `HEAD` and HEAD has no commit yet.
+    pub fn resolve(&self, rev: &str) -> Result<Option<Target>> {
+        if rev == "HEAD" {
+            let head = self.repo.head().context("cannot read HEAD")?;
+            if head.is_unborn() {
+                return Ok(None);
+            }
+        }
+        let id = self
+            .repo
+            .rev_parse_single(rev)
+            .with_context(|| format!("{rev}: unknown revision"))?;
+        let object = id
+            .object()
+            .with_context(|| format!("{rev}: cannot read object {id}"))?;
+        match object.kind {
+            gix::object::Kind::Commit => {
+                let commit = object.into_commit();
+                let tree = commit.tree_id().with_context(|| {
+                    format!("{rev}: cannot read the tree of commit {}", commit.id)
+                })?;
+                Ok(Some(Target {
+                    commit: Some(commit.id),
+                    tree: tree.detach(),
+                }))
+            }
+            gix::object::Kind::Tree => Ok(Some(Target {
+                commit: None,
+                tree: object.id,
+            })),
+            gix::object::Kind::Tag => {
+                let peeled = object
+                    .peel_to_kind(gix::object::Kind::Commit)
+                    .with_context(|| format!("{rev}: tag does not point to a commit"))?;
+                let commit = peeled.into_commit();
+                let tree = commit.tree_id()?.detach();
+                Ok(Some(Target {
+                    commit: Some(commit.id),
+                    tree,
+                }))
+            }
+            kind => bail!("{rev}: is a {kind}, not a commit or tree"),
+        }
+    }
+
+    /// Parses a hex object id as this repository's hash kind.
+    pub fn parse_id(&self, hex: &str) -> Result<ObjectId> {
+        ObjectId::from_hex(hex.as_bytes()).with_context(|| format!("{hex}: not an object id"))
+    }
+
+    /// Whether the object database has `id`.
+    pub fn has_object(&self, id: &ObjectId) -> bool {
+        self.repo.has_object(id)
+    }
+
+    /// Reads a blob, unless its header says it is larger than `max_bytes`.
+    pub fn read_blob(&self, id: &ObjectId, max_bytes: u64) -> Result<BlobData> {
+        let header = self
+            .repo
+            .find_header(*id)
+            .with_context(|| format!("blob {id}: not found in the object database"))?;
+        if header.size() > max_bytes {
+            return Ok(BlobData::TooLarge(header.size()));
+        }
+        let blob = self
+            .repo
+            .find_blob(*id)
+            .with_context(|| format!("blob {id}: cannot read"))?;
+        Ok(BlobData::Data(blob.detach().data))
+    }
+
+    /// An integer from git config, if set.
+    pub fn config_u64(&self, key: &str) -> Result<Option<u64>> {
+        let config = self.repo.config_snapshot();
+        match config.integer(key) {
+            Some(v) => u64::try_from(v)
+                .map(Some)
+                .map_err(|_| anyhow::anyhow!("git config {key}: {v} is negative")),
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) fn inner(&self) -> &gix::Repository {
+        &self.repo
+    }
+}

@@ -1,0 +1,3 @@
+//! `query`: read-only answers from the store. Returns data; never prints.
+
+pub mod symbol;

@@ -1,0 +1,81 @@
+//! Files replaced whole by rename, never written in place: a reader sees the old file or
+//! the new one, never a mix, and a crash leaves at most a stray temp file.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::{Context as _, Result};
+
+/// A file being written under a temporary name next to its final path. `commit` renames it
+/// into place; dropping it without `commit` removes the temp file.
+#[must_use = "an AtomicFile is discarded unless committed"]
+pub struct AtomicFile {
+    tmp: PathBuf,
+    dest: PathBuf,
+    file: Option<File>,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl AtomicFile {
+    /// Starts writing `dest` (its directory must exist).
+    pub fn create(dest: &Path) -> Result<AtomicFile> {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dest.with_file_name(format!(".tmp-{name}-{}-{n}", std::process::id()));
+        let file = File::create(&tmp)
+            .with_context(|| format!("{}: cannot create temporary file", tmp.display()))?;
+        Ok(AtomicFile {
+            tmp,
+            dest: dest.to_path_buf(),
+            file: Some(file),
+        })
+    }
+
+    /// Syncs the data if `durable`, then renames the file into place.
+    pub fn commit(mut self, durable: bool) -> Result<()> {
+        if let Some(file) = self.file.take() {
+            if durable {
+                file.sync_all()
+                    .with_context(|| format!("{}: cannot sync", self.tmp.display()))?;
+            }
+        }
+        fs::rename(&self.tmp, &self.dest).with_context(|| {
+            format!(
+                "{}: cannot rename into {}",
+                self.tmp.display(),
+                self.dest.display()
+            )
+        })?;
+        self.tmp = PathBuf::new();
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(io::Error::other("atomic file already committed")),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}

@@ -1,0 +1,599 @@
+//! The global index of one worktree, in redb: path -> blob, name -> postings.
+//!
+//! Tables (integers in keys are big-endian so byte order is numeric order; elsewhere
+//! little-endian):
+//! ```text
+//! meta      &str  -> &[u8]   format, extractor version, hash kind, tree, commit, counters
+//! paths     path  -> [id_len u8][id][lang u8][skip u8]          one row per indexed file
+//! defs      name 0x00 path 0x00 line:u32be column:u32be
+//!                 -> [kind u8][lang u8][container_kind u8][end_line u32][end_column u32][container]
+//! names     name  -> count u64                                  distinct defined names
+//! folded    lowercase(name) 0x00 name -> ()                     for case-insensitive lookups
+//! ```
+//! One row per posting: a file that defines `main` adds or removes its own rows and leaves
+//! the other 100k `main` postings alone. Names and paths never contain NUL (git paths cannot;
+//! identifiers do not), which keeps the separators unambiguous.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{bail, Context as _, Result};
+use redb::{
+    Builder, ConcurrencyMode, Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase,
+    ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction,
+};
+
+use super::BlobId;
+use crate::model::{FileIndex, Kind, Lang, SkipReason, EXTRACTOR_VERSION};
+
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+const PATHS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("paths");
+const DEFS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("defs");
+const NAMES: TableDefinition<&str, u64> = TableDefinition::new("names");
+const FOLDED: TableDefinition<&[u8], ()> = TableDefinition::new("folded");
+
+/// Version of the table layout above. Another version is rebuilt from scratch.
+pub const INDEX_FORMAT: u32 = 1;
+
+/// The error for an index that must be rebuilt (wrong format, unreadable, damaged).
+#[derive(Debug)]
+pub struct Corrupt {
+    /// What is wrong, for the message.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Corrupt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the index cannot be used: {}", self.reason)
+    }
+}
+
+impl std::error::Error for Corrupt {}
+
+/// What the index describes and how big it is, kept in `meta`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct State {
+    /// Hex id of the indexed tree.
+    pub tree: String,
+    /// Hex id of the indexed commit, if the tree came from one.
+    pub commit: Option<String>,
+    /// Indexed files (paths in a supported language).
+    pub files: u64,
+    /// Definitions.
+    pub symbols: u64,
+    /// Files whose blob was skipped (binary, too large, timeout).
+    pub skipped: u64,
+    /// Distinct defined names.
+    pub names: u64,
+    /// Unix time of the last update, in seconds.
+    pub updated_at: u64,
+    /// Duration of the last update, in milliseconds.
+    pub update_ms: u64,
+}
+
+/// One definition as the index stores it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Posting {
+    /// The defined name.
+    pub name: String,
+    /// The file's path in the tree (raw bytes: git paths need not be UTF-8).
+    pub path: Vec<u8>,
+    /// 1-based line of the name.
+    pub line: u32,
+    /// 1-based byte column of the name.
+    pub column: u32,
+    /// 1-based end line of the definition.
+    pub end_line: u32,
+    /// 1-based end column of the definition.
+    pub end_column: u32,
+    /// What it is.
+    pub kind: Kind,
+    /// The file's language.
+    pub lang: Lang,
+    /// The enclosing container, if any.
+    pub container: Option<(String, Kind)>,
+}
+
+enum Db {
+    Write(Database),
+    Read(ReadOnlyDatabase),
+}
+
+/// An open index.
+pub struct Index {
+    db: Db,
+}
+
+fn builder() -> Builder {
+    let mut b = Builder::new();
+    // One writer process (serialized by the update lock), any number of reader processes.
+    b.set_concurrency_mode(ConcurrencyMode::SingleWriter);
+    b.set_cache_size(64 << 20);
+    b
+}
+
+/// Whether the error (anywhere in the chain) is a redb lock conflict.
+pub fn is_lock_conflict(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<redb::DatabaseError>(),
+            Some(redb::DatabaseError::DatabaseAlreadyOpen)
+        )
+    })
+}
+
+impl Index {
+    /// Opens (or creates) the index for writing. The caller holds the update lock.
+    pub fn open_write(path: &Path) -> Result<Index> {
+        let db = builder()
+            .create(path)
+            .with_context(|| format!("{}: cannot open index for writing", path.display()))?;
+        Ok(Index { db: Db::Write(db) })
+    }
+
+    /// Opens the index read-only, or `None` when there is none yet. Fails when the file
+    /// needs a repair (a writer crashed): the caller repairs it by opening it for writing.
+    pub fn open_read(path: &Path) -> Result<Option<Index>> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        let mut last = None;
+        // A writer that is just opening the file holds its lock for a moment.
+        for attempt in 0..20 {
+            match builder().open_read_only(path) {
+                Ok(db) => return Ok(Some(Index { db: Db::Read(db) })),
+                Err(redb::DatabaseError::DatabaseAlreadyOpen) if attempt < 19 => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(e) => {
+                    last = Some(e);
+                    break;
+                }
+            }
+        }
+        match last {
+            Some(e) => Err(e).with_context(|| format!("{}: cannot open index", path.display())),
+            None => bail!("{}: cannot open index", path.display()),
+        }
+    }
+
+    fn read_txn(&self) -> Result<ReadTransaction> {
+        let txn = match &self.db {
+            Db::Write(db) => db.begin_read(),
+            Db::Read(db) => db.begin_read(),
+        };
+        txn.context("cannot begin a read transaction on the index")
+    }
+
+    /// The indexed state, `None` when nothing was indexed yet. Fails with [`Corrupt`]
+    /// when the index has another format or extractor version.
+    pub fn state(&self) -> Result<Option<State>> {
+        let txn = self.read_txn()?;
+        let meta = match txn.open_table(META) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e).context("cannot open the index's meta table"),
+        };
+        read_state(&meta)
+    }
+
+    /// Visits the postings of exactly `name` in path and line order, until `f` says stop.
+    pub fn postings_of(&self, name: &str, mut f: impl FnMut(Posting) -> bool) -> Result<()> {
+        let txn = self.read_txn()?;
+        let Some(defs) = open_read_table(&txn, DEFS)? else {
+            return Ok(());
+        };
+        let mut lo = name.as_bytes().to_vec();
+        lo.push(0);
+        let mut hi = name.as_bytes().to_vec();
+        hi.push(1);
+        for row in defs.range(lo.as_slice()..hi.as_slice())? {
+            let (k, v) = row?;
+            if !f(decode_posting(k.value(), v.value())?) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Distinct defined names starting with `prefix`, in byte order.
+    pub fn names_with_prefix(&self, prefix: &str, mut f: impl FnMut(&str) -> bool) -> Result<()> {
+        let txn = self.read_txn()?;
+        let Some(names) = open_read_table(&txn, NAMES)? else {
+            return Ok(());
+        };
+        for row in names.range(prefix..)? {
+            let (k, _) = row?;
+            let name = k.value();
+            if !name.starts_with(prefix) || !f(name) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Distinct defined names whose lower case starts with `folded_prefix` (exactly equal
+    /// when `exact`).
+    pub fn names_folded(&self, folded_prefix: &str, exact: bool) -> Result<Vec<String>> {
+        let txn = self.read_txn()?;
+        let Some(folded) = open_read_table(&txn, FOLDED)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for row in folded.range(folded_prefix.as_bytes()..)? {
+            let (k, _) = row?;
+            let key = k.value();
+            let Some(sep) = key.iter().position(|&b| b == 0) else {
+                bail!(Corrupt {
+                    reason: "folded-name key without separator".into()
+                });
+            };
+            let (lower, name) = (&key[..sep], &key[sep + 1..]);
+            if !lower.starts_with(folded_prefix.as_bytes()) {
+                break;
+            }
+            if !exact || lower == folded_prefix.as_bytes() {
+                out.push(String::from_utf8_lossy(name).into_owned());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Visits every posting in name, path, line order.
+    pub fn all_postings(&self, mut f: impl FnMut(Posting) -> Result<()>) -> Result<()> {
+        let txn = self.read_txn()?;
+        let Some(defs) = open_read_table(&txn, DEFS)? else {
+            return Ok(());
+        };
+        for row in defs.iter()? {
+            let (k, v) = row?;
+            f(decode_posting(k.value(), v.value())?)?;
+        }
+        Ok(())
+    }
+
+    /// The blob and language indexed at `path`.
+    pub fn file(&self, path: &[u8]) -> Result<Option<(BlobId, Lang, Option<SkipReason>)>> {
+        let txn = self.read_txn()?;
+        let Some(paths) = open_read_table(&txn, PATHS)? else {
+            return Ok(None);
+        };
+        match paths.get(path)? {
+            Some(v) => Ok(Some(decode_path_value(v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Starts the one write transaction of an update.
+    pub fn begin(&self) -> Result<Patch> {
+        let Db::Write(db) = &self.db else {
+            bail!("internal error: the index was opened read-only");
+        };
+        let mut txn = db
+            .begin_write()
+            .context("cannot begin a write transaction on the index")?;
+        // Record allocator state at commit so that recovery after a crash does not walk
+        // the whole file.
+        txn.set_quick_repair(true);
+        let state = {
+            let meta = txn.open_table(META)?;
+            match read_state(&meta) {
+                Ok(Some(s)) => s,
+                // A fresh, outdated or damaged index starts empty.
+                Ok(None) | Err(_) => State::default(),
+            }
+        };
+        Ok(Patch { txn, state })
+    }
+}
+
+fn open_read_table<K: redb::Key + 'static, V: redb::Value + 'static>(
+    txn: &ReadTransaction,
+    def: TableDefinition<K, V>,
+) -> Result<Option<redb::ReadOnlyTable<K, V>>> {
+    match txn.open_table(def) {
+        Ok(t) => Ok(Some(t)),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+        Err(e) => Err(e).context("cannot open an index table"),
+    }
+}
+
+fn meta_u64(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<Option<u64>> {
+    match meta.get(key)? {
+        Some(v) => {
+            let b = v.value();
+            let arr: [u8; 8] = b.try_into().map_err(|_| Corrupt {
+                reason: format!("meta {key} has {} bytes", b.len()),
+            })?;
+            Ok(Some(u64::from_le_bytes(arr)))
+        }
+        None => Ok(None),
+    }
+}
+
+fn meta_str(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<Option<String>> {
+    Ok(meta
+        .get(key)?
+        .map(|v| String::from_utf8_lossy(v.value()).into_owned()))
+}
+
+fn read_state(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Option<State>> {
+    let Some(format) = meta_u64(meta, "format")? else {
+        return Ok(None);
+    };
+    if format != u64::from(INDEX_FORMAT) {
+        bail!(Corrupt {
+            reason: format!("index format {format}, this git-atse uses {INDEX_FORMAT}")
+        });
+    }
+    let extractor = meta_u64(meta, "extractor")?.unwrap_or(0);
+    if extractor != u64::from(EXTRACTOR_VERSION) {
+        bail!(Corrupt {
+            reason: format!(
+                "extractor version {extractor}, this git-atse uses {EXTRACTOR_VERSION}"
+            )
+        });
+    }
+    let Some(tree) = meta_str(meta, "tree")? else {
+        return Ok(None);
+    };
+    let get = |k| meta_u64(meta, k).map(|v| v.unwrap_or(0));
+    Ok(Some(State {
+        tree,
+        commit: meta_str(meta, "commit")?.filter(|c| !c.is_empty()),
+        files: get("files")?,
+        symbols: get("symbols")?,
+        skipped: get("skipped")?,
+        names: get("names")?,
+        updated_at: get("updated_at")?,
+        update_ms: get("update_ms")?,
+    }))
+}
+
+/// The one write transaction of an update: retract and add files, then commit.
+pub struct Patch {
+    txn: WriteTransaction,
+    state: State,
+}
+
+/// One change to apply to the index.
+pub enum Op<'a> {
+    /// Retract what `index` (the old blob's object) contributed at `path`.
+    Remove {
+        /// The path.
+        path: &'a [u8],
+        /// The old blob's object.
+        index: &'a FileIndex,
+    },
+    /// Add what `index` (the new blob's object) contributes at `path`.
+    Add {
+        /// The path.
+        path: &'a [u8],
+        /// The new blob.
+        blob: &'a BlobId,
+        /// The new blob's object.
+        index: &'a FileIndex,
+    },
+}
+
+impl Patch {
+    /// The state the update started from (with counters as patched so far).
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Empties every table, for a rebuild from scratch.
+    pub fn clear(&mut self) -> Result<()> {
+        let handles: Vec<_> = self.txn.list_tables()?.collect();
+        for h in handles {
+            self.txn.delete_table(h)?;
+        }
+        self.state = State::default();
+        Ok(())
+    }
+
+    /// Applies a batch of operations, in order.
+    pub fn apply(&mut self, ops: &[Op<'_>]) -> Result<()> {
+        let mut paths = self.txn.open_table(PATHS)?;
+        let mut defs = self.txn.open_table(DEFS)?;
+        let mut names = self.txn.open_table(NAMES)?;
+        let mut folded = self.txn.open_table(FOLDED)?;
+        let st = &mut self.state;
+        let mut key = Vec::new();
+        let mut val = Vec::new();
+        for op in ops {
+            match *op {
+                Op::Remove { path, index } => {
+                    if paths.remove(path)?.is_none() {
+                        continue; // never indexed (or already retracted)
+                    }
+                    st.files -= 1;
+                    if index.skip.is_some() {
+                        st.skipped = st.skipped.saturating_sub(1);
+                    }
+                    for d in &index.definitions {
+                        posting_key(&mut key, &d.name, path, d.line, d.column);
+                        if defs.remove(key.as_slice())?.is_none() {
+                            continue;
+                        }
+                        st.symbols -= 1;
+                        let count = names.get(d.name.as_str())?.map(|v| v.value()).unwrap_or(0);
+                        if count <= 1 {
+                            names.remove(d.name.as_str())?;
+                            folded.remove(folded_key(&mut key, &d.name))?;
+                            st.names = st.names.saturating_sub(1);
+                        } else {
+                            names.insert(d.name.as_str(), count - 1)?;
+                        }
+                    }
+                }
+                Op::Add { path, blob, index } => {
+                    val.clear();
+                    val.push(blob.as_bytes().len() as u8);
+                    val.extend_from_slice(blob.as_bytes());
+                    val.push(index.lang.to_u8());
+                    val.push(index.skip.map_or(0, SkipReason::to_u8));
+                    if paths.insert(path, val.as_slice())?.is_some() {
+                        bail!(
+                            "internal error: {} added twice",
+                            String::from_utf8_lossy(path)
+                        );
+                    }
+                    st.files += 1;
+                    if index.skip.is_some() {
+                        st.skipped += 1;
+                    }
+                    for d in &index.definitions {
+                        posting_key(&mut key, &d.name, path, d.line, d.column);
+                        posting_value(&mut val, d, index.lang);
+                        if defs.insert(key.as_slice(), val.as_slice())?.is_some() {
+                            continue; // two definitions at one position: one posting
+                        }
+                        st.symbols += 1;
+                        let count = names.get(d.name.as_str())?.map(|v| v.value()).unwrap_or(0);
+                        names.insert(d.name.as_str(), count + 1)?;
+                        if count == 0 {
+                            folded.insert(folded_key(&mut key, &d.name), ())?;
+                            st.names += 1;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Records the new state and commits durably.
+    pub fn commit(
+        mut self,
+        tree: &str,
+        commit: Option<&str>,
+        updated_at: u64,
+        update_ms: u64,
+    ) -> Result<State> {
+        self.state.tree = tree.to_string();
+        self.state.commit = commit.map(str::to_string);
+        self.state.updated_at = updated_at;
+        self.state.update_ms = update_ms;
+        {
+            let mut meta = self.txn.open_table(META)?;
+            let st = &self.state;
+            for (k, v) in [
+                ("format", u64::from(INDEX_FORMAT)),
+                ("extractor", u64::from(EXTRACTOR_VERSION)),
+                ("files", st.files),
+                ("symbols", st.symbols),
+                ("skipped", st.skipped),
+                ("names", st.names),
+                ("updated_at", st.updated_at),
+                ("update_ms", st.update_ms),
+            ] {
+                meta.insert(k, v.to_le_bytes().as_slice())?;
+            }
+            meta.insert("tree", st.tree.as_bytes())?;
+            meta.insert("commit", st.commit.as_deref().unwrap_or("").as_bytes())?;
+        }
+        let state = self.state.clone();
+        self.txn
+            .commit()
+            .context("cannot commit the index update")?;
+        Ok(state)
+    }
+
+    /// Number of rows in `defs` (for checks).
+    pub fn defs_len(&self) -> Result<u64> {
+        Ok(self.txn.open_table(DEFS)?.len()?)
+    }
+}
+
+fn posting_key(key: &mut Vec<u8>, name: &str, path: &[u8], line: u32, column: u32) {
+    key.clear();
+    key.extend_from_slice(name.as_bytes());
+    key.push(0);
+    key.extend_from_slice(path);
+    key.push(0);
+    key.extend_from_slice(&line.to_be_bytes());
+    key.extend_from_slice(&column.to_be_bytes());
+}
+
+fn folded_key<'k>(key: &'k mut Vec<u8>, name: &str) -> &'k [u8] {
+    key.clear();
+    key.extend_from_slice(name.to_lowercase().as_bytes());
+    key.push(0);
+    key.extend_from_slice(name.as_bytes());
+    key.as_slice()
+}
+
+fn posting_value(val: &mut Vec<u8>, d: &crate::model::Definition, lang: Lang) {
+    val.clear();
+    val.push(d.kind.to_u8());
+    val.push(lang.to_u8());
+    val.push(d.container.as_ref().map_or(0, |(_, k)| k.to_u8()));
+    val.extend_from_slice(&d.end_line.to_le_bytes());
+    val.extend_from_slice(&d.end_column.to_le_bytes());
+    if let Some((c, _)) = &d.container {
+        val.extend_from_slice(c.as_bytes());
+    }
+}
+
+fn decode_posting(key: &[u8], val: &[u8]) -> Result<Posting> {
+    let corrupt = |what: &str| Corrupt {
+        reason: format!("posting with {what}"),
+    };
+    if key.len() < 10 || val.len() < 11 {
+        bail!(corrupt("a short key or value"));
+    }
+    let (head, nums) = key.split_at(key.len() - 8);
+    let Some(sep) = head.iter().position(|&b| b == 0) else {
+        bail!(corrupt("no separator"));
+    };
+    let name = &head[..sep];
+    let path = head[sep + 1..]
+        .strip_suffix(&[0])
+        .ok_or_else(|| corrupt("no path terminator"))?;
+    let u32be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    let u32le = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    let kind = Kind::from_u8(val[0]).ok_or_else(|| corrupt("an unknown kind"))?;
+    let lang = Lang::from_u8(val[1]).ok_or_else(|| corrupt("an unknown language"))?;
+    let container = match val[2] {
+        0 => None,
+        k => Some((
+            String::from_utf8_lossy(&val[11..]).into_owned(),
+            Kind::from_u8(k).ok_or_else(|| corrupt("an unknown container kind"))?,
+        )),
+    };
+    Ok(Posting {
+        name: String::from_utf8_lossy(name).into_owned(),
+        path: path.to_vec(),
+        line: u32be(&nums[..4]),
+        column: u32be(&nums[4..]),
+        end_line: u32le(&val[3..7]),
+        end_column: u32le(&val[7..11]),
+        kind,
+        lang,
+        container,
+    })
+}
+
+fn decode_path_value(v: &[u8]) -> Result<(BlobId, Lang, Option<SkipReason>)> {
+    let corrupt = || Corrupt {
+        reason: "a damaged path row".into(),
+    };
+    let n = usize::from(*v.first().ok_or_else(corrupt)?);
+    if v.len() != n + 3 {
+        bail!(corrupt());
+    }
+    let id = BlobId::from_bytes(&v[1..1 + n]).map_err(|_| corrupt())?;
+    let lang = Lang::from_u8(v[1 + n]).ok_or_else(corrupt)?;
+    let skip = match v[2 + n] {
+        0 => None,
+        s => Some(SkipReason::from_u8(s).ok_or_else(corrupt)?),
+    };
+    Ok((id, lang, skip))
+}

@@ -1,0 +1,134 @@
+//! `store`: everything on disk under `.git/atse/`. Knows nothing of gix or tree-sitter.
+//!
+//! - `objects/`: one loose object per blob, shared by all worktrees (in the common dir);
+//! - `index.redb`: the global index of one worktree (path -> blob, name -> postings);
+//! - `update.lock`: held by the one process updating that index.
+
+pub mod atomic;
+pub mod index;
+pub mod object;
+pub mod objects;
+
+use std::fmt;
+use std::fs::{self, File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+
+/// A git blob id as the store sees it: the hash bytes (20 for SHA-1, 32 for SHA-256).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlobId(Vec<u8>);
+
+impl BlobId {
+    /// Wraps raw hash bytes; only SHA-1 and SHA-256 lengths are accepted.
+    pub fn from_bytes(bytes: &[u8]) -> Result<BlobId> {
+        if bytes.len() != 20 && bytes.len() != 32 {
+            bail!("invalid object id of {} bytes", bytes.len());
+        }
+        Ok(BlobId(bytes.to_vec()))
+    }
+
+    /// The raw hash bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Lower-case hex, as git prints it.
+    pub fn to_hex(&self) -> String {
+        use fmt::Write;
+        let mut s = String::with_capacity(self.0.len() * 2);
+        for b in &self.0 {
+            let _ = write!(s, "{b:02x}");
+        }
+        s
+    }
+}
+
+impl fmt::Display for BlobId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Debug for BlobId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BlobId({self})")
+    }
+}
+
+/// Where a worktree's git-atse data lives.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// `<common git dir>/atse`: shared objects.
+    pub common: PathBuf,
+    /// `<worktree git dir>/atse`: this worktree's index (the same as `common` for the main one).
+    pub local: PathBuf,
+}
+
+impl Layout {
+    /// The layout for a repository whose common dir is `common_git_dir` and whose
+    /// (possibly linked) worktree git dir is `git_dir`.
+    pub fn new(common_git_dir: &Path, git_dir: &Path) -> Layout {
+        Layout {
+            common: common_git_dir.join("atse"),
+            local: git_dir.join("atse"),
+        }
+    }
+
+    /// The loose objects.
+    pub fn objects(&self) -> objects::Objects {
+        objects::Objects::at(&self.common.join("objects"))
+    }
+
+    /// The index database path.
+    pub fn index_path(&self) -> PathBuf {
+        self.local.join("index.redb")
+    }
+
+    /// Creates the directories.
+    pub fn create_dirs(&self) -> Result<()> {
+        for dir in [&self.common, &self.local] {
+            fs::create_dir_all(dir)
+                .with_context(|| format!("{}: cannot create directory", dir.display()))?;
+        }
+        Ok(())
+    }
+
+    fn open_lock_file(&self) -> Result<(File, PathBuf)> {
+        self.create_dirs()?;
+        let path = self.local.join("update.lock");
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("{}: cannot open lock file", path.display()))?;
+        Ok((file, path))
+    }
+
+    /// Takes this worktree's update lock, waiting for another update to finish.
+    pub fn lock_update(&self) -> Result<UpdateLock> {
+        let (file, path) = self.open_lock_file()?;
+        file.lock()
+            .with_context(|| format!("{}: cannot take lock", path.display()))?;
+        Ok(UpdateLock { _file: file })
+    }
+
+    /// Takes the update lock if nobody holds it.
+    pub fn try_lock_update(&self) -> Result<Option<UpdateLock>> {
+        let (file, path) = self.open_lock_file()?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(UpdateLock { _file: file })),
+            Err(fs::TryLockError::WouldBlock) => Ok(None),
+            Err(fs::TryLockError::Error(e)) => {
+                Err(e).with_context(|| format!("{}: cannot take lock", path.display()))
+            }
+        }
+    }
+}
+
+/// Held while a process updates an index; released on drop (or when the process dies, so
+/// a killed update never leaves a stale lock behind).
+pub struct UpdateLock {
+    _file: File,
+}

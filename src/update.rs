@@ -1,0 +1,438 @@
+//! The update pipeline, where `git`, `extract` and `store` meet: bring a worktree's index
+//! from the tree it describes to a target tree, touching only the changed paths.
+//!
+//! ```text
+//! producer thread: gix tree diff -> batches of changes -> parallel (read blob, extract or
+//!                  load object, write object) -> bounded channel
+//! this thread:     apply each batch to the one redb write transaction -> commit
+//! ```
+//! Objects are written before the index that refers to them commits, so a process killed at
+//! any moment leaves the old index (and some harmless extra objects) behind.
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{anyhow, Context as _, Result};
+use gix::ObjectId;
+use rayon::prelude::*;
+
+use crate::extract::{self, Extractor, Limits};
+use crate::git::{self, repo::BlobData, Repo, Target};
+use crate::model::{FileIndex, SkipReason};
+use crate::store::index::{self, Index, Op, State};
+use crate::store::objects::{Lookup, Objects};
+use crate::store::{BlobId, Layout};
+
+/// `atse.maxFileSize`: blobs larger than this are skipped.
+pub const MAX_FILE_SIZE_KEY: &str = "atse.maxFileSize";
+
+/// Changed paths handled per batch: bounds memory whatever the tree size.
+const BATCH: usize = 1024;
+
+/// How an update runs.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Rebuild from the empty tree instead of patching.
+    pub full: bool,
+    /// Bounds per blob.
+    pub limits: Limits,
+}
+
+/// Receives progress; implemented by the command layer (a progress bar, or nothing).
+pub trait Progress: Sync {
+    /// The number of changed paths, once known (only counted when `wants_total`).
+    fn total(&self, _n: u64) {}
+    /// Whether counting the changes beforehand is worth a second tree diff.
+    fn wants_total(&self) -> bool {
+        false
+    }
+    /// `n` more paths done.
+    fn advance(&self, _n: u64) {}
+}
+
+/// No progress reporting.
+pub struct Silent;
+impl Progress for Silent {}
+
+/// What an update did.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    /// The index state afterwards.
+    pub state: State,
+    /// Whether the index already described the target.
+    pub up_to_date: bool,
+    /// Changed paths seen in the diff.
+    pub changed: u64,
+    /// Blobs parsed in this run.
+    pub extracted: u64,
+    /// Blobs whose object already existed.
+    pub reused: u64,
+    /// Blobs skipped in this run (binary, too large, timeout).
+    pub skipped: u64,
+    /// Why the index was rebuilt from scratch, if it was.
+    pub rebuilt: Option<String>,
+    /// Wall time.
+    pub seconds: f64,
+}
+
+/// The limits configured in git config (or the defaults).
+pub fn limits_from_config(repo: &Repo) -> Result<Limits> {
+    let mut limits = Limits::default();
+    if let Some(n) = repo.config_u64(MAX_FILE_SIZE_KEY)? {
+        limits.max_file_bytes = n;
+    }
+    Ok(limits)
+}
+
+/// Brings the worktree's index to `target`. Takes the update lock (waiting for a running
+/// update to finish first).
+pub fn update(
+    repo: &Repo,
+    layout: &Layout,
+    target: &Target,
+    opts: &Options,
+    progress: &dyn Progress,
+) -> Result<Summary> {
+    let started = Instant::now();
+    let _lock = layout.lock_update()?;
+    let path = layout.index_path();
+    let index = open_or_recreate(&path)?;
+    let mut rebuilt = None;
+    let base = match index.state() {
+        Ok(s) => s,
+        Err(e) if e.chain().any(|c| c.is::<index::Corrupt>()) => {
+            rebuilt = Some(format!("{e:#}"));
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let old_tree = match &base {
+        Some(s) if !opts.full => {
+            let id = repo.parse_id(&s.tree).ok().filter(|id| repo.has_object(id));
+            if id.is_none() {
+                rebuilt = Some(format!(
+                    "the indexed tree {} is no longer in the repository",
+                    s.tree
+                ));
+            }
+            id
+        }
+        _ => None,
+    };
+    let commit_hex = target.commit.map(|c| c.to_string());
+    if let (Some(s), Some(old)) = (&base, old_tree) {
+        if old == target.tree && s.commit == commit_hex {
+            return Ok(Summary {
+                state: s.clone(),
+                up_to_date: true,
+                ..Summary::default()
+            });
+        }
+    }
+
+    let mut summary = Summary {
+        rebuilt,
+        ..Summary::default()
+    };
+    let mut patch = index.begin()?;
+    if old_tree.is_none() {
+        patch.clear()?;
+    }
+    match apply_diff(
+        repo,
+        layout,
+        old_tree,
+        target.tree,
+        opts,
+        progress,
+        &mut patch,
+        &mut summary,
+    ) {
+        Ok(()) => {}
+        Err(e) if old_tree.is_some() && e.is::<NeedsRebuild>() => {
+            // An old object could not be recovered, so its postings cannot be retracted
+            // exactly: start over from the empty tree in a fresh transaction.
+            drop(patch);
+            summary = Summary {
+                rebuilt: Some(format!("{e:#}")),
+                ..Summary::default()
+            };
+            patch = index.begin()?;
+            patch.clear()?;
+            apply_diff(
+                repo,
+                layout,
+                None,
+                target.tree,
+                opts,
+                progress,
+                &mut patch,
+                &mut summary,
+            )?;
+        }
+        Err(e) => return Err(e),
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let ms = started.elapsed().as_millis() as u64;
+    summary.state = patch.commit(&target.tree.to_string(), commit_hex.as_deref(), now, ms)?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Opens the index for writing; a file redb cannot open is removed and recreated (it can
+/// always be rebuilt from git).
+fn open_or_recreate(path: &Path) -> Result<Index> {
+    match Index::open_write(path) {
+        Ok(i) => Ok(i),
+        Err(e) if index::is_lock_conflict(&e) => Err(e),
+        Err(e) => {
+            if !path.exists() {
+                return Err(e);
+            }
+            eprintln_warning(&format!("{e:#}; rebuilding it from git"));
+            std::fs::remove_file(path)
+                .with_context(|| format!("{}: cannot remove the damaged index", path.display()))?;
+            Index::open_write(path)
+        }
+    }
+}
+
+fn eprintln_warning(msg: &str) {
+    eprintln!("git-atse: warning: {msg}");
+}
+
+/// An old blob's contribution cannot be known: the update must rebuild from scratch.
+#[derive(Debug)]
+struct NeedsRebuild(String);
+impl std::fmt::Display for NeedsRebuild {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for NeedsRebuild {}
+
+/// One changed path, ready to apply.
+struct Prepared {
+    path: Vec<u8>,
+    old: Option<FileIndex>,
+    new: Option<(BlobId, FileIndex)>,
+    extracted: bool,
+    reused: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_diff(
+    repo: &Repo,
+    layout: &Layout,
+    old: Option<ObjectId>,
+    new: ObjectId,
+    opts: &Options,
+    progress: &dyn Progress,
+    patch: &mut index::Patch,
+    summary: &mut Summary,
+) -> Result<()> {
+    if progress.wants_total() {
+        let mut n = 0u64;
+        git::diff::changes(repo, old, new, BATCH, &mut |b| {
+            n += b.len() as u64;
+            Ok(())
+        })?;
+        progress.total(n);
+    }
+    let sync = repo.sync();
+    let objects = layout.objects();
+    let (tx, rx) = mpsc::sync_channel::<Result<Vec<Prepared>>>(2);
+    std::thread::scope(|scope| -> Result<()> {
+        let producer = scope.spawn(|| {
+            let repo = Repo::from_sync(&sync);
+            let result = git::diff::changes(&repo, old, new, BATCH, &mut |batch| {
+                let prepared = prepare(&sync, &objects, opts.limits, batch);
+                let failed = prepared.is_err();
+                tx.send(prepared).map_err(|_| anyhow!("update aborted"))?;
+                if failed {
+                    return Err(anyhow!("update aborted"));
+                }
+                Ok(())
+            });
+            drop(tx);
+            result
+        });
+        let mut ops_failed = None;
+        for batch in rx.iter() {
+            let batch = match batch {
+                Ok(b) => b,
+                Err(e) => {
+                    ops_failed = Some(e);
+                    break;
+                }
+            };
+            if let Err(e) = apply_batch(patch, &batch, summary) {
+                ops_failed = Some(e);
+                break;
+            }
+            progress.advance(batch.len() as u64);
+        }
+        drop(rx); // unblocks the producer if we stopped early
+        let produced = producer
+            .join()
+            .map_err(|_| anyhow!("internal error: the diff thread panicked"))?;
+        if let Some(e) = ops_failed {
+            return Err(e);
+        }
+        produced
+    })
+}
+
+fn apply_batch(patch: &mut index::Patch, batch: &[Prepared], summary: &mut Summary) -> Result<()> {
+    let mut ops = Vec::with_capacity(batch.len() * 2);
+    for p in batch {
+        if let Some(old) = &p.old {
+            ops.push(Op::Remove {
+                path: &p.path,
+                index: old,
+            });
+        }
+        if let Some((blob, new)) = &p.new {
+            ops.push(Op::Add {
+                path: &p.path,
+                blob,
+                index: new,
+            });
+            if new.skip.is_some() {
+                summary.skipped += 1;
+            }
+        }
+        summary.changed += 1;
+        summary.extracted += u64::from(p.extracted);
+        summary.reused += u64::from(p.reused);
+    }
+    patch.apply(&ops)
+}
+
+/// Reads, extracts and stores the objects of one batch on all cores.
+fn prepare(
+    sync: &gix::ThreadSafeRepository,
+    objects: &Objects,
+    limits: Limits,
+    batch: Vec<git::Change>,
+) -> Result<Vec<Prepared>> {
+    batch
+        .into_par_iter()
+        .map_init(
+            || (Repo::from_sync(sync), Extractor::new(limits)),
+            |(repo, extractor), change| {
+                let mut p = Prepared {
+                    path: change.path,
+                    old: None,
+                    new: None,
+                    extracted: false,
+                    reused: false,
+                };
+                if let Some(old) = change.old {
+                    p.old = old_object(repo, extractor, objects, &p.path, old)?;
+                }
+                if let Some(new) = change.new {
+                    let blob = blob_id(&new)?;
+                    if let Some(got) = object_for(repo, extractor, objects, &p.path, &new, &blob)? {
+                        p.extracted = got.extracted;
+                        p.reused = !got.extracted;
+                        p.new = Some((blob, got.index));
+                    }
+                }
+                Ok(p)
+            },
+        )
+        .collect()
+}
+
+fn blob_id(id: &ObjectId) -> Result<BlobId> {
+    BlobId::from_bytes(id.as_bytes())
+}
+
+struct Got {
+    index: FileIndex,
+    extracted: bool,
+}
+
+/// The object of blob `id` at `path`: loaded when a sound one exists, else extracted (and
+/// stored). `None` when the path is not in a supported language.
+fn object_for(
+    repo: &Repo,
+    extractor: &mut Extractor,
+    objects: &Objects,
+    path: &[u8],
+    id: &ObjectId,
+    blob: &BlobId,
+) -> Result<Option<Got>> {
+    let by_path = extract::lang::by_path(path);
+    if by_path.is_none() && extract::lang::has_extension(path) {
+        return Ok(None);
+    }
+    if let Lookup::Found(index) = objects.read(blob)? {
+        // The same bytes may be another language at another path (`x.c` and `x.h`); then the
+        // stored object does not apply here.
+        if by_path.is_none_or(|l| l == index.lang) {
+            return Ok(Some(Got {
+                index,
+                extracted: false,
+            }));
+        }
+    }
+    let data = match repo.read_blob(id, extractor.limits().max_file_bytes)? {
+        BlobData::Data(d) => d,
+        BlobData::TooLarge(_) => {
+            let Some(lang) = by_path else { return Ok(None) };
+            let index = FileIndex::skipped(lang, SkipReason::TooLarge);
+            objects.write(blob, &index)?;
+            return Ok(Some(Got {
+                index,
+                extracted: true,
+            }));
+        }
+    };
+    let Some(lang) = by_path.or_else(|| extract::detect_lang(path, &data)) else {
+        return Ok(None);
+    };
+    let index = extractor
+        .extract(lang, &data)
+        .with_context(|| format!("{}: extraction failed", String::from_utf8_lossy(path)))?;
+    // Only the blob's own language is cached, so the object stays a function of the blob.
+    if by_path.is_none_or(|l| l == lang) {
+        objects.write(blob, &index)?;
+    }
+    Ok(Some(Got {
+        index,
+        extracted: true,
+    }))
+}
+
+/// What the old blob at `path` contributed, to retract it. Falls back to extracting the
+/// blob again when its object is missing or damaged; fails with [`NeedsRebuild`] when even
+/// the blob is gone.
+fn old_object(
+    repo: &Repo,
+    extractor: &mut Extractor,
+    objects: &Objects,
+    path: &[u8],
+    id: ObjectId,
+) -> Result<Option<FileIndex>> {
+    let blob = blob_id(&id)?;
+    if !repo.has_object(&id) {
+        if extract::lang::by_path(path).is_none() && extract::lang::has_extension(path) {
+            return Ok(None);
+        }
+        if let Lookup::Found(index) = objects.read(&blob)? {
+            return Ok(Some(index));
+        }
+        return Err(NeedsRebuild(format!(
+            "blob {id} ({}) is gone from git and its object is missing or damaged",
+            String::from_utf8_lossy(path)
+        ))
+        .into());
+    }
+    Ok(object_for(repo, extractor, objects, path, &id, &blob)?.map(|g| g.index))
+}

@@ -1,0 +1,1 @@
+//! Integration tests: real git repositories in temporary directories.
