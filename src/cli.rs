@@ -30,6 +30,10 @@ pub enum Command {
     Tags(TagsArgs),
     /// Print what the index describes and how big it is.
     Status(StatusArgs),
+    /// Install the hooks that keep the index in step with git, and index HEAD.
+    Install(InstallArgs),
+    /// Remove the hooks that `install` added, restoring any hooks they chained.
+    Uninstall(UninstallArgs),
     /// Internal: print what the extractor finds in files on disk.
     #[command(hide = true)]
     DebugExtract(DebugExtractArgs),
@@ -44,6 +48,41 @@ pub struct UpdateArgs {
     /// Rebuild the index from scratch instead of patching it.
     #[arg(long)]
     pub full: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Internal: run as the named git hook (never fails; see hooks/).
+    #[arg(long, hide = true, value_name = "HOOK")]
+    pub hook: Option<String>,
+    /// Internal: the hook's own arguments, after `--`.
+    #[arg(hide = true, last = true)]
+    pub hook_args: Vec<String>,
+    /// Internal: a detached catch-up started by a hook or a query.
+    #[arg(long, hide = true)]
+    pub background: bool,
+}
+
+/// `git atse install`.
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Set up a git template directory (init.templateDir) instead, so that new clones and
+    /// `git init` get the hooks.
+    #[arg(long)]
+    pub template: bool,
+    /// Install the hooks without indexing HEAD now.
+    #[arg(long)]
+    pub no_index: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `git atse uninstall`.
+#[derive(Debug, Args)]
+pub struct UninstallArgs {
+    /// Also delete the index data under .git/atse.
+    #[arg(long)]
+    pub purge: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -170,6 +209,26 @@ mod tests {
         assert_eq!(a.kinds, ["class", "struct"]);
         assert_eq!(a.limit, Some(3));
         assert_eq!(a.name, "Par");
+    }
+
+    #[test]
+    fn hook_arguments_after_double_dash() {
+        let cli = Cli::try_parse_from([
+            "git-atse",
+            "update",
+            "--hook",
+            "post-checkout",
+            "--",
+            "abc",
+            "def",
+            "1",
+        ])
+        .unwrap();
+        let Command::Update(a) = cli.command else {
+            panic!("wrong command")
+        };
+        assert_eq!(a.hook.as_deref(), Some("post-checkout"));
+        assert_eq!(a.hook_args, ["abc", "def", "1"]);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! `update` is where `git`, `extract` and `store` meet; `commands` is the only layer that
 //! prints. `git`, `extract` and `store` never import each other.
 
+pub mod catch_up;
 pub mod cli;
 pub mod commands;
 pub mod extract;

@@ -22,7 +22,7 @@ use crate::git::{self, repo::BlobData, Repo, Target};
 use crate::model::{FileIndex, SkipReason};
 use crate::store::index::{self, Index, Op, State};
 use crate::store::objects::{Lookup, Objects};
-use crate::store::{BlobId, Layout};
+use crate::store::{BlobId, Layout, UpdateLock};
 
 /// `atse.maxFileSize`: blobs larger than this are skipped.
 pub const MAX_FILE_SIZE_KEY: &str = "atse.maxFileSize";
@@ -85,17 +85,17 @@ pub fn limits_from_config(repo: &Repo) -> Result<Limits> {
     Ok(limits)
 }
 
-/// Brings the worktree's index to `target`. Takes the update lock (waiting for a running
-/// update to finish first).
+/// Brings the worktree's index to `target`. The caller holds the update lock, which is
+/// what makes this process the only writer.
 pub fn update(
     repo: &Repo,
     layout: &Layout,
+    _lock: &UpdateLock,
     target: &Target,
     opts: &Options,
     progress: &dyn Progress,
 ) -> Result<Summary> {
     let started = Instant::now();
-    let _lock = layout.lock_update()?;
     let path = layout.index_path();
     let index = open_or_recreate(&path)?;
     let mut rebuilt = None;

@@ -1,1 +1,11 @@
-//! Integration tests: real git repositories in temporary directories.
+//! Integration tests: real git repositories in temporary directories, driven through the
+//! git CLI and `git atse` exactly as a user runs them.
+#![allow(clippy::unwrap_used)]
+
+mod util;
+
+mod bad_input;
+mod grep_symbol;
+mod incremental;
+mod objects;
+mod tags;

@@ -2,6 +2,8 @@
 
 mod debug_extract;
 mod grep_symbol;
+mod hook;
+mod install;
 mod output;
 mod status;
 mod tags;
@@ -9,10 +11,15 @@ mod update;
 
 use std::process::ExitCode;
 
+use std::time::Duration;
+
 use anyhow::{Context as _, Result};
+
+use crate::catch_up::{self, Outcome, Policy};
 
 use crate::cli::{Cli, Command};
 use crate::git::{Repo, Target};
+
 use crate::store::index::Index;
 use crate::store::Layout;
 
@@ -23,6 +30,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::GrepSymbol(args) => grep_symbol::run(&args),
         Command::Tags(args) => tags::run(&args),
         Command::Status(args) => status::run(&args),
+        Command::Install(args) => install::run_install(&args),
+        Command::Uninstall(args) => install::run_uninstall(&args),
         Command::DebugExtract(args) => debug_extract::run(&args),
     }
 }
@@ -47,39 +56,56 @@ impl Session {
     }
 
     /// The index to answer a query from. Unless `no_update`, first catches up with HEAD
-    /// when the index describes another tree (after a reset, a stash or a missed hook).
-    /// `None`: nothing is indexed (and nothing could be).
+    /// (after a reset, a stash, an IDE's commit or a missed hook). A running update is
+    /// waited for briefly; an index far behind is updated in the background while the
+    /// query answers from it, with a note on stderr. `None`: nothing is indexed.
     pub fn index_for_query(&self, no_update: bool) -> Result<Option<Index>> {
         let path = self.layout.index_path();
         if no_update {
             return Index::open_read(&path);
         }
-        let Some(head) = self.head()? else {
-            return Index::open_read(&path);
+        let exists = catch_up::indexed_state(&self.layout)
+            .ok()
+            .flatten()
+            .is_some();
+        let policy = Policy {
+            wait: Duration::from_millis(QUERY_WAIT_MS),
+            // With nothing to answer from, index inline however far it is.
+            max_changes: exists.then_some(QUERY_MAX_CHANGES),
         };
-        if let Ok(Some(index)) = Index::open_read(&path) {
-            if let Ok(Some(state)) = index.state() {
-                if state.tree == head.tree.to_string() {
-                    return Ok(Some(index));
-                }
-            }
-        }
-        // Behind, missing, damaged or in need of a repair after a crash: update (which
-        // repairs), then read.
         let opts = crate::update::Options {
             full: false,
             limits: crate::update::limits_from_config(&self.repo)?,
         };
-        crate::update::update(
+        match catch_up::to_head(
             &self.repo,
             &self.layout,
-            &head,
             &opts,
+            policy,
             &crate::update::Silent,
-        )?;
+        )? {
+            Outcome::NoCommit | Outcome::Current | Outcome::Updated(_) => {}
+            Outcome::Busy => {
+                eprintln!(
+                    "git-atse: note: an update is running; answering from the index as it was"
+                );
+            }
+            Outcome::TooFar { changed } => {
+                hook::spawn_background(self)?;
+                eprintln!(
+                    "git-atse: note: the index is {changed}+ changed paths behind HEAD; \
+                     updating it in the background and answering from the older index"
+                );
+            }
+        }
         Index::open_read(&path)
     }
 }
+
+/// How long a query waits for a running update before answering from the index as it is.
+const QUERY_WAIT_MS: u64 = 500;
+/// A query catches up inline up to this many changed paths, else in the background.
+const QUERY_MAX_CHANGES: usize = 5000;
 
 /// The exit status of a query: 0 when something was found, 1 when nothing was.
 pub(crate) fn found(any: bool) -> ExitCode {

@@ -8,8 +8,9 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Session;
+use crate::catch_up::{self, Outcome, Policy};
 use crate::cli::UpdateArgs;
-use crate::update::{self, Options, Progress, Silent};
+use crate::update::{self, Options, Progress, Silent, Summary};
 
 struct Bar(ProgressBar);
 
@@ -26,19 +27,16 @@ impl Progress for Bar {
 }
 
 pub(super) fn run(args: &UpdateArgs) -> Result<ExitCode> {
+    if let Some(hook) = &args.hook {
+        return Ok(super::hook::run(hook, &args.hook_args));
+    }
     let session = Session::open()?;
-    let Some(target) = session.repo.resolve(&args.rev)? else {
-        if !args.quiet {
-            eprintln!("git-atse: HEAD has no commit yet; nothing to index");
-        }
-        return Ok(ExitCode::SUCCESS);
-    };
     let opts = Options {
         full: args.full,
         limits: update::limits_from_config(&session.repo)?,
     };
-    let show_bar = !args.quiet && std::io::stderr().is_terminal();
-    let summary = if show_bar {
+    let show_bar = !args.quiet && !args.background && std::io::stderr().is_terminal();
+    let bar = show_bar.then(|| {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template(
@@ -47,34 +45,88 @@ pub(super) fn run(args: &UpdateArgs) -> Result<ExitCode> {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar.enable_steady_tick(Duration::from_millis(200));
-        let result = update::update(
-            &session.repo,
-            &session.layout,
-            &target,
-            &opts,
-            &Bar(bar.clone()),
-        );
-        bar.finish_and_clear();
-        result?
-    } else {
-        update::update(&session.repo, &session.layout, &target, &opts, &Silent)?
+        Bar(bar)
+    });
+    let progress: &dyn Progress = match &bar {
+        Some(b) => b,
+        None => &Silent,
     };
-    if !args.quiet {
-        if let Some(why) = &summary.rebuilt {
-            eprintln!("git-atse: rebuilt the index from scratch ({why})");
-        }
-        let st = &summary.state;
-        if summary.up_to_date {
-            eprintln!(
-                "git-atse: index is up to date: {} files, {} symbols, {} skipped",
-                st.files, st.symbols, st.skipped
-            );
-        } else {
-            eprintln!(
-                "git-atse: indexed {} files, {} symbols, {} skipped ({} changed paths: {} parsed, {} reused) in {:.2} s",
-                st.files, st.symbols, st.skipped, summary.changed, summary.extracted, summary.reused, summary.seconds
-            );
+    let result = run_update(&session, args, &opts, progress);
+    if let Some(b) = &bar {
+        b.0.finish_and_clear();
+    }
+    if args.background {
+        // Nobody is watching: record failures where `git atse status` users look.
+        if let Err(e) = &result {
+            let _ = super::hook::log(&session.layout, &format!("background update: {e:#}"));
         }
     }
+    let Some(summary) = result? else {
+        if !args.quiet {
+            eprintln!("git-atse: HEAD has no commit yet; nothing to index");
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    if !args.quiet {
+        print_summary(&summary);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Updates to `--rev`, or catches up with HEAD (coalescing with other updaters). `None`:
+/// there is no commit to index.
+fn run_update(
+    session: &Session,
+    args: &UpdateArgs,
+    opts: &Options,
+    progress: &dyn Progress,
+) -> Result<Option<Summary>> {
+    if args.rev != "HEAD" || args.full {
+        let Some(target) = session.repo.resolve(&args.rev)? else {
+            return Ok(None);
+        };
+        let lock = session.layout.lock_update()?;
+        return update::update(
+            &session.repo,
+            &session.layout,
+            &lock,
+            &target,
+            opts,
+            progress,
+        )
+        .map(Some);
+    }
+    let policy = Policy {
+        wait: Duration::MAX,
+        max_changes: None,
+    };
+    Ok(
+        match catch_up::to_head(&session.repo, &session.layout, opts, policy, progress)? {
+            Outcome::NoCommit => None,
+            Outcome::Updated(summary) => Some(summary),
+            Outcome::Current | Outcome::Busy | Outcome::TooFar { .. } => Some(Summary {
+                state: catch_up::indexed_state(&session.layout)?.unwrap_or_default(),
+                up_to_date: true,
+                ..Summary::default()
+            }),
+        },
+    )
+}
+
+fn print_summary(summary: &Summary) {
+    if let Some(why) = &summary.rebuilt {
+        eprintln!("git-atse: rebuilt the index from scratch ({why})");
+    }
+    let st = &summary.state;
+    if summary.up_to_date {
+        eprintln!(
+            "git-atse: index is up to date: {} files, {} symbols, {} skipped",
+            st.files, st.symbols, st.skipped
+        );
+    } else {
+        eprintln!(
+            "git-atse: indexed {} files, {} symbols, {} skipped ({} changed paths: {} parsed, {} reused) in {:.2} s",
+            st.files, st.symbols, st.skipped, summary.changed, summary.extracted, summary.reused, summary.seconds
+        );
+    }
 }

@@ -1,0 +1,170 @@
+//! Keeping an index at HEAD when several processes want it there at once (hooks firing in
+//! a loop, queries, a background update): updates are serialized by the update lock and
+//! coalesced, so the newest HEAD wins, no update is lost and none runs twice for nothing.
+//!
+//! The protocol: whoever holds the lock updates to HEAD, re-reads HEAD, and repeats until
+//! the index matches; after releasing the lock it checks HEAD once more and, if it moved,
+//! tries the lock again. A process that finds the lock taken just leaves: HEAD moved before
+//! it tried, so the holder's post-release check sees the move.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::git::{self, Repo, Target};
+use crate::store::index::{Index, State};
+use crate::store::{Layout, UpdateLock};
+use crate::update::{self, Options, Progress, Summary};
+
+/// What a catch-up did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// HEAD has no commit: nothing to index.
+    NoCommit,
+    /// The index already described HEAD.
+    Current,
+    /// The index was brought to HEAD (the last of possibly several updates).
+    Updated(Summary),
+    /// Another process holds the update lock (and will bring the index to HEAD).
+    Busy,
+    /// More paths changed than the caller wants to wait for; nothing was done.
+    TooFar {
+        /// At least this many paths changed.
+        changed: usize,
+    },
+}
+
+/// How long and how far a caller is willing to go.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    /// How long to wait for another process's update to finish (zero: do not wait).
+    pub wait: Duration,
+    /// Give up with [`Outcome::TooFar`] when more paths than this changed (and an index
+    /// exists to answer from meanwhile).
+    pub max_changes: Option<usize>,
+}
+
+/// The indexed state, read without taking the lock.
+pub fn indexed_state(layout: &Layout) -> Result<Option<State>> {
+    match Index::open_read(&layout.index_path())? {
+        Some(index) => index.state(),
+        None => Ok(None),
+    }
+}
+
+fn take_lock(layout: &Layout, wait: Duration) -> Result<Option<UpdateLock>> {
+    if wait == Duration::MAX {
+        return layout.lock_update().map(Some);
+    }
+    let deadline = Instant::now() + wait;
+    loop {
+        if let Some(lock) = layout.try_lock_update()? {
+            return Ok(Some(lock));
+        }
+        if Instant::now() >= deadline {
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn indexed_tree(layout: &Layout) -> Option<String> {
+    // A damaged or outdated index reads as "nothing indexed": the update repairs it.
+    indexed_state(layout).ok().flatten().map(|s| s.tree)
+}
+
+/// Brings the index to HEAD following the protocol above.
+pub fn to_head(
+    repo: &Repo,
+    layout: &Layout,
+    opts: &Options,
+    policy: Policy,
+    progress: &dyn Progress,
+) -> Result<Outcome> {
+    let mut outcome = Outcome::Current;
+    let mut wait = policy.wait;
+    loop {
+        let Some(head) = repo.resolve("HEAD")? else {
+            return Ok(Outcome::NoCommit);
+        };
+        if indexed_tree(layout).as_deref() == Some(&head.tree.to_string()) {
+            return Ok(outcome);
+        }
+        let Some(lock) = take_lock(layout, wait)? else {
+            // Someone else is updating; they re-check HEAD after releasing the lock.
+            return Ok(match outcome {
+                Outcome::Current => Outcome::Busy,
+                done => done,
+            });
+        };
+        wait = Duration::ZERO;
+        match update_while_locked(repo, layout, &lock, head, opts, policy, progress)? {
+            Step::Done(summary) => outcome = Outcome::Updated(summary),
+            Step::TooFar(changed) => return Ok(Outcome::TooFar { changed }),
+        }
+        drop(lock);
+        // Loop: HEAD may have moved while we held the lock and others left it to us.
+    }
+}
+
+enum Step {
+    Done(Summary),
+    TooFar(usize),
+}
+
+/// Updates until the index matches HEAD, holding the lock.
+fn update_while_locked(
+    repo: &Repo,
+    layout: &Layout,
+    lock: &UpdateLock,
+    mut head: Target,
+    opts: &Options,
+    policy: Policy,
+    progress: &dyn Progress,
+) -> Result<Step> {
+    if let (Some(max), Some(base)) = (policy.max_changes, indexed_state(layout).ok().flatten()) {
+        let changed = count_changes(repo, &base.tree, &head, max)?;
+        if changed > max {
+            return Ok(Step::TooFar(changed));
+        }
+    }
+    loop {
+        let summary = update::update(repo, layout, lock, &head, opts, progress)?;
+        match repo.resolve("HEAD")? {
+            Some(now) if now.tree.to_string() != summary.state.tree => head = now,
+            _ => return Ok(Step::Done(summary)),
+        }
+    }
+}
+
+/// Changed paths from the indexed tree to `head`, counting at most `cap + 1`.
+fn count_changes(repo: &Repo, indexed: &str, head: &Target, cap: usize) -> Result<usize> {
+    let Ok(old) = repo.parse_id(indexed) else {
+        return Ok(usize::MAX);
+    };
+    if !repo.has_object(&old) {
+        return Ok(usize::MAX);
+    }
+    let mut n = 0usize;
+    let result = git::diff::changes(repo, Some(old), head.tree, 256, &mut |b| {
+        n += b.len();
+        if n > cap {
+            anyhow::bail!(Enough);
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => Ok(n),
+        Err(e) if e.is::<Enough>() => Ok(n),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug)]
+struct Enough;
+impl std::fmt::Display for Enough {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("enough changes counted")
+    }
+}
+impl std::error::Error for Enough {}

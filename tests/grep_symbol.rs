@@ -1,0 +1,272 @@
+//! `git atse grep-symbol`: exact output in every format, filters, exit codes.
+
+use crate::util::Repo;
+
+fn polyglot() -> Repo {
+    let repo = Repo::new();
+    repo.write(
+        "src/cli.py",
+        "import argparse\n\nclass Parser:\n    def parse_args(self, argv):\n        return helper(argv)\n\n    class Inner:\n        def parse_args(self):\n            pass\n\ndef parse_args(argv):\n    return Parser().parse_args(argv)\n",
+    )
+    .write(
+        "src/lib.rs",
+        "pub struct Parser { pos: usize }\n\nimpl Parser {\n    pub fn parse_args(&self) {}\n}\n\npub trait Parse {\n    fn parse(&self);\n}\n\nmod inner {\n    pub enum Mode { A, B }\n}\n",
+    )
+    .write(
+        "cmd/main.go",
+        "package main\n\nimport \"fmt\"\n\ntype Server struct{ n int }\n\nfunc (s *Server) Serve() { fmt.Println(s.n) }\n\nfunc main() {}\n",
+    )
+    .write(
+        "web/app.js",
+        "import x from './x.js';\nclass Widget {\n  render() { return draw(); }\n}\nfunction draw() {}\n",
+    )
+    .write(
+        "web/types.ts",
+        "export interface Shape { area(): number; }\nexport class Circle implements Shape {\n  area(): number { return 1; }\n}\n",
+    )
+    .write(
+        "web/view.tsx",
+        "export function View() { return <div/>; }\n",
+    )
+    .write(
+        "c/util.c",
+        "#include <stdio.h>\n#include \"util.h\"\n\nstruct point { int x; };\n\nint add(int a, int b) { return a + b; }\n",
+    )
+    .write(
+        "c/util.h",
+        "namespace geo {\nclass Shape {\npublic:\n  int area() const;\n};\n}\nint geo::Shape::area() const { return 0; }\n",
+    )
+    .write(
+        "java/App.java",
+        "package demo;\n\npublic class App {\n  public App() {}\n  void run() {}\n  void run(int n) {}\n  static class Nested { void run() {} }\n}\n",
+    );
+    repo.commit_all("init");
+    repo
+}
+
+#[test]
+fn exact_match_prints_definitions_sorted_by_path_then_line() {
+    let repo = polyglot();
+    let out = repo.atse(&["grep-symbol", "parse_args"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "src/cli.py:4:9: method parse_args (in Parser)\n\
+         src/cli.py:8:13: method parse_args (in Inner)\n\
+         src/cli.py:11:5: function parse_args\n\
+         src/lib.rs:4:12: method parse_args (in Parser)\n"
+    );
+}
+
+#[test]
+fn every_language_is_indexed() {
+    let repo = polyglot();
+    let cases = [
+        ("Server", "cmd/main.go:5:6: struct Server\n"),
+        ("Serve", "cmd/main.go:7:18: method Serve (in Server)\n"),
+        ("Widget", "web/app.js:2:7: class Widget\n"),
+        ("render", "web/app.js:3:3: method render (in Widget)\n"),
+        (
+            "Shape",
+            "c/util.h:2:7: class Shape (in geo)\nweb/types.ts:1:18: interface Shape\n",
+        ),
+        ("Circle", "web/types.ts:2:14: class Circle\n"),
+        ("View", "web/view.tsx:1:17: function View\n"),
+        ("add", "c/util.c:6:5: function add\n"),
+        ("point", "c/util.c:4:8: struct point\n"),
+        ("Parse", "src/lib.rs:7:11: trait Parse\n"),
+        ("Mode", "src/lib.rs:12:14: enum Mode (in inner)\n"),
+        (
+            "App",
+            "java/App.java:3:14: class App\njava/App.java:4:10: constructor App (in App)\n",
+        ),
+    ];
+    for (name, expected) in cases {
+        let out = repo.atse(&["grep-symbol", name]);
+        assert_eq!(out.stdout, expected, "grep-symbol {name}: {}", out.stderr);
+        assert_eq!(out.code, 0);
+    }
+}
+
+#[test]
+fn overloads_and_nested_classes_are_all_listed() {
+    let repo = polyglot();
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "run"]),
+        "java/App.java:5:8: method run (in App)\n\
+         java/App.java:6:8: method run (in App)\n\
+         java/App.java:7:31: method run (in Nested)\n"
+    );
+    // An out-of-class C++ definition names its class.
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "area", "--lang", "cpp"]),
+        "c/util.h:4:7: method area (in Shape)\nc/util.h:7:18: method area (in Shape)\n"
+    );
+}
+
+#[test]
+fn json_lines_have_every_key() {
+    let repo = polyglot();
+    let out = repo.atse_ok(&["grep-symbol", "--json", "Parser"]);
+    assert_eq!(
+        out,
+        "{\"column\":7,\"container\":null,\"end_column\":31,\"end_line\":12,\"kind\":\"class\",\"lang\":\"python\",\"line\":3,\"name\":\"Parser\",\"path\":\"src/cli.py\"}\n\
+         {\"column\":12,\"container\":null,\"end_column\":33,\"end_line\":1,\"kind\":\"struct\",\"lang\":\"rust\",\"line\":1,\"name\":\"Parser\",\"path\":\"src/lib.rs\"}\n\
+         {\"column\":6,\"container\":null,\"end_column\":2,\"end_line\":5,\"kind\":\"impl\",\"lang\":\"rust\",\"line\":3,\"name\":\"Parser\",\"path\":\"src/lib.rs\"}\n"
+    );
+}
+
+#[test]
+fn ctags_format_and_kind_filter() {
+    let repo = polyglot();
+    assert_eq!(
+        repo.atse_ok(&[
+            "grep-symbol",
+            "--format",
+            "ctags",
+            "--kind",
+            "method",
+            "parse_args"
+        ]),
+        "parse_args\tsrc/cli.py\t4;\"\tmethod\tline:4\tclass:Parser\n\
+         parse_args\tsrc/cli.py\t8;\"\tmethod\tline:8\tclass:Inner\n\
+         parse_args\tsrc/lib.rs\t4;\"\tmethod\tline:4\timpl:Parser\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "--kind", "struct,impl", "Parser"]),
+        "src/lib.rs:1:12: struct Parser\nsrc/lib.rs:3:6: impl Parser\n"
+    );
+}
+
+#[test]
+fn prefix_ignore_case_lang_and_limit() {
+    let repo = polyglot();
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "--prefix", "pars"]),
+        "src/cli.py:4:9: method parse_args (in Parser)\n\
+         src/cli.py:8:13: method parse_args (in Inner)\n\
+         src/cli.py:11:5: function parse_args\n\
+         src/lib.rs:4:12: method parse_args (in Parser)\n\
+         src/lib.rs:8:8: method parse (in Parse)\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "-i", "PARSER"]),
+        "src/cli.py:3:7: class Parser\nsrc/lib.rs:1:12: struct Parser\nsrc/lib.rs:3:6: impl Parser\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&[
+            "grep-symbol",
+            "-i",
+            "--prefix",
+            "PARSE",
+            "--lang",
+            "rust",
+            "--limit",
+            "2"
+        ]),
+        "src/lib.rs:1:12: struct Parser\nsrc/lib.rs:3:6: impl Parser\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "--limit", "1", "parse_args"]),
+        "src/cli.py:4:9: method parse_args (in Parser)\n"
+    );
+}
+
+#[test]
+fn exit_codes_follow_grep() {
+    let repo = polyglot();
+    let miss = repo.atse(&["grep-symbol", "NoSuchName"]);
+    assert_eq!((miss.code, miss.stdout.as_str()), (1, ""));
+    let bad_kind = repo.atse(&["grep-symbol", "--kind", "functoin", "x"]);
+    assert_eq!(bad_kind.code, 2);
+    assert!(
+        bad_kind.stderr.contains("unknown kind 'functoin'"),
+        "{}",
+        bad_kind.stderr
+    );
+    let bad_lang = repo.atse(&["grep-symbol", "--lang", "cobol", "x"]);
+    assert_eq!(bad_lang.code, 2);
+    assert!(
+        bad_lang.stderr.contains("unknown language 'cobol'"),
+        "{}",
+        bad_lang.stderr
+    );
+}
+
+#[test]
+fn color_always_paints_like_git_grep() {
+    let repo = polyglot();
+    let out = repo.atse_ok(&["grep-symbol", "--color", "always", "add"]);
+    assert_eq!(
+        out,
+        "\x1b[35mc/util.c\x1b[m\x1b[36m:\x1b[m\x1b[32m6\x1b[m\x1b[36m:\x1b[m\x1b[32m5\x1b[m\x1b[36m:\x1b[m function \x1b[1;31madd\x1b[m\n"
+    );
+}
+
+#[test]
+fn no_update_answers_from_the_index_as_it_is() {
+    let repo = polyglot();
+    repo.atse_ok(&["update", "--quiet"]);
+    repo.write("src/new.py", "def brand_new():\n    pass\n");
+    repo.commit_all("add");
+    let stale = repo.atse(&["grep-symbol", "--no-update", "brand_new"]);
+    assert_eq!(stale.code, 1);
+    // Without --no-update the query catches up with HEAD first.
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "brand_new"]),
+        "src/new.py:1:5: function brand_new\n"
+    );
+}
+
+#[test]
+fn no_update_without_an_index_says_what_to_do() {
+    let repo = polyglot();
+    let out = repo.atse(&["grep-symbol", "--no-update", "Parser"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("run `git atse update`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn works_from_a_subdirectory_and_in_a_bare_repository() {
+    let repo = polyglot();
+    let mut cmd = repo.cmd("git", &["atse", "grep-symbol", "add"]);
+    cmd.current_dir(repo.path().join("src"));
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "c/util.c:6:5: function add\n"
+    );
+
+    let bare = repo.tmp().join("bare.git");
+    repo.git(&["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
+    let mut cmd = repo.cmd("git", &["atse", "grep-symbol", "add"]);
+    cmd.current_dir(&bare);
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "c/util.c:6:5: function add\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(bare.join("atse").join("index.redb").exists());
+}
+
+#[test]
+fn rev_indexes_another_commit() {
+    let repo = polyglot();
+    let first = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    repo.write("src/later.py", "def later():\n    pass\n");
+    repo.commit_all("later");
+    repo.atse_ok(&["update", "--quiet", "--rev", &first]);
+    assert_eq!(repo.atse(&["grep-symbol", "--no-update", "later"]).code, 1);
+    let status = repo.atse_ok(&["status", "--json"]);
+    assert!(
+        status.contains(&format!("\"indexed_commit\":\"{first}\"")),
+        "{status}"
+    );
+    assert!(status.contains("\"current\":false"), "{status}");
+}

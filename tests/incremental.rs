@@ -1,0 +1,170 @@
+//! `git atse update` patches the index for exactly the changed paths, and the result equals
+//! an index built from scratch for the same tree.
+
+use crate::util::Repo;
+
+/// The tags of a fresh full index of the same HEAD, built in a clone.
+fn full_rebuild_tags(repo: &Repo) -> String {
+    let clone = repo.tmp().join(format!(
+        "clone-{}",
+        repo.git(&["rev-parse", "--short", "HEAD"]).trim()
+    ));
+    if !clone.exists() {
+        repo.git(&["clone", "-q", ".", clone.to_str().unwrap()]);
+        let head = repo.git(&["rev-parse", "HEAD"]);
+        let mut cmd = repo.cmd("git", &["checkout", "-q", "--detach", head.trim()]);
+        cmd.current_dir(&clone);
+        assert!(cmd.status().unwrap().success());
+    }
+    let mut cmd = repo.cmd("git", &["atse", "tags"]);
+    cmd.current_dir(&clone);
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn assert_matches_full_rebuild(repo: &Repo) {
+    let incremental = repo.atse_ok(&["tags"]);
+    assert_eq!(
+        incremental,
+        full_rebuild_tags(repo),
+        "incremental index differs from a full rebuild"
+    );
+}
+
+#[test]
+fn modify_add_delete_rename_follow_the_tree() {
+    let repo = Repo::new();
+    repo.write("a.py", "def one():\n    pass\n")
+        .write("pkg/b.py", "def two():\n    pass\n")
+        .write("pkg/c.rs", "fn three() {}\n");
+    repo.commit_all("init");
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "one"]),
+        "a.py:1:5: function one\n"
+    );
+
+    // Modify.
+    repo.write("a.py", "def uno():\n    pass\n");
+    repo.commit_all("modify");
+    let out = repo.atse(&["grep-symbol", "one"]);
+    assert_eq!(
+        out.code, 1,
+        "stale definition still answered: {}",
+        out.stdout
+    );
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "uno"]),
+        "a.py:1:5: function uno\n"
+    );
+    assert_matches_full_rebuild(&repo);
+
+    // Rename (same blob, new path) and delete.
+    repo.git(&["mv", "pkg/b.py", "pkg/renamed.py"]);
+    repo.remove("pkg/c.rs");
+    repo.commit_all("rename and delete");
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "two"]),
+        "pkg/renamed.py:1:5: function two\n"
+    );
+    assert_eq!(repo.atse(&["grep-symbol", "three"]).code, 1);
+    assert_matches_full_rebuild(&repo);
+
+    // A directory replaced by a file and a file becoming a symlink.
+    repo.git(&["rm", "-q", "-r", "pkg"]);
+    repo.write("pkg", "not a dir\n");
+    std::fs::remove_file(repo.path().join("a.py")).unwrap();
+    std::os::unix::fs::symlink("pkg", repo.path().join("a.py")).unwrap();
+    repo.commit_all("reshape");
+    assert_eq!(repo.atse(&["grep-symbol", "uno"]).code, 1);
+    assert_eq!(repo.atse(&["grep-symbol", "two"]).code, 1);
+    assert_matches_full_rebuild(&repo);
+}
+
+#[test]
+fn update_reports_what_it_did_and_reuses_objects() {
+    let repo = Repo::new();
+    repo.write("a.py", "def f():\n    pass\n")
+        .write("b.py", "def g():\n    pass\n");
+    repo.commit_all("init");
+    let out = repo.atse(&["update"]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stderr.contains(
+            "indexed 2 files, 2 symbols, 0 skipped (2 changed paths: 2 parsed, 0 reused)"
+        ),
+        "{}",
+        out.stderr
+    );
+    let again = repo.atse(&["update"]);
+    assert!(
+        again.stderr.contains("index is up to date"),
+        "{}",
+        again.stderr
+    );
+
+    // The same blob at a new path is not parsed again.
+    repo.write("copy.py", "def f():\n    pass\n");
+    repo.commit_all("copy");
+    let out = repo.atse(&["update"]);
+    assert!(
+        out.stderr.contains("(1 changed paths: 0 parsed, 1 reused)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "f"]),
+        "a.py:1:5: function f\ncopy.py:1:5: function f\n"
+    );
+
+    let quiet = repo.atse(&["update", "--quiet", "--full"]);
+    assert_eq!(
+        (quiet.code, quiet.stdout.as_str(), quiet.stderr.as_str()),
+        (0, "", "")
+    );
+}
+
+#[test]
+fn hot_name_in_many_files_survives_a_one_file_change() {
+    let repo = Repo::new();
+    for i in 0..300 {
+        repo.write(&format!("m{i:03}.py"), "def main():\n    pass\n");
+        repo.write(
+            &format!("n{i:03}.py"),
+            format!("def main():\n    return {i}\n"),
+        );
+    }
+    repo.commit_all("init");
+    let before = repo.atse_ok(&["grep-symbol", "main"]);
+    assert_eq!(before.lines().count(), 600);
+    repo.write("n007.py", "def not_main():\n    pass\n");
+    repo.commit_all("one file");
+    let after = repo.atse_ok(&["grep-symbol", "main"]);
+    assert_eq!(after.lines().count(), 599);
+    assert!(!after.contains("n007.py"));
+    assert_matches_full_rebuild(&repo);
+}
+
+#[test]
+fn status_counts_match_the_tree() {
+    let repo = Repo::new();
+    repo.write("a.py", "def f():\n    pass\nclass C:\n    pass\n")
+        .write("README", "no language\n")
+        .write("bin.c", b"\0\x01binary".as_slice());
+    let commit = repo.commit_all("init");
+    repo.atse_ok(&["update", "--quiet"]);
+    let status: serde_json::Value =
+        serde_json::from_str(&repo.atse_ok(&["status", "--json"])).unwrap();
+    let tree = repo.git(&["rev-parse", "HEAD^{tree}"]).trim().to_string();
+    assert_eq!(status["indexed_commit"], commit.as_str());
+    assert_eq!(status["indexed_tree"], tree.as_str());
+    assert_eq!(status["head_tree"], tree.as_str());
+    assert_eq!(status["current"], true);
+    assert_eq!(status["files"], 2);
+    assert_eq!(status["symbols"], 2);
+    assert_eq!(status["skipped"], 1);
+}

@@ -1,0 +1,171 @@
+//! Test helpers: real git repositories in temporary directories, an isolated environment,
+//! and `git atse` run through git exactly as a user types it.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A git repository in a temporary directory.
+pub struct Repo {
+    dir: tempfile::TempDir,
+}
+
+/// What a command printed, with its exit code.
+#[derive(Debug)]
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    fn from(out: Output) -> Out {
+        Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// The directory holding the git-atse binary under test.
+pub fn bin_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_git-atse"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Makes `cmd` independent of the user's git config and environment, with the binary under
+/// test first on PATH (so hooks' `git atse` runs it too).
+pub fn isolate(cmd: &mut Command, home: &Path) {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![bin_dir()];
+    paths.extend(std::env::split_paths(&path));
+    cmd.env("PATH", std::env::join_paths(paths).unwrap())
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_COMMON_DIR")
+        .env_remove("NO_COLOR")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", home)
+        .env("GIT_AUTHOR_NAME", "A")
+        .env("GIT_AUTHOR_EMAIL", "a@example.com")
+        .env("GIT_COMMITTER_NAME", "C")
+        .env("GIT_COMMITTER_EMAIL", "c@example.com")
+        .env("GIT_AUTHOR_DATE", "2000-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2000-01-01T00:00:00Z")
+        .env("LC_ALL", "C")
+        .env("TZ", "UTC");
+}
+
+impl Repo {
+    /// `git init -b main` in a fresh temporary directory (the repository is `<tmp>/repo`).
+    pub fn new() -> Repo {
+        let repo = Repo::empty_dir();
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    /// A fresh temporary directory with an empty `repo` subdirectory and no git repository.
+    pub fn empty_dir() -> Repo {
+        let dir = tempfile::Builder::new()
+            .prefix("atse-test-")
+            .tempdir()
+            .unwrap();
+        std::fs::create_dir(dir.path().join("repo")).unwrap();
+        Repo { dir }
+    }
+
+    /// The repository's work tree.
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("repo")
+    }
+
+    /// The temporary directory around the repository (for clones, a bare remote, HOME).
+    pub fn tmp(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating directories).
+    pub fn write(&self, path: &str, contents: impl AsRef<[u8]>) -> &Self {
+        let p = self.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, contents).unwrap();
+        self
+    }
+
+    /// Removes a file.
+    pub fn remove(&self, path: &str) -> &Self {
+        std::fs::remove_file(self.path().join(path)).unwrap();
+        self
+    }
+
+    /// A command in the repository with the isolated environment.
+    pub fn cmd(&self, program: impl AsRef<OsStr>, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.args(args).current_dir(self.path()).stdin(Stdio::null());
+        isolate(&mut cmd, self.tmp());
+        cmd
+    }
+
+    /// Runs git; panics with everything it printed when it fails.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = Out::from(self.cmd("git", args).output().unwrap());
+        assert_eq!(
+            out.code,
+            0,
+            "git {args:?} failed in {}:\n{}{}",
+            self.path().display(),
+            out.stdout,
+            out.stderr
+        );
+        out.stdout
+    }
+
+    /// Runs git and returns whatever happened.
+    pub fn git_out(&self, args: &[&str]) -> Out {
+        Out::from(self.cmd("git", args).output().unwrap())
+    }
+
+    /// `git add -A && git commit -m msg`; returns the new HEAD.
+    pub fn commit_all(&self, msg: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", msg]);
+        self.git(&["rev-parse", "HEAD"]).trim().to_string()
+    }
+
+    /// `git atse ARGS` through git, as a user types it.
+    pub fn atse(&self, args: &[&str]) -> Out {
+        let mut full = vec!["atse"];
+        full.extend_from_slice(args);
+        Out::from(self.cmd("git", &full).output().unwrap())
+    }
+
+    /// `git atse ARGS`, asserting exit code 0; returns stdout.
+    pub fn atse_ok(&self, args: &[&str]) -> String {
+        let out = self.atse(args);
+        assert_eq!(
+            out.code, 0,
+            "git atse {args:?} failed:\n{}{}",
+            out.stdout, out.stderr
+        );
+        out.stdout
+    }
+
+    /// The tags file of the index (without the header lines).
+    pub fn tags(&self) -> String {
+        self.atse_ok(&["tags"])
+            .lines()
+            .filter(|l| !l.starts_with("!_TAG_"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    }
+
+    /// The `.git/atse` directory.
+    pub fn atse_dir(&self) -> PathBuf {
+        self.path().join(".git").join("atse")
+    }
+}
