@@ -68,6 +68,10 @@ fn take_lock(layout: &Layout, wait: Duration) -> Result<Option<UpdateLock>> {
     }
 }
 
+fn is_tree(hex: &str, target: &Target) -> bool {
+    gix::ObjectId::from_hex(hex.as_bytes()).is_ok_and(|id| id == target.tree)
+}
+
 fn indexed_tree(layout: &Layout) -> Option<String> {
     // A damaged or outdated index reads as "nothing indexed": the update repairs it.
     indexed_state(layout).ok().flatten().map(|s| s.tree)
@@ -87,7 +91,7 @@ pub fn to_head(
         let Some(head) = repo.resolve("HEAD")? else {
             return Ok(Outcome::NoCommit);
         };
-        if indexed_tree(layout).as_deref() == Some(&head.tree.to_string()) {
+        if indexed_tree(layout).is_some_and(|t| is_tree(&t, &head)) {
             return Ok(outcome);
         }
         let Some(lock) = take_lock(layout, wait)? else {
@@ -131,7 +135,7 @@ fn update_while_locked(
     loop {
         let summary = update::update(repo, layout, lock, &head, opts, progress)?;
         match repo.resolve("HEAD")? {
-            Some(now) if now.tree.to_string() != summary.state.tree => head = now,
+            Some(now) if !is_tree(&summary.state.tree, &now) => head = now,
             _ => return Ok(Step::Done(summary)),
         }
     }

@@ -97,8 +97,7 @@ pub fn update(
 ) -> Result<Summary> {
     let started = Instant::now();
     let path = layout.index_path();
-    let index = open_or_recreate(&path)?;
-    let mut rebuilt = None;
+    let (index, mut rebuilt) = open_or_recreate(&path)?;
     let base = match index.state() {
         Ok(s) => s,
         Err(e) if e.chain().any(|c| c.is::<index::Corrupt>()) => {
@@ -185,24 +184,20 @@ pub fn update(
 
 /// Opens the index for writing; a file redb cannot open is removed and recreated (it can
 /// always be rebuilt from git).
-fn open_or_recreate(path: &Path) -> Result<Index> {
+/// Also returns why the old file was discarded, if it was.
+fn open_or_recreate(path: &Path) -> Result<(Index, Option<String>)> {
     match Index::open_write(path) {
-        Ok(i) => Ok(i),
+        Ok(i) => Ok((i, None)),
         Err(e) if index::is_lock_conflict(&e) => Err(e),
         Err(e) => {
-            if !path.exists() {
+            if !path.is_file() {
                 return Err(e);
             }
-            eprintln_warning(&format!("{e:#}; rebuilding it from git"));
             std::fs::remove_file(path)
                 .with_context(|| format!("{}: cannot remove the damaged index", path.display()))?;
-            Index::open_write(path)
+            Ok((Index::open_write(path)?, Some(format!("{e:#}"))))
         }
     }
-}
-
-fn eprintln_warning(msg: &str) {
-    eprintln!("git-atse: warning: {msg}");
 }
 
 /// An old blob's contribution cannot be known: the update must rebuild from scratch.

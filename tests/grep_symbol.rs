@@ -95,12 +95,12 @@ fn overloads_and_nested_classes_are_all_listed() {
         repo.atse_ok(&["grep-symbol", "run"]),
         "java/App.java:5:8: method run (in App)\n\
          java/App.java:6:8: method run (in App)\n\
-         java/App.java:7:31: method run (in Nested)\n"
+         java/App.java:7:30: method run (in Nested)\n"
     );
     // An out-of-class C++ definition names its class.
     assert_eq!(
         repo.atse_ok(&["grep-symbol", "area", "--lang", "cpp"]),
-        "c/util.h:4:7: method area (in Shape)\nc/util.h:7:18: method area (in Shape)\n"
+        "c/util.h:4:7: method area (in Shape)\nc/util.h:7:17: method area (in Shape)\n"
     );
 }
 
@@ -110,7 +110,7 @@ fn json_lines_have_every_key() {
     let out = repo.atse_ok(&["grep-symbol", "--json", "Parser"]);
     assert_eq!(
         out,
-        "{\"column\":7,\"container\":null,\"end_column\":31,\"end_line\":12,\"kind\":\"class\",\"lang\":\"python\",\"line\":3,\"name\":\"Parser\",\"path\":\"src/cli.py\"}\n\
+        "{\"column\":7,\"container\":null,\"end_column\":17,\"end_line\":9,\"kind\":\"class\",\"lang\":\"python\",\"line\":3,\"name\":\"Parser\",\"path\":\"src/cli.py\"}\n\
          {\"column\":12,\"container\":null,\"end_column\":33,\"end_line\":1,\"kind\":\"struct\",\"lang\":\"rust\",\"line\":1,\"name\":\"Parser\",\"path\":\"src/lib.rs\"}\n\
          {\"column\":6,\"container\":null,\"end_column\":2,\"end_line\":5,\"kind\":\"impl\",\"lang\":\"rust\",\"line\":3,\"name\":\"Parser\",\"path\":\"src/lib.rs\"}\n"
     );

@@ -6,6 +6,7 @@ mod util;
 
 mod bad_input;
 mod grep_symbol;
+mod hooks;
 mod incremental;
 mod objects;
 mod tags;

@@ -155,15 +155,6 @@ impl Repo {
         out.stdout
     }
 
-    /// The tags file of the index (without the header lines).
-    pub fn tags(&self) -> String {
-        self.atse_ok(&["tags"])
-            .lines()
-            .filter(|l| !l.starts_with("!_TAG_"))
-            .map(|l| format!("{l}\n"))
-            .collect()
-    }
-
     /// The `.git/atse` directory.
     pub fn atse_dir(&self) -> PathBuf {
         self.path().join(".git").join("atse")

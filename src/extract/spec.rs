@@ -69,6 +69,7 @@ const RUST_QUERY: &str = include_str!("queries/rust.scm");
 const PYTHON_QUERY: &str = include_str!("queries/python.scm");
 const GO_QUERY: &str = include_str!("queries/go.scm");
 const JAVASCRIPT_QUERY: &str = include_str!("queries/javascript.scm");
+const JAVASCRIPT_ONLY_QUERY: &str = include_str!("queries/javascript_only.scm");
 const TYPESCRIPT_QUERY: &str = include_str!("queries/typescript.scm");
 const C_QUERY: &str = include_str!("queries/c.scm");
 const CPP_QUERY: &str = include_str!("queries/cpp.scm");
@@ -81,7 +82,7 @@ fn build_spec(lang: Lang) -> Result<LanguageSpec> {
         Lang::Go => (tree_sitter_go::LANGUAGE.into(), GO_QUERY.into()),
         Lang::JavaScript => (
             tree_sitter_javascript::LANGUAGE.into(),
-            JAVASCRIPT_QUERY.into(),
+            format!("{JAVASCRIPT_QUERY}\n{JAVASCRIPT_ONLY_QUERY}"),
         ),
         // TypeScript's grammar extends JavaScript's: its query is the JavaScript one plus
         // TypeScript's own patterns.

@@ -23,7 +23,7 @@
 (function_definition declarator: (reference_declarator (function_declarator declarator: (qualified_identifier
   scope: (_) @context name: (identifier) @name)))) @definition.function
 (function_definition declarator: (function_declarator declarator: (qualified_identifier
-  scope: (_) @context name: (qualified_identifier scope: (_) name: (identifier) @name)))) @definition.function
+  scope: (_) name: (qualified_identifier scope: (_) @context name: (identifier) @name)))) @definition.function
 
 (call_expression function: (qualified_identifier name: (identifier) @name)) @reference.call
 (call_expression function: (template_function name: (identifier) @name)) @reference.call

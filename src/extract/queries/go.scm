@@ -24,5 +24,4 @@
   (parenthesized_expression (identifier) @name)
   (selector_expression field: (field_identifier) @name)
   (parenthesized_expression (selector_expression field: (field_identifier) @name))
-  (generic_function function: (identifier) @name)
 ]) @reference.call

@@ -6,7 +6,6 @@
 (class_declaration name: (_) @name) @definition.class
 (class name: (_) @name) @definition.class
 (method_definition name: [(property_identifier) (private_property_identifier) (computed_property_name)] @name) @definition.method
-(field_definition property: [(property_identifier) (private_property_identifier)] @name) @definition.field
 
 (lexical_declaration (variable_declarator
   name: (identifier) @name
