@@ -162,6 +162,9 @@ pub struct StatusArgs {
     /// One JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Report the index as it is, without catching up with HEAD first.
+    #[arg(long)]
+    pub no_update: bool,
 }
 
 /// `git atse debug-extract`.

@@ -130,6 +130,7 @@ pub fn update(
         }
     }
 
+    let objects = layout.objects();
     let mut summary = Summary {
         rebuilt,
         ..Summary::default()
@@ -140,7 +141,7 @@ pub fn update(
     }
     match apply_diff(
         repo,
-        layout,
+        &objects,
         old_tree,
         target.tree,
         opts,
@@ -161,7 +162,7 @@ pub fn update(
             patch.clear()?;
             apply_diff(
                 repo,
-                layout,
+                &objects,
                 None,
                 target.tree,
                 opts,
@@ -178,6 +179,7 @@ pub fn update(
         .unwrap_or(0);
     let ms = started.elapsed().as_millis() as u64;
     summary.state = patch.commit(&target.tree.to_string(), commit_hex.as_deref(), now, ms)?;
+    objects.flush_count()?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -222,7 +224,7 @@ struct Prepared {
 #[allow(clippy::too_many_arguments)]
 fn apply_diff(
     repo: &Repo,
-    layout: &Layout,
+    objects: &Objects,
     old: Option<ObjectId>,
     new: ObjectId,
     opts: &Options,
@@ -239,13 +241,12 @@ fn apply_diff(
         progress.total(n);
     }
     let sync = repo.sync();
-    let objects = layout.objects();
     let (tx, rx) = mpsc::sync_channel::<Result<Vec<Prepared>>>(2);
     std::thread::scope(|scope| -> Result<()> {
         let producer = scope.spawn(|| {
             let repo = Repo::from_sync(&sync);
             let result = git::diff::changes(&repo, old, new, BATCH, &mut |batch| {
-                let prepared = prepare(&sync, &objects, opts.limits, batch);
+                let prepared = prepare(&sync, objects, opts.limits, batch);
                 let failed = prepared.is_err();
                 tx.send(prepared).map_err(|_| anyhow!("update aborted"))?;
                 if failed {
@@ -367,42 +368,52 @@ fn object_for(
     if by_path.is_none() && extract::lang::has_extension(path) {
         return Ok(None);
     }
-    if let Lookup::Found(index) = objects.read(blob)? {
-        // The same bytes may be another language at another path (`x.c` and `x.h`); then the
-        // stored object does not apply here.
-        if by_path.is_none_or(|l| l == index.lang) {
+    let store = match objects.read(blob)? {
+        Lookup::Found(index) if by_path.is_none_or(|l| l == index.lang) => {
             return Ok(Some(Got {
                 index,
                 extracted: false,
             }));
         }
-    }
-    let data = match repo.read_blob(id, extractor.limits().max_file_bytes)? {
-        BlobData::Data(d) => d,
-        BlobData::TooLarge(_) => {
-            let Some(lang) = by_path else { return Ok(None) };
-            let index = FileIndex::skipped(lang, SkipReason::TooLarge);
-            objects.write(blob, &index)?;
-            return Ok(Some(Got {
-                index,
-                extracted: true,
-            }));
-        }
+        // The same bytes are another language at another path (`x.c` and `x.h`): that
+        // object stays, and this path's is extracted without being stored, so the stored
+        // object remains a function of the blob alone.
+        Lookup::Found(_) => false,
+        Lookup::Missing | Lookup::Unusable(_) => true,
     };
-    let Some(lang) = by_path.or_else(|| extract::detect_lang(path, &data)) else {
+    let Some(index) = extract_blob(repo, extractor, path, id, by_path)? else {
         return Ok(None);
     };
-    let index = extractor
-        .extract(lang, &data)
-        .with_context(|| format!("{}: extraction failed", String::from_utf8_lossy(path)))?;
-    // Only the blob's own language is cached, so the object stays a function of the blob.
-    if by_path.is_none_or(|l| l == lang) {
+    if store {
         objects.write(blob, &index)?;
     }
     Ok(Some(Got {
         index,
         extracted: true,
     }))
+}
+
+/// Reads and extracts a blob; `None` when it turns out not to be a supported language.
+fn extract_blob(
+    repo: &Repo,
+    extractor: &mut Extractor,
+    path: &[u8],
+    id: &ObjectId,
+    by_path: Option<crate::model::Lang>,
+) -> Result<Option<FileIndex>> {
+    let data = match repo.read_blob(id, extractor.limits().max_file_bytes)? {
+        BlobData::Data(d) => d,
+        BlobData::TooLarge(_) => {
+            return Ok(by_path.map(|lang| FileIndex::skipped(lang, SkipReason::TooLarge)));
+        }
+    };
+    let Some(lang) = by_path.or_else(|| extract::detect_lang(path, &data)) else {
+        return Ok(None);
+    };
+    extractor
+        .extract(lang, &data)
+        .map(Some)
+        .with_context(|| format!("{}: extraction failed", String::from_utf8_lossy(path)))
 }
 
 /// What the old blob at `path` contributed, to retract it. Falls back to extracting the

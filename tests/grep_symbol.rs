@@ -263,7 +263,7 @@ fn rev_indexes_another_commit() {
     repo.commit_all("later");
     repo.atse_ok(&["update", "--quiet", "--rev", &first]);
     assert_eq!(repo.atse(&["grep-symbol", "--no-update", "later"]).code, 1);
-    let status = repo.atse_ok(&["status", "--json"]);
+    let status = repo.atse_ok(&["status", "--json", "--no-update"]);
     assert!(
         status.contains(&format!("\"indexed_commit\":\"{first}\"")),
         "{status}"

@@ -10,7 +10,7 @@ use crate::util::Repo;
 /// HEAD's tree built in another directory.
 fn assert_current_and_exact(repo: &Repo, step: &str) {
     let status: serde_json::Value =
-        serde_json::from_str(&repo.atse_ok(&["status", "--json"])).unwrap();
+        serde_json::from_str(&repo.atse_ok(&["status", "--json", "--no-update"])).unwrap();
     assert_eq!(
         status["current"], true,
         "after {step}, the hooks left the index behind: {status}"

@@ -167,4 +167,21 @@ fn status_counts_match_the_tree() {
     assert_eq!(status["files"], 2);
     assert_eq!(status["symbols"], 2);
     assert_eq!(status["skipped"], 1);
+    // One object per distinct blob (the binary one records its skip), counted without a scan.
+    assert_eq!(status["objects"], 2);
+    assert_eq!(status["loose_objects"], 2);
+    assert_eq!(status["packed_objects"], 0);
+    let on_disk = std::fs::metadata(repo.atse_dir().join("index.redb"))
+        .unwrap()
+        .len();
+    assert!(status["bytes"].as_u64().unwrap() > on_disk, "{status}");
+
+    // The same blob at another path adds no object; a new blob adds one.
+    repo.write("copy.py", "def f():\n    pass\nclass C:\n    pass\n")
+        .write("new.py", "x = 1\n");
+    repo.commit_all("more");
+    let status: serde_json::Value =
+        serde_json::from_str(&repo.atse_ok(&["status", "--json"])).unwrap();
+    assert_eq!(status["objects"], 3);
+    assert_eq!(status["files"], 4);
 }

@@ -28,14 +28,13 @@ fn one_object_per_blob_in_the_fanout_directory() {
     assert_eq!(count, 1, "the same blob at two paths is stored once");
 }
 
+/// Files in the two-hex-digit fanout directories under `dir`.
 fn walk(dir: &Path) -> usize {
     let mut n = 0;
     for e in std::fs::read_dir(dir).unwrap() {
         let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            n += walk(&e.path());
-        } else {
-            n += 1;
+        if e.file_type().unwrap().is_dir() && e.file_name().len() == 2 {
+            n += std::fs::read_dir(e.path()).unwrap().count();
         }
     }
     n

@@ -6,12 +6,11 @@ use anyhow::Result;
 
 use super::Session;
 use crate::cli::StatusArgs;
-use crate::store::index::Index;
 
 pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
     let session = Session::open()?;
     let head = session.head()?;
-    let index = Index::open_read(&session.layout.index_path())?;
+    let index = session.index_for_query(args.no_update)?;
     let state = match &index {
         Some(i) => i.state()?,
         None => None,
@@ -22,9 +21,12 @@ pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
         (None, None) => true,
         _ => false,
     };
-    let bytes = std::fs::metadata(session.layout.index_path())
+    let index_bytes = std::fs::metadata(session.layout.index_path())
         .map(|m| m.len())
         .unwrap_or(0);
+    // Counted as objects are written, never by scanning the directory.
+    let objects = session.layout.objects().count();
+    let bytes = index_bytes + objects.bytes;
     let s = state.clone().unwrap_or_default();
     if args.json {
         let v = serde_json::json!({
@@ -36,7 +38,11 @@ pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
             "symbols": s.symbols,
             "names": s.names,
             "skipped": s.skipped,
-            "index_bytes": bytes,
+            "objects": objects.objects,
+            "loose_objects": objects.objects,
+            "packed_objects": 0,
+            "bytes": bytes,
+            "index_bytes": index_bytes,
             "updated_at": s.updated_at,
             "update_ms": s.update_ms,
         });
@@ -60,7 +66,11 @@ pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
                     "symbols:        {} ({} distinct names)",
                     st.symbols, st.names
                 );
-                println!("index size:     {bytes} bytes");
+                println!("objects:        {} loose, 0 packed", objects.objects);
+                println!(
+                    "size on disk:   {bytes} bytes (index {index_bytes}, objects {})",
+                    objects.bytes
+                );
                 println!(
                     "last update:    {} ms, at unix time {}",
                     st.update_ms, st.updated_at

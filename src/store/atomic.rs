@@ -57,6 +57,26 @@ impl AtomicFile {
     }
 }
 
+impl AtomicFile {
+    /// Like `commit`, but never replaces an existing file: returns `false` (and discards
+    /// this one) when `dest` already exists. Used for content-addressed files, where an
+    /// existing file has the same contents, and to count new files exactly.
+    pub fn commit_new(mut self) -> Result<bool> {
+        drop(self.file.take());
+        match fs::hard_link(&self.tmp, &self.dest) {
+            Ok(()) => Ok(true), // Drop removes the temporary name
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(e).with_context(|| {
+                format!(
+                    "{}: cannot link into {}",
+                    self.tmp.display(),
+                    self.dest.display()
+                )
+            }),
+        }
+    }
+}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.file {
