@@ -5,6 +5,7 @@
 mod util;
 
 mod bad_input;
+mod concurrency;
 mod grep_symbol;
 mod hooks;
 mod incremental;

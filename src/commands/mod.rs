@@ -71,7 +71,11 @@ impl Session {
         let policy = Policy {
             wait: Duration::from_millis(QUERY_WAIT_MS),
             // With nothing to answer from, index inline however far it is.
-            max_changes: exists.then_some(QUERY_MAX_CHANGES),
+            max_changes: exists.then_some(
+                self.repo
+                    .config_u64(QUERY_MAX_CHANGES_KEY)?
+                    .unwrap_or(QUERY_MAX_CHANGES_DEFAULT) as usize,
+            ),
         };
         let opts = crate::update::Options {
             full: false,
@@ -104,8 +108,10 @@ impl Session {
 
 /// How long a query waits for a running update before answering from the index as it is.
 const QUERY_WAIT_MS: u64 = 500;
-/// A query catches up inline up to this many changed paths, else in the background.
-const QUERY_MAX_CHANGES: usize = 5000;
+/// `atse.queryMaxChanges`: a query catches up inline up to this many changed paths, else
+/// in the background while it answers from the older index.
+const QUERY_MAX_CHANGES_KEY: &str = "atse.queryMaxChanges";
+const QUERY_MAX_CHANGES_DEFAULT: u64 = 5000;
 
 /// The exit status of a query: 0 when something was found, 1 when nothing was.
 pub(crate) fn found(any: bool) -> ExitCode {

@@ -31,10 +31,21 @@ impl Repo {
     /// Finds the repository containing `dir`, honouring `GIT_DIR` and friends as git does
     /// (hooks run with `GIT_DIR` set).
     pub fn discover(dir: &Path) -> Result<Repo> {
-        let repo = gix::ThreadSafeRepository::discover_with_environment_overrides(dir)
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .with_context(|| format!("{}: not a git repository (or any parent)", dir.display()))?
-            .to_thread_local();
+        // `git -c key=value atse ...` passes the overrides in GIT_CONFIG_PARAMETERS.
+        let overrides = std::env::var("GIT_CONFIG_PARAMETERS")
+            .map(|p| parse_config_parameters(&p))
+            .unwrap_or_default();
+        let mut trust = gix::sec::trust::Mapping::<gix::open::Options>::default();
+        trust.full = trust.full.cli_overrides(overrides.clone());
+        trust.reduced = trust.reduced.cli_overrides(overrides);
+        let repo = gix::ThreadSafeRepository::discover_with_environment_overrides_opts(
+            dir,
+            Default::default(),
+            trust,
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("{}: not a git repository (or any parent)", dir.display()))?
+        .to_thread_local();
         Ok(Repo { repo })
     }
 
@@ -155,5 +166,65 @@ impl Repo {
 
     pub(crate) fn inner(&self) -> &gix::Repository {
         &self.repo
+    }
+}
+
+/// Splits git's `GIT_CONFIG_PARAMETERS` (shell-quoted `'key'='value'` or `'key=value'`
+/// words) into `key=value` strings.
+fn parse_config_parameters(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = s.chars();
+    let mut in_word = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    cur.push(q);
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        out.push(cur);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_config_parameters;
+
+    #[test]
+    fn config_parameters_as_git_writes_them() {
+        assert_eq!(
+            parse_config_parameters("'atse.maxfilesize'='10' 'user.name'='O'\\''Neil x'"),
+            ["atse.maxfilesize=10", "user.name=O'Neil x"]
+        );
+        assert_eq!(
+            parse_config_parameters("'core.abbrev=5'"),
+            ["core.abbrev=5"]
+        );
+        assert!(parse_config_parameters("").is_empty());
     }
 }
