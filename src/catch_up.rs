@@ -68,7 +68,8 @@ fn take_lock(layout: &Layout, wait: Duration) -> Result<Option<UpdateLock>> {
     }
 }
 
-fn is_tree(hex: &str, target: &Target) -> bool {
+/// Whether the hex tree id `hex` is the tree of `target`.
+pub fn is_tree(hex: &str, target: &Target) -> bool {
     gix::ObjectId::from_hex(hex.as_bytes()).is_ok_and(|id| id == target.tree)
 }
 

@@ -64,10 +64,17 @@ impl Session {
         if no_update {
             return Index::open_read(&path);
         }
-        let exists = catch_up::indexed_state(&self.layout)
-            .ok()
-            .flatten()
-            .is_some();
+        // The common case: the index already describes HEAD; answer from this very handle.
+        let current = Index::open_read(&path).ok().flatten();
+        let state = current.as_ref().and_then(|i| i.state().ok().flatten());
+        if let (Some(index), Some(state)) = (current, &state) {
+            match self.head()? {
+                Some(head) if catch_up::is_tree(&state.tree, &head) => return Ok(Some(index)),
+                None => return Ok(Some(index)),
+                Some(_) => {} // behind: catch up below (after closing this handle)
+            }
+        }
+        let exists = state.is_some();
         let policy = Policy {
             wait: Duration::from_millis(QUERY_WAIT_MS),
             // With nothing to answer from, index inline however far it is.

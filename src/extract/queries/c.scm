@@ -1,10 +1,20 @@
 ; git-atse query for C (and the base of the C++ query). Captures: see src/extract/spec.rs.
 
+; Function definitions and declarations, the name under up to two pointer declarators
+; (`char **f(void)`).
 (function_definition declarator: (function_declarator declarator: (identifier) @name)) @definition.function
 (function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))) @definition.function
 (function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name)))) @definition.function
+; `int (f)(void) {}`.
+(function_definition declarator: (function_declarator declarator: (parenthesized_declarator (identifier) @name))) @definition.function
+; `DEFINE(open) (int fd) {}`: a macro-built name; the macro names the definition, as the
+; one of `SYSCALL_DEFINE1(close, int, fd) {}` does.
+(function_definition declarator: (function_declarator declarator: (function_declarator declarator: (identifier) @name))) @definition.function
+; `TEST(name) { ... }`: a macro call that opens a definition of `name`.
+(function_definition type: (type_identifier) declarator: (parenthesized_declarator (identifier) @name)) @definition.function
 (declaration declarator: (function_declarator declarator: (identifier) @name)) @definition.function
 (declaration declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))) @definition.function
+(declaration declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name)))) @definition.function
 
 (struct_specifier name: (type_identifier) @name body: (_)) @definition.struct
 (union_specifier name: (type_identifier) @name body: (_)) @definition.union

@@ -3,27 +3,60 @@
 (class_specifier name: (type_identifier) @name body: (_)) @definition.class
 (class_specifier name: (template_type name: (type_identifier) @name) body: (_)) @definition.class
 (struct_specifier name: (template_type name: (type_identifier) @name) body: (_)) @definition.struct
+(union_specifier name: (template_type name: (type_identifier) @name) body: (_)) @definition.union
+; `class ns::A {}`, `struct A::B {}`: defined in the named scope.
+(class_specifier name: (qualified_identifier scope: (_) @context name: [(type_identifier) (template_type name: (type_identifier) @name)] @name) body: (_)) @definition.class
+(struct_specifier name: (qualified_identifier scope: (_) @context name: [(type_identifier) (template_type name: (type_identifier) @name)] @name) body: (_)) @definition.struct
+; `class EXPORT_MACRO A : public B {...}`: the grammar reads a function definition whose
+; type is `class EXPORT_MACRO` and whose declarator is the bare class name; its body holds
+; the members.
+(function_definition type: (class_specifier !body) declarator: (identifier) @name) @definition.class
+(function_definition type: (struct_specifier !body) declarator: (identifier) @name) @definition.struct
+(function_definition type: (union_specifier !body) declarator: (identifier) @name) @definition.union
 (namespace_definition name: (namespace_identifier) @name) @definition.namespace
 (namespace_definition name: (nested_namespace_specifier) @name) @definition.namespace
 (alias_declaration name: (type_identifier) @name) @definition.type
 (enum_specifier name: (type_identifier) @name body: (_)) @definition.enum
 
-; Methods declared or defined inside a class body.
-(field_declaration declarator: (function_declarator declarator: [(field_identifier) (identifier) (operator_name) (destructor_name)] @name)) @definition.function
-(function_definition declarator: (function_declarator declarator: [(field_identifier) (operator_name) (destructor_name)] @name)) @definition.function
-(declaration declarator: (function_declarator declarator: [(destructor_name) (operator_name)] @name)) @definition.function
-(function_definition declarator: (reference_declarator (function_declarator declarator: (identifier) @name))) @definition.function
-(function_definition declarator: (reference_declarator (function_declarator declarator: (field_identifier) @name))) @definition.function
+; Function definitions: the name under pointer or reference declarators, plain (members
+; defined in their class, free functions, operators, destructors, specializations) or
+; qualified (`void A::f() {}` names A as the container).
+(function_definition declarator: (function_declarator declarator: [(identifier) (field_identifier) (operator_name) (destructor_name)] @name)) @definition.function
+(function_definition declarator: (function_declarator declarator: (template_function name: (identifier) @name))) @definition.function
+(function_definition declarator: (function_declarator declarator: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))) @definition.function
+(function_definition declarator: (function_declarator declarator: (qualified_identifier scope: (_) @context name: (template_function name: (identifier) @name)))) @definition.function
+(function_definition declarator: (function_declarator declarator: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name)))) @definition.function
+(function_definition declarator: (function_declarator declarator: (qualified_identifier name: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))))) @definition.function
+(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: [(identifier) (field_identifier) (operator_name) (destructor_name)] @name))) @definition.function
+(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (template_function name: (identifier) @name)))) @definition.function
+(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name)))) @definition.function
+(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier scope: (_) @context name: (template_function name: (identifier) @name))))) @definition.function
+(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))))) @definition.function
+(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier name: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name)))))) @definition.function
+(function_definition declarator: (reference_declarator (function_declarator declarator: [(identifier) (field_identifier) (operator_name) (destructor_name)] @name))) @definition.function
+(function_definition declarator: (reference_declarator (function_declarator declarator: (template_function name: (identifier) @name)))) @definition.function
+(function_definition declarator: (reference_declarator (function_declarator declarator: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name)))) @definition.function
+(function_definition declarator: (reference_declarator (function_declarator declarator: (qualified_identifier scope: (_) @context name: (template_function name: (identifier) @name))))) @definition.function
+(function_definition declarator: (reference_declarator (function_declarator declarator: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))))) @definition.function
+(function_definition declarator: (reference_declarator (function_declarator declarator: (qualified_identifier name: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name)))))) @definition.function
+(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: [(identifier) (field_identifier) (operator_name) (destructor_name)] @name)))) @definition.function
+(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (template_function name: (identifier) @name))))) @definition.function
+(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))))) @definition.function
+(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier scope: (_) @context name: (template_function name: (identifier) @name)))))) @definition.function
+(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name)))))) @definition.function
+(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier name: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))))))) @definition.function
+; `size_type size() const NOEXCEPT_MACRO {...}`: a trailing macro makes the grammar read
+; the macro as the declarator and the real declarator as an error before it.
+(function_definition (ERROR . (function_declarator declarator: [(identifier) (field_identifier) (operator_name) (destructor_name)] @name)) declarator: (identifier)) @definition.function
+(function_definition (ERROR . (function_declarator declarator: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))) declarator: (identifier)) @definition.function
 
-; Out-of-class definitions: `void A::f() {}` names A as the container.
-(function_definition declarator: (function_declarator declarator: (qualified_identifier
-  scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier
-  scope: (_) @context name: (identifier) @name)))) @definition.function
-(function_definition declarator: (reference_declarator (function_declarator declarator: (qualified_identifier
-  scope: (_) @context name: (identifier) @name)))) @definition.function
-(function_definition declarator: (function_declarator declarator: (qualified_identifier
-  scope: (_) name: (qualified_identifier scope: (_) @context name: (identifier) @name)))) @definition.function
+; Member functions declared in a class body, and operators and destructors declared
+; outside one.
+(field_declaration declarator: (function_declarator declarator: [(field_identifier) (identifier) (operator_name) (destructor_name)] @name)) @definition.function
+(field_declaration declarator: (pointer_declarator declarator: (function_declarator declarator: [(field_identifier) (identifier) (operator_name) (destructor_name)] @name))) @definition.function
+(field_declaration declarator: (reference_declarator (function_declarator declarator: [(field_identifier) (identifier) (operator_name) (destructor_name)] @name))) @definition.function
+(field_declaration declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: [(field_identifier) (identifier) (operator_name) (destructor_name)] @name)))) @definition.function
+(declaration declarator: (function_declarator declarator: [(destructor_name) (operator_name)] @name)) @definition.function
 
 (call_expression function: (qualified_identifier name: (identifier) @name)) @reference.call
 (call_expression function: (template_function name: (identifier) @name)) @reference.call
