@@ -597,3 +597,105 @@ fn decode_path_value(v: &[u8]) -> Result<(BlobId, Lang, Option<SkipReason>)> {
     };
     Ok((id, lang, skip))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::Definition;
+
+    fn file(names: &[(&str, u32)]) -> FileIndex {
+        FileIndex {
+            extractor_version: EXTRACTOR_VERSION,
+            lang: Lang::Python,
+            skip: None,
+            error_names: 0,
+            definitions: names
+                .iter()
+                .map(|&(n, line)| Definition {
+                    name: n.to_string(),
+                    kind: Kind::Function,
+                    container: (line % 2 == 0).then(|| ("C".to_string(), Kind::Class)),
+                    line,
+                    column: 1,
+                    end_line: line + 1,
+                    end_column: 2,
+                })
+                .collect(),
+            imports: vec![],
+            references: vec![],
+        }
+    }
+
+    /// Random add/remove sequences against a model: postings, counts and the names tables
+    /// must always agree with a plain map of what each path defines.
+    #[test]
+    fn patches_agree_with_a_model() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::open_write(&dir.path().join("i.redb")).unwrap();
+        let blob = BlobId::from_bytes(&[7; 20]).unwrap();
+        let pool = ["main", "get", "Main", "main_loop", "x", "__init__"];
+        let mut model: BTreeMap<Vec<u8>, FileIndex> = BTreeMap::new();
+        let mut seed = 42u64;
+        let mut rand = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        for round in 0..40 {
+            let mut patch = index.begin().unwrap();
+            for _ in 0..10 {
+                let path = format!("d/f{}.py", rand(12)).into_bytes();
+                if let Some(old) = model.remove(&path) {
+                    patch
+                        .apply(&[Op::Remove {
+                            path: &path,
+                            index: &old,
+                        }])
+                        .unwrap();
+                }
+                if rand(3) > 0 {
+                    let names: Vec<(&str, u32)> = (0..rand(5))
+                        .map(|i| (pool[rand(pool.len() as u64) as usize], i as u32 * 3 + 1))
+                        .collect();
+                    let fi = file(&names);
+                    patch
+                        .apply(&[Op::Add {
+                            path: &path,
+                            blob: &blob,
+                            index: &fi,
+                        }])
+                        .unwrap();
+                    model.insert(path, fi);
+                }
+            }
+            let state = patch.commit(&format!("{round:040}"), None, 0, 0).unwrap();
+            let symbols: usize = model.values().map(|f| f.definitions.len()).sum();
+            assert_eq!(state.symbols as usize, symbols);
+            assert_eq!(state.files as usize, model.len());
+            for name in pool {
+                let mut expected: Vec<(Vec<u8>, u32)> = model
+                    .iter()
+                    .flat_map(|(p, f)| {
+                        f.definitions
+                            .iter()
+                            .filter(|d| d.name == name)
+                            .map(|d| (p.clone(), d.line))
+                    })
+                    .collect();
+                expected.sort();
+                let mut got = Vec::new();
+                index
+                    .postings_of(name, |p| {
+                        got.push((p.path.clone(), p.line));
+                        true
+                    })
+                    .unwrap();
+                assert_eq!(got, expected, "round {round}, name {name}");
+                let folded = index.names_folded(&name.to_lowercase(), true).unwrap();
+                assert_eq!(folded.contains(&name.to_string()), !expected.is_empty());
+            }
+        }
+    }
+}
