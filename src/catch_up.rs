@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::git::{self, Repo, Target};
-use crate::store::index::{Index, State};
+use crate::store::index::State;
 use crate::store::{Layout, UpdateLock};
 use crate::update::{self, Options, Progress, Summary};
 
@@ -46,7 +46,7 @@ pub struct Policy {
 
 /// The indexed state, read without taking the lock.
 pub fn indexed_state(layout: &Layout) -> Result<Option<State>> {
-    match Index::open_read(&layout.index_path())? {
+    match layout.open_index_read()? {
         Some(index) => index.state(),
         None => Ok(None),
     }

@@ -60,12 +60,11 @@ impl Session {
     /// waited for briefly; an index far behind is updated in the background while the
     /// query answers from it, with a note on stderr. `None`: nothing is indexed.
     pub fn index_for_query(&self, no_update: bool) -> Result<Option<Index>> {
-        let path = self.layout.index_path();
         if no_update {
-            return Index::open_read(&path);
+            return self.layout.open_index_read();
         }
         // The common case: the index already describes HEAD; answer from this very handle.
-        let current = Index::open_read(&path).ok().flatten();
+        let current = self.layout.open_index_read().ok().flatten();
         let state = current.as_ref().and_then(|i| i.state().ok().flatten());
         if let (Some(index), Some(state)) = (current, &state) {
             match self.head()? {
@@ -109,7 +108,7 @@ impl Session {
                 );
             }
         }
-        Index::open_read(&path)
+        self.layout.open_index_read()
     }
 }
 

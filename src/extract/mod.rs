@@ -241,14 +241,24 @@ fn import_text(raw: String) -> String {
     t.trim().to_string()
 }
 
-/// The container named by a `@context` node: `(r *Server)` -> `Server`, `ns::A` -> `A`.
+/// The container named by a `@context` node: `(r *Server)` -> `Server`, `ns::A` -> `A`,
+/// `(t *Tree[K, V])` -> `Tree`, `Map<K, V>` -> `Map`.
 fn context_text(raw: String) -> String {
-    let t = raw.trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
-    // A Go receiver `r *Server[T]`: the type is the last word, without pointer or generics.
+    // Generic arguments first: they may hold spaces and `::`.
+    let mut t = String::with_capacity(raw.len());
+    let mut depth = 0usize;
+    for c in raw.chars() {
+        match c {
+            '<' | '[' => depth += 1,
+            '>' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => t.push(c),
+            _ => {}
+        }
+    }
+    let t = t.trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
+    // A Go receiver `r *Server`: the type is the last word, without pointer.
     let t = t.rsplit([' ', '\t', '\n']).next().unwrap_or(t);
     let t = t.trim_start_matches(['*', '&']);
-    let t = t.split('[').next().unwrap_or(t);
-    let t = t.split('<').next().unwrap_or(t);
     let t = t.rsplit("::").next().unwrap_or(t);
     t.trim().to_string()
 }

@@ -122,6 +122,17 @@ pub fn is_lock_conflict(err: &anyhow::Error) -> bool {
     })
 }
 
+/// Whether the error says the file needs the repair only a writer performs (a writer was
+/// killed before its first commit, or the file predates quick repair).
+pub fn needs_repair(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<redb::DatabaseError>(),
+            Some(redb::DatabaseError::RepairAborted)
+        )
+    })
+}
+
 impl Index {
     /// Opens (or creates) the index for writing. The caller holds the update lock.
     pub fn open_write(path: &Path) -> Result<Index> {

@@ -106,6 +106,31 @@ impl Layout {
         Ok((file, path))
     }
 
+    /// Opens this worktree's index read-only (`None` when there is none). An index left in
+    /// need of repair by a killed writer is repaired first, by briefly becoming its writer,
+    /// unless another process holds the update lock (and so will repair it) for over a
+    /// second.
+    pub fn open_index_read(&self) -> Result<Option<index::Index>> {
+        let path = self.index_path();
+        match index::Index::open_read(&path) {
+            Err(e) if index::needs_repair(&e) => {
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+                loop {
+                    if let Some(_lock) = self.try_lock_update()? {
+                        drop(index::Index::open_write(&path)?);
+                        break;
+                    }
+                    if std::time::Instant::now() >= deadline {
+                        return Err(e.context("another process is repairing the index; try again"));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                index::Index::open_read(&path)
+            }
+            other => other,
+        }
+    }
+
     /// Takes this worktree's update lock, waiting for another update to finish.
     pub fn lock_update(&self) -> Result<UpdateLock> {
         let (file, path) = self.open_lock_file()?;

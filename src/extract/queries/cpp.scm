@@ -8,11 +8,14 @@
 (class_specifier name: (qualified_identifier scope: (_) @context name: [(type_identifier) (template_type name: (type_identifier) @name)] @name) body: (_)) @definition.class
 (struct_specifier name: (qualified_identifier scope: (_) @context name: [(type_identifier) (template_type name: (type_identifier) @name)] @name) body: (_)) @definition.struct
 ; `class EXPORT_MACRO A : public B {...}`: the grammar reads a function definition whose
-; type is `class EXPORT_MACRO` and whose declarator is the bare class name; its body holds
-; the members.
-(function_definition type: (class_specifier !body) declarator: (identifier) @name) @definition.class
-(function_definition type: (struct_specifier !body) declarator: (identifier) @name) @definition.struct
-(function_definition type: (union_specifier !body) declarator: (identifier) @name) @definition.union
+; type is `class EXPORT_MACRO`, followed by the class name (as the declarator, or as an
+; error when a qualified base or `final` follows); its body holds the members.
+(function_definition type: (class_specifier !body) . declarator: (identifier) @name) @definition.class
+(function_definition type: (struct_specifier !body) . declarator: (identifier) @name) @definition.struct
+(function_definition type: (union_specifier !body) . declarator: (identifier) @name) @definition.union
+(function_definition type: (class_specifier !body) . (ERROR . (identifier) @name)) @definition.class
+(function_definition type: (struct_specifier !body) . (ERROR . (identifier) @name)) @definition.struct
+(function_definition type: (union_specifier !body) . (ERROR . (identifier) @name)) @definition.union
 (namespace_definition name: (namespace_identifier) @name) @definition.namespace
 (namespace_definition name: (nested_namespace_specifier) @name) @definition.namespace
 (alias_declaration name: (type_identifier) @name) @definition.type
