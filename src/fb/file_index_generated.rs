@@ -10,493 +10,655 @@ pub mod atse {
 pub mod fb {
 
 
-pub enum DefinitionOffset {}
-#[derive(Copy, Clone, PartialEq)]
-
 /// One definition: a function, class, struct, ...
-pub struct Definition<'a> {
-  pub _tab: ::flatbuffers::Table<'a>,
+// struct Definition, aligned to 4
+#[repr(transparent)]
+#[derive(Clone, Copy, PartialEq)]
+pub struct Definition(pub [u8; 28]);
+impl Default for Definition { 
+  fn default() -> Self { 
+    Self([0; 28])
+  }
+}
+impl ::core::fmt::Debug for Definition {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+    f.debug_struct("Definition")
+      .field("name", &self.name())
+      .field("container", &self.container())
+      .field("kind", &self.kind())
+      .field("container_kind", &self.container_kind())
+      .field("line", &self.line())
+      .field("column", &self.column())
+      .field("end_line", &self.end_line())
+      .field("end_column", &self.end_column())
+      .finish()
+  }
 }
 
-impl<'a> ::flatbuffers::Follow<'a> for Definition<'a> {
-  type Inner = Definition<'a>;
+impl ::flatbuffers::SimpleToVerifyInSlice for Definition {}
+impl<'a> ::flatbuffers::Follow<'a> for Definition {
+  type Inner = &'a Definition;
   #[inline]
   unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+    unsafe { <&'a Definition>::follow(buf, loc) }
   }
 }
-
-impl<'a> Definition<'a> {
-  pub const VT_NAME: ::flatbuffers::VOffsetT = 4;
-  pub const VT_KIND: ::flatbuffers::VOffsetT = 6;
-  pub const VT_CONTAINER: ::flatbuffers::VOffsetT = 8;
-  pub const VT_CONTAINER_KIND: ::flatbuffers::VOffsetT = 10;
-  pub const VT_LINE: ::flatbuffers::VOffsetT = 12;
-  pub const VT_COLUMN: ::flatbuffers::VOffsetT = 14;
-  pub const VT_END_LINE: ::flatbuffers::VOffsetT = 16;
-  pub const VT_END_COLUMN: ::flatbuffers::VOffsetT = 18;
-
+impl<'a> ::flatbuffers::Follow<'a> for &'a Definition {
+  type Inner = &'a Definition;
   #[inline]
-  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-    Definition { _tab: table }
-  }
-  #[allow(unused_mut)]
-  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
-    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-    args: &'args DefinitionArgs<'args>
-  ) -> ::flatbuffers::WIPOffset<Definition<'bldr>> {
-    let mut builder = DefinitionBuilder::new(_fbb);
-    builder.add_end_column(args.end_column);
-    builder.add_end_line(args.end_line);
-    builder.add_column(args.column);
-    builder.add_line(args.line);
-    if let Some(x) = args.container { builder.add_container(x); }
-    if let Some(x) = args.name { builder.add_name(x); }
-    builder.add_container_kind(args.container_kind);
-    builder.add_kind(args.kind);
-    builder.finish()
-  }
-
-
-  #[inline]
-  pub fn name(&self) -> &'a str {
-    // Safety:
-    // Created from valid Table for this object
-    // which contains a valid value in this slot
-    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<&str>>(Definition::VT_NAME, None).unwrap()}
-  }
-  /// `extract::Kind` as a number (see src/extract/kind.rs).
-  #[inline]
-  pub fn kind(&self) -> u8 {
-    // Safety:
-    // Created from valid Table for this object
-    // which contains a valid value in this slot
-    unsafe { self._tab.get::<u8>(Definition::VT_KIND, Some(0)).unwrap()}
-  }
-  /// Name of the enclosing container (class, impl, module, ...), if any.
-  #[inline]
-  pub fn container(&self) -> Option<&'a str> {
-    // Safety:
-    // Created from valid Table for this object
-    // which contains a valid value in this slot
-    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<&str>>(Definition::VT_CONTAINER, None)}
-  }
-  /// `extract::Kind` of the container; 0 when there is none.
-  #[inline]
-  pub fn container_kind(&self) -> u8 {
-    // Safety:
-    // Created from valid Table for this object
-    // which contains a valid value in this slot
-    unsafe { self._tab.get::<u8>(Definition::VT_CONTAINER_KIND, Some(0)).unwrap()}
-  }
-  /// 1-based line and column (in bytes) of the name.
-  #[inline]
-  pub fn line(&self) -> u32 {
-    // Safety:
-    // Created from valid Table for this object
-    // which contains a valid value in this slot
-    unsafe { self._tab.get::<u32>(Definition::VT_LINE, Some(0)).unwrap()}
-  }
-  #[inline]
-  pub fn column(&self) -> u32 {
-    // Safety:
-    // Created from valid Table for this object
-    // which contains a valid value in this slot
-    unsafe { self._tab.get::<u32>(Definition::VT_COLUMN, Some(0)).unwrap()}
-  }
-  /// 1-based end line and column of the whole definition.
-  #[inline]
-  pub fn end_line(&self) -> u32 {
-    // Safety:
-    // Created from valid Table for this object
-    // which contains a valid value in this slot
-    unsafe { self._tab.get::<u32>(Definition::VT_END_LINE, Some(0)).unwrap()}
-  }
-  #[inline]
-  pub fn end_column(&self) -> u32 {
-    // Safety:
-    // Created from valid Table for this object
-    // which contains a valid value in this slot
-    unsafe { self._tab.get::<u32>(Definition::VT_END_COLUMN, Some(0)).unwrap()}
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    unsafe { ::flatbuffers::follow_cast_ref::<Definition>(buf, loc) }
   }
 }
+impl<'b> ::flatbuffers::Push for Definition {
+    type Output = Definition;
+    #[inline]
+    unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
+        let src = unsafe { ::core::slice::from_raw_parts(self as *const Definition as *const u8, <Self as ::flatbuffers::Push>::size()) };
+        dst.copy_from_slice(src);
+    }
+    #[inline]
+    fn alignment() -> ::flatbuffers::PushAlignment {
+        ::flatbuffers::PushAlignment::new(4)
+    }
+}
 
-impl ::flatbuffers::Verifiable for Definition<'_> {
+impl<'a> ::flatbuffers::Verifiable for Definition {
   #[inline]
   fn run_verifier(
     v: &mut ::flatbuffers::Verifier, pos: usize
   ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-    v.visit_table(pos)?
-     .visit_field::<::flatbuffers::ForwardsUOffset<&str>>("name", Self::VT_NAME, true)?
-     .visit_field::<u8>("kind", Self::VT_KIND, false)?
-     .visit_field::<::flatbuffers::ForwardsUOffset<&str>>("container", Self::VT_CONTAINER, false)?
-     .visit_field::<u8>("container_kind", Self::VT_CONTAINER_KIND, false)?
-     .visit_field::<u32>("line", Self::VT_LINE, false)?
-     .visit_field::<u32>("column", Self::VT_COLUMN, false)?
-     .visit_field::<u32>("end_line", Self::VT_END_LINE, false)?
-     .visit_field::<u32>("end_column", Self::VT_END_COLUMN, false)?
-     .finish();
-    Ok(())
-  }
-}
-pub struct DefinitionArgs<'a> {
-    pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
-    pub kind: u8,
-    pub container: Option<::flatbuffers::WIPOffset<&'a str>>,
-    pub container_kind: u8,
-    pub line: u32,
-    pub column: u32,
-    pub end_line: u32,
-    pub end_column: u32,
-}
-impl<'a> Default for DefinitionArgs<'a> {
-  #[inline]
-  fn default() -> Self {
-    DefinitionArgs {
-      name: None, // required field
-      kind: 0,
-      container: None,
-      container_kind: 0,
-      line: 0,
-      column: 0,
-      end_line: 0,
-      end_column: 0,
-    }
+    v.in_buffer::<Self>(pos)
   }
 }
 
-pub struct DefinitionBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-}
-impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> DefinitionBuilder<'a, 'b, A> {
-  #[inline]
-  pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b  str>) {
-    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Definition::VT_NAME, name);
+impl<'a> Definition {
+  #[allow(clippy::too_many_arguments)]
+  pub fn new(
+    name: u32,
+    container: u32,
+    kind: u8,
+    container_kind: u8,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+  ) -> Self {
+    let mut s = Self([0; 28]);
+    s.set_name(name);
+    s.set_container(container);
+    s.set_kind(kind);
+    s.set_container_kind(container_kind);
+    s.set_line(line);
+    s.set_column(column);
+    s.set_end_line(end_line);
+    s.set_end_column(end_column);
+    s
   }
-  #[inline]
-  pub fn add_kind(&mut self, kind: u8) {
-    self.fbb_.push_slot::<u8>(Definition::VT_KIND, kind, 0);
+
+  /// Index into `FileIndex.strings`.
+  pub fn name(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[0..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
   }
-  #[inline]
-  pub fn add_container(&mut self, container: ::flatbuffers::WIPOffset<&'b  str>) {
-    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Definition::VT_CONTAINER, container);
-  }
-  #[inline]
-  pub fn add_container_kind(&mut self, container_kind: u8) {
-    self.fbb_.push_slot::<u8>(Definition::VT_CONTAINER_KIND, container_kind, 0);
-  }
-  #[inline]
-  pub fn add_line(&mut self, line: u32) {
-    self.fbb_.push_slot::<u32>(Definition::VT_LINE, line, 0);
-  }
-  #[inline]
-  pub fn add_column(&mut self, column: u32) {
-    self.fbb_.push_slot::<u32>(Definition::VT_COLUMN, column, 0);
-  }
-  #[inline]
-  pub fn add_end_line(&mut self, end_line: u32) {
-    self.fbb_.push_slot::<u32>(Definition::VT_END_LINE, end_line, 0);
-  }
-  #[inline]
-  pub fn add_end_column(&mut self, end_column: u32) {
-    self.fbb_.push_slot::<u32>(Definition::VT_END_COLUMN, end_column, 0);
-  }
-  #[inline]
-  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> DefinitionBuilder<'a, 'b, A> {
-    let start = _fbb.start_table();
-    DefinitionBuilder {
-      fbb_: _fbb,
-      start_: start,
+
+  pub fn set_name(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[0..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
     }
   }
-  #[inline]
-  pub fn finish(self) -> ::flatbuffers::WIPOffset<Definition<'a>> {
-    let o = self.fbb_.end_table(self.start_);
-    self.fbb_.required(o, Definition::VT_NAME,"name");
-    ::flatbuffers::WIPOffset::new(o.value())
-  }
-}
 
-impl ::core::fmt::Debug for Definition<'_> {
-  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-    let mut ds = f.debug_struct("Definition");
-      ds.field("name", &self.name());
-      ds.field("kind", &self.kind());
-      ds.field("container", &self.container());
-      ds.field("container_kind", &self.container_kind());
-      ds.field("line", &self.line());
-      ds.field("column", &self.column());
-      ds.field("end_line", &self.end_line());
-      ds.field("end_column", &self.end_column());
-      ds.finish()
+  /// Index into `FileIndex.strings` of the enclosing container; 0xFFFFFFFF when none.
+  pub fn container(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[4..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
   }
+
+  pub fn set_container(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[4..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  /// `model::Kind` as a number (see src/model.rs).
+  pub fn kind(&self) -> u8 {
+    let mut mem = ::core::mem::MaybeUninit::<<u8 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[8..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_kind(&mut self, x: u8) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[8..].as_mut_ptr(),
+        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  /// `model::Kind` of the container; 0 when there is none.
+  pub fn container_kind(&self) -> u8 {
+    let mut mem = ::core::mem::MaybeUninit::<<u8 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[9..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_container_kind(&mut self, x: u8) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[9..].as_mut_ptr(),
+        ::core::mem::size_of::<<u8 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  /// 1-based line and column (in bytes) of the name.
+  pub fn line(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[12..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_line(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[12..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  pub fn column(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[16..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_column(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[16..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  /// 1-based end line and column of the whole definition.
+  pub fn end_line(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[20..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_end_line(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[20..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  pub fn end_column(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[24..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_end_column(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[24..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
 }
-pub enum ImportOffset {}
-#[derive(Copy, Clone, PartialEq)]
 
 /// One import, as written (module path, header, package string).
-pub struct Import<'a> {
-  pub _tab: ::flatbuffers::Table<'a>,
+// struct Import, aligned to 4
+#[repr(transparent)]
+#[derive(Clone, Copy, PartialEq)]
+pub struct Import(pub [u8; 8]);
+impl Default for Import { 
+  fn default() -> Self { 
+    Self([0; 8])
+  }
+}
+impl ::core::fmt::Debug for Import {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+    f.debug_struct("Import")
+      .field("path", &self.path())
+      .field("line", &self.line())
+      .finish()
+  }
 }
 
-impl<'a> ::flatbuffers::Follow<'a> for Import<'a> {
-  type Inner = Import<'a>;
+impl ::flatbuffers::SimpleToVerifyInSlice for Import {}
+impl<'a> ::flatbuffers::Follow<'a> for Import {
+  type Inner = &'a Import;
   #[inline]
   unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+    unsafe { <&'a Import>::follow(buf, loc) }
   }
 }
-
-impl<'a> Import<'a> {
-  pub const VT_PATH: ::flatbuffers::VOffsetT = 4;
-  pub const VT_LINE: ::flatbuffers::VOffsetT = 6;
-
+impl<'a> ::flatbuffers::Follow<'a> for &'a Import {
+  type Inner = &'a Import;
   #[inline]
-  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-    Import { _tab: table }
-  }
-  #[allow(unused_mut)]
-  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
-    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-    args: &'args ImportArgs<'args>
-  ) -> ::flatbuffers::WIPOffset<Import<'bldr>> {
-    let mut builder = ImportBuilder::new(_fbb);
-    builder.add_line(args.line);
-    if let Some(x) = args.path { builder.add_path(x); }
-    builder.finish()
-  }
-
-
-  #[inline]
-  pub fn path(&self) -> &'a str {
-    // Safety:
-    // Created from valid Table for this object
-    // which contains a valid value in this slot
-    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<&str>>(Import::VT_PATH, None).unwrap()}
-  }
-  #[inline]
-  pub fn line(&self) -> u32 {
-    // Safety:
-    // Created from valid Table for this object
-    // which contains a valid value in this slot
-    unsafe { self._tab.get::<u32>(Import::VT_LINE, Some(0)).unwrap()}
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    unsafe { ::flatbuffers::follow_cast_ref::<Import>(buf, loc) }
   }
 }
+impl<'b> ::flatbuffers::Push for Import {
+    type Output = Import;
+    #[inline]
+    unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
+        let src = unsafe { ::core::slice::from_raw_parts(self as *const Import as *const u8, <Self as ::flatbuffers::Push>::size()) };
+        dst.copy_from_slice(src);
+    }
+    #[inline]
+    fn alignment() -> ::flatbuffers::PushAlignment {
+        ::flatbuffers::PushAlignment::new(4)
+    }
+}
 
-impl ::flatbuffers::Verifiable for Import<'_> {
+impl<'a> ::flatbuffers::Verifiable for Import {
   #[inline]
   fn run_verifier(
     v: &mut ::flatbuffers::Verifier, pos: usize
   ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-    v.visit_table(pos)?
-     .visit_field::<::flatbuffers::ForwardsUOffset<&str>>("path", Self::VT_PATH, true)?
-     .visit_field::<u32>("line", Self::VT_LINE, false)?
-     .finish();
-    Ok(())
-  }
-}
-pub struct ImportArgs<'a> {
-    pub path: Option<::flatbuffers::WIPOffset<&'a str>>,
-    pub line: u32,
-}
-impl<'a> Default for ImportArgs<'a> {
-  #[inline]
-  fn default() -> Self {
-    ImportArgs {
-      path: None, // required field
-      line: 0,
-    }
+    v.in_buffer::<Self>(pos)
   }
 }
 
-pub struct ImportBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-}
-impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ImportBuilder<'a, 'b, A> {
-  #[inline]
-  pub fn add_path(&mut self, path: ::flatbuffers::WIPOffset<&'b  str>) {
-    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Import::VT_PATH, path);
+impl<'a> Import {
+  #[allow(clippy::too_many_arguments)]
+  pub fn new(
+    path: u32,
+    line: u32,
+  ) -> Self {
+    let mut s = Self([0; 8]);
+    s.set_path(path);
+    s.set_line(line);
+    s
   }
-  #[inline]
-  pub fn add_line(&mut self, line: u32) {
-    self.fbb_.push_slot::<u32>(Import::VT_LINE, line, 0);
+
+  /// Index into `FileIndex.strings`.
+  pub fn path(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[0..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
   }
-  #[inline]
-  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> ImportBuilder<'a, 'b, A> {
-    let start = _fbb.start_table();
-    ImportBuilder {
-      fbb_: _fbb,
-      start_: start,
+
+  pub fn set_path(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[0..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
     }
   }
-  #[inline]
-  pub fn finish(self) -> ::flatbuffers::WIPOffset<Import<'a>> {
-    let o = self.fbb_.end_table(self.start_);
-    self.fbb_.required(o, Import::VT_PATH,"path");
-    ::flatbuffers::WIPOffset::new(o.value())
-  }
-}
 
-impl ::core::fmt::Debug for Import<'_> {
-  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-    let mut ds = f.debug_struct("Import");
-      ds.field("path", &self.path());
-      ds.field("line", &self.line());
-      ds.finish()
+  pub fn line(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[4..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
   }
+
+  pub fn set_line(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[4..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
 }
-pub enum ReferenceOffset {}
-#[derive(Copy, Clone, PartialEq)]
 
 /// One reference: a call site of a name.
-pub struct Reference<'a> {
-  pub _tab: ::flatbuffers::Table<'a>,
+// struct Reference, aligned to 4
+#[repr(transparent)]
+#[derive(Clone, Copy, PartialEq)]
+pub struct Reference(pub [u8; 16]);
+impl Default for Reference { 
+  fn default() -> Self { 
+    Self([0; 16])
+  }
+}
+impl ::core::fmt::Debug for Reference {
+  fn fmt(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
+    f.debug_struct("Reference")
+      .field("name", &self.name())
+      .field("line", &self.line())
+      .field("column", &self.column())
+      .field("caller", &self.caller())
+      .finish()
+  }
 }
 
-impl<'a> ::flatbuffers::Follow<'a> for Reference<'a> {
-  type Inner = Reference<'a>;
+impl ::flatbuffers::SimpleToVerifyInSlice for Reference {}
+impl<'a> ::flatbuffers::Follow<'a> for Reference {
+  type Inner = &'a Reference;
   #[inline]
   unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
-    Self { _tab: unsafe { ::flatbuffers::Table::new(buf, loc) } }
+    unsafe { <&'a Reference>::follow(buf, loc) }
   }
 }
-
-impl<'a> Reference<'a> {
-  pub const VT_NAME: ::flatbuffers::VOffsetT = 4;
-  pub const VT_LINE: ::flatbuffers::VOffsetT = 6;
-  pub const VT_COLUMN: ::flatbuffers::VOffsetT = 8;
-  pub const VT_CALLER: ::flatbuffers::VOffsetT = 10;
-
+impl<'a> ::flatbuffers::Follow<'a> for &'a Reference {
+  type Inner = &'a Reference;
   #[inline]
-  pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
-    Reference { _tab: table }
-  }
-  #[allow(unused_mut)]
-  pub fn create<'bldr: 'args, 'args: 'mut_bldr, 'mut_bldr, A: ::flatbuffers::Allocator + 'bldr>(
-    _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-    args: &'args ReferenceArgs<'args>
-  ) -> ::flatbuffers::WIPOffset<Reference<'bldr>> {
-    let mut builder = ReferenceBuilder::new(_fbb);
-    builder.add_caller(args.caller);
-    builder.add_column(args.column);
-    builder.add_line(args.line);
-    if let Some(x) = args.name { builder.add_name(x); }
-    builder.finish()
-  }
-
-
-  #[inline]
-  pub fn name(&self) -> &'a str {
-    // Safety:
-    // Created from valid Table for this object
-    // which contains a valid value in this slot
-    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<&str>>(Reference::VT_NAME, None).unwrap()}
-  }
-  #[inline]
-  pub fn line(&self) -> u32 {
-    // Safety:
-    // Created from valid Table for this object
-    // which contains a valid value in this slot
-    unsafe { self._tab.get::<u32>(Reference::VT_LINE, Some(0)).unwrap()}
-  }
-  #[inline]
-  pub fn column(&self) -> u32 {
-    // Safety:
-    // Created from valid Table for this object
-    // which contains a valid value in this slot
-    unsafe { self._tab.get::<u32>(Reference::VT_COLUMN, Some(0)).unwrap()}
-  }
-  /// Index into `definitions` of the innermost enclosing definition; -1 at top level.
-  #[inline]
-  pub fn caller(&self) -> i32 {
-    // Safety:
-    // Created from valid Table for this object
-    // which contains a valid value in this slot
-    unsafe { self._tab.get::<i32>(Reference::VT_CALLER, Some(-1)).unwrap()}
+  unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+    unsafe { ::flatbuffers::follow_cast_ref::<Reference>(buf, loc) }
   }
 }
+impl<'b> ::flatbuffers::Push for Reference {
+    type Output = Reference;
+    #[inline]
+    unsafe fn push(&self, dst: &mut [u8], _written_len: usize) {
+        let src = unsafe { ::core::slice::from_raw_parts(self as *const Reference as *const u8, <Self as ::flatbuffers::Push>::size()) };
+        dst.copy_from_slice(src);
+    }
+    #[inline]
+    fn alignment() -> ::flatbuffers::PushAlignment {
+        ::flatbuffers::PushAlignment::new(4)
+    }
+}
 
-impl ::flatbuffers::Verifiable for Reference<'_> {
+impl<'a> ::flatbuffers::Verifiable for Reference {
   #[inline]
   fn run_verifier(
     v: &mut ::flatbuffers::Verifier, pos: usize
   ) -> Result<(), ::flatbuffers::InvalidFlatbuffer> {
-    v.visit_table(pos)?
-     .visit_field::<::flatbuffers::ForwardsUOffset<&str>>("name", Self::VT_NAME, true)?
-     .visit_field::<u32>("line", Self::VT_LINE, false)?
-     .visit_field::<u32>("column", Self::VT_COLUMN, false)?
-     .visit_field::<i32>("caller", Self::VT_CALLER, false)?
-     .finish();
-    Ok(())
-  }
-}
-pub struct ReferenceArgs<'a> {
-    pub name: Option<::flatbuffers::WIPOffset<&'a str>>,
-    pub line: u32,
-    pub column: u32,
-    pub caller: i32,
-}
-impl<'a> Default for ReferenceArgs<'a> {
-  #[inline]
-  fn default() -> Self {
-    ReferenceArgs {
-      name: None, // required field
-      line: 0,
-      column: 0,
-      caller: -1,
-    }
+    v.in_buffer::<Self>(pos)
   }
 }
 
-pub struct ReferenceBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
-  fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
-  start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
-}
-impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ReferenceBuilder<'a, 'b, A> {
-  #[inline]
-  pub fn add_name(&mut self, name: ::flatbuffers::WIPOffset<&'b  str>) {
-    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Reference::VT_NAME, name);
+impl<'a> Reference {
+  #[allow(clippy::too_many_arguments)]
+  pub fn new(
+    name: u32,
+    line: u32,
+    column: u32,
+    caller: i32,
+  ) -> Self {
+    let mut s = Self([0; 16]);
+    s.set_name(name);
+    s.set_line(line);
+    s.set_column(column);
+    s.set_caller(caller);
+    s
   }
-  #[inline]
-  pub fn add_line(&mut self, line: u32) {
-    self.fbb_.push_slot::<u32>(Reference::VT_LINE, line, 0);
+
+  /// Index into `FileIndex.strings`.
+  pub fn name(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[0..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
   }
-  #[inline]
-  pub fn add_column(&mut self, column: u32) {
-    self.fbb_.push_slot::<u32>(Reference::VT_COLUMN, column, 0);
-  }
-  #[inline]
-  pub fn add_caller(&mut self, caller: i32) {
-    self.fbb_.push_slot::<i32>(Reference::VT_CALLER, caller, -1);
-  }
-  #[inline]
-  pub fn new(_fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> ReferenceBuilder<'a, 'b, A> {
-    let start = _fbb.start_table();
-    ReferenceBuilder {
-      fbb_: _fbb,
-      start_: start,
+
+  pub fn set_name(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[0..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
     }
   }
-  #[inline]
-  pub fn finish(self) -> ::flatbuffers::WIPOffset<Reference<'a>> {
-    let o = self.fbb_.end_table(self.start_);
-    self.fbb_.required(o, Reference::VT_NAME,"name");
-    ::flatbuffers::WIPOffset::new(o.value())
+
+  pub fn line(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[4..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
   }
+
+  pub fn set_line(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[4..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  pub fn column(&self) -> u32 {
+    let mut mem = ::core::mem::MaybeUninit::<<u32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[8..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_column(&mut self, x: u32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[8..].as_mut_ptr(),
+        ::core::mem::size_of::<<u32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
+  /// Index into `definitions` of the innermost enclosing definition; -1 at top level.
+  pub fn caller(&self) -> i32 {
+    let mut mem = ::core::mem::MaybeUninit::<<i32 as ::flatbuffers::EndianScalar>::Scalar>::uninit();
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    ::flatbuffers::EndianScalar::from_little_endian(unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        self.0[12..].as_ptr(),
+        mem.as_mut_ptr() as *mut u8,
+        ::core::mem::size_of::<<i32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+      mem.assume_init()
+    })
+  }
+
+  pub fn set_caller(&mut self, x: i32) {
+    let x_le = ::flatbuffers::EndianScalar::to_little_endian(x);
+    // Safety:
+    // Created from a valid Table for this object
+    // Which contains a valid value in this slot
+    unsafe {
+      ::core::ptr::copy_nonoverlapping(
+        &x_le as *const _ as *const u8,
+        self.0[12..].as_mut_ptr(),
+        ::core::mem::size_of::<<i32 as ::flatbuffers::EndianScalar>::Scalar>(),
+      );
+    }
+  }
+
 }
 
-impl ::core::fmt::Debug for Reference<'_> {
-  fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-    let mut ds = f.debug_struct("Reference");
-      ds.field("name", &self.name());
-      ds.field("line", &self.line());
-      ds.field("column", &self.column());
-      ds.field("caller", &self.caller());
-      ds.finish()
-  }
-}
 pub enum FileIndexOffset {}
 #[derive(Copy, Clone, PartialEq)]
 
@@ -517,9 +679,10 @@ impl<'a> FileIndex<'a> {
   pub const VT_LANG: ::flatbuffers::VOffsetT = 6;
   pub const VT_SKIP: ::flatbuffers::VOffsetT = 8;
   pub const VT_ERROR_NAMES: ::flatbuffers::VOffsetT = 10;
-  pub const VT_DEFINITIONS: ::flatbuffers::VOffsetT = 12;
-  pub const VT_IMPORTS: ::flatbuffers::VOffsetT = 14;
-  pub const VT_REFERENCES: ::flatbuffers::VOffsetT = 16;
+  pub const VT_STRINGS: ::flatbuffers::VOffsetT = 12;
+  pub const VT_DEFINITIONS: ::flatbuffers::VOffsetT = 14;
+  pub const VT_IMPORTS: ::flatbuffers::VOffsetT = 16;
+  pub const VT_REFERENCES: ::flatbuffers::VOffsetT = 18;
 
   #[inline]
   pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
@@ -534,6 +697,7 @@ impl<'a> FileIndex<'a> {
     if let Some(x) = args.references { builder.add_references(x); }
     if let Some(x) = args.imports { builder.add_imports(x); }
     if let Some(x) = args.definitions { builder.add_definitions(x); }
+    if let Some(x) = args.strings { builder.add_strings(x); }
     builder.add_error_names(args.error_names);
     builder.add_extractor_version(args.extractor_version);
     builder.add_skip(args.skip);
@@ -542,7 +706,7 @@ impl<'a> FileIndex<'a> {
   }
 
 
-  /// `extract::EXTRACTOR_VERSION` that produced this object.
+  /// `model::EXTRACTOR_VERSION` that produced this object.
   #[inline]
   pub fn extractor_version(&self) -> u32 {
     // Safety:
@@ -550,7 +714,7 @@ impl<'a> FileIndex<'a> {
     // which contains a valid value in this slot
     unsafe { self._tab.get::<u32>(FileIndex::VT_EXTRACTOR_VERSION, Some(0)).unwrap()}
   }
-  /// `extract::Lang` as a number.
+  /// `model::Lang` as a number.
   #[inline]
   pub fn lang(&self) -> u8 {
     // Safety:
@@ -558,7 +722,7 @@ impl<'a> FileIndex<'a> {
     // which contains a valid value in this slot
     unsafe { self._tab.get::<u8>(FileIndex::VT_LANG, Some(0)).unwrap()}
   }
-  /// `extract::SkipReason` as a number; 0 when the blob was extracted.
+  /// `model::SkipReason` as a number; 0 when the blob was extracted.
   #[inline]
   pub fn skip(&self) -> u8 {
     // Safety:
@@ -574,26 +738,34 @@ impl<'a> FileIndex<'a> {
     // which contains a valid value in this slot
     unsafe { self._tab.get::<u32>(FileIndex::VT_ERROR_NAMES, Some(0)).unwrap()}
   }
+  /// Every distinct string the records refer to, in first-use order.
   #[inline]
-  pub fn definitions(&self) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Definition<'a>>>> {
+  pub fn strings(&self) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>> {
     // Safety:
     // Created from valid Table for this object
     // which contains a valid value in this slot
-    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Definition>>>>(FileIndex::VT_DEFINITIONS, None)}
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>>>(FileIndex::VT_STRINGS, None)}
   }
   #[inline]
-  pub fn imports(&self) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Import<'a>>>> {
+  pub fn definitions(&self) -> Option<::flatbuffers::Vector<'a, Definition>> {
     // Safety:
     // Created from valid Table for this object
     // which contains a valid value in this slot
-    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Import>>>>(FileIndex::VT_IMPORTS, None)}
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, Definition>>>(FileIndex::VT_DEFINITIONS, None)}
   }
   #[inline]
-  pub fn references(&self) -> Option<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Reference<'a>>>> {
+  pub fn imports(&self) -> Option<::flatbuffers::Vector<'a, Import>> {
     // Safety:
     // Created from valid Table for this object
     // which contains a valid value in this slot
-    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Reference>>>>(FileIndex::VT_REFERENCES, None)}
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, Import>>>(FileIndex::VT_IMPORTS, None)}
+  }
+  #[inline]
+  pub fn references(&self) -> Option<::flatbuffers::Vector<'a, Reference>> {
+    // Safety:
+    // Created from valid Table for this object
+    // which contains a valid value in this slot
+    unsafe { self._tab.get::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, Reference>>>(FileIndex::VT_REFERENCES, None)}
   }
 }
 
@@ -607,9 +779,10 @@ impl ::flatbuffers::Verifiable for FileIndex<'_> {
      .visit_field::<u8>("lang", Self::VT_LANG, false)?
      .visit_field::<u8>("skip", Self::VT_SKIP, false)?
      .visit_field::<u32>("error_names", Self::VT_ERROR_NAMES, false)?
-     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<Definition>>>>("definitions", Self::VT_DEFINITIONS, false)?
-     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<Import>>>>("imports", Self::VT_IMPORTS, false)?
-     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<Reference>>>>("references", Self::VT_REFERENCES, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<&'_ str>>>>("strings", Self::VT_STRINGS, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, Definition>>>("definitions", Self::VT_DEFINITIONS, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, Import>>>("imports", Self::VT_IMPORTS, false)?
+     .visit_field::<::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, Reference>>>("references", Self::VT_REFERENCES, false)?
      .finish();
     Ok(())
   }
@@ -619,9 +792,10 @@ pub struct FileIndexArgs<'a> {
     pub lang: u8,
     pub skip: u8,
     pub error_names: u32,
-    pub definitions: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Definition<'a>>>>>,
-    pub imports: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Import<'a>>>>>,
-    pub references: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<Reference<'a>>>>>,
+    pub strings: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>>>,
+    pub definitions: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, Definition>>>,
+    pub imports: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, Import>>>,
+    pub references: Option<::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, Reference>>>,
 }
 impl<'a> Default for FileIndexArgs<'a> {
   #[inline]
@@ -631,6 +805,7 @@ impl<'a> Default for FileIndexArgs<'a> {
       lang: 0,
       skip: 0,
       error_names: 0,
+      strings: None,
       definitions: None,
       imports: None,
       references: None,
@@ -660,15 +835,19 @@ impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> FileIndexBuilder<'a, 'b, A> {
     self.fbb_.push_slot::<u32>(FileIndex::VT_ERROR_NAMES, error_names, 0);
   }
   #[inline]
-  pub fn add_definitions(&mut self, definitions: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<Definition<'b >>>>) {
+  pub fn add_strings(&mut self, strings: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<&'b  str>>>) {
+    self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(FileIndex::VT_STRINGS, strings);
+  }
+  #[inline]
+  pub fn add_definitions(&mut self, definitions: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , Definition>>) {
     self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(FileIndex::VT_DEFINITIONS, definitions);
   }
   #[inline]
-  pub fn add_imports(&mut self, imports: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<Import<'b >>>>) {
+  pub fn add_imports(&mut self, imports: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , Import>>) {
     self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(FileIndex::VT_IMPORTS, imports);
   }
   #[inline]
-  pub fn add_references(&mut self, references: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , ::flatbuffers::ForwardsUOffset<Reference<'b >>>>) {
+  pub fn add_references(&mut self, references: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b , Reference>>) {
     self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(FileIndex::VT_REFERENCES, references);
   }
   #[inline]
@@ -693,6 +872,7 @@ impl ::core::fmt::Debug for FileIndex<'_> {
       ds.field("lang", &self.lang());
       ds.field("skip", &self.skip());
       ds.field("error_names", &self.error_names());
+      ds.field("strings", &self.strings());
       ds.field("definitions", &self.definitions());
       ds.field("imports", &self.imports());
       ds.field("references", &self.references());

@@ -5,7 +5,8 @@
 //!  0..8     magic b"ATSEOBJ\n"
 //!  8        envelope version (u8) = 1
 //!  9..16    reserved, 0
-//!  16..n-8  FlatBuffers FileIndex (file identifier "ATSE"), see flatbuffers/file_index.fbs
+//!  16..n-8  FlatBuffers FileIndex (file identifier "ATSE"), see flatbuffers/file_index.fbs:
+//!           strings stored once, records as fixed-size structs indexing them
 //!  n-8..n   xxh3-64 of bytes 0..n-8
 //! ```
 //! The checksum catches bit rot the FlatBuffers verifier cannot see (a flipped byte inside a
@@ -36,62 +37,71 @@ impl std::fmt::Display for BadObject {
 
 impl std::error::Error for BadObject {}
 
+/// Interns strings in first-use order, so each is stored once.
+struct Strings<'s> {
+    ids: std::collections::HashMap<&'s str, u32>,
+    list: Vec<&'s str>,
+}
+
+impl<'s> Strings<'s> {
+    fn id(&mut self, s: &'s str) -> u32 {
+        let next = self.list.len() as u32;
+        *self.ids.entry(s).or_insert_with(|| {
+            self.list.push(s);
+            next
+        })
+    }
+}
+
+/// `Definition.container` when there is no container.
+const NO_STRING: u32 = u32::MAX;
+
 /// Encodes `index` into object bytes. Deterministic: the same input gives the same bytes.
 pub fn encode(index: &FileIndex) -> Vec<u8> {
-    let mut fbb = FlatBufferBuilder::with_capacity(256 + index.definitions.len() * 64);
-    let defs: Vec<_> = index
+    let mut strings = Strings {
+        ids: Default::default(),
+        list: Vec::new(),
+    };
+    let defs: Vec<gen::Definition> = index
         .definitions
         .iter()
         .map(|d| {
-            let name = fbb.create_string(&d.name);
-            let container = d.container.as_ref().map(|(c, _)| fbb.create_string(c));
-            gen::Definition::create(
-                &mut fbb,
-                &gen::DefinitionArgs {
-                    name: Some(name),
-                    kind: d.kind.to_u8(),
-                    container,
-                    container_kind: d.container.as_ref().map_or(0, |(_, k)| k.to_u8()),
-                    line: d.line,
-                    column: d.column,
-                    end_line: d.end_line,
-                    end_column: d.end_column,
-                },
+            let name = strings.id(&d.name);
+            let container = d
+                .container
+                .as_ref()
+                .map_or(NO_STRING, |(c, _)| strings.id(c));
+            gen::Definition::new(
+                name,
+                container,
+                d.kind.to_u8(),
+                d.container.as_ref().map_or(0, |(_, k)| k.to_u8()),
+                d.line,
+                d.column,
+                d.end_line,
+                d.end_column,
             )
         })
         .collect();
-    let defs = fbb.create_vector(&defs);
-    let imports: Vec<_> = index
+    let imports: Vec<gen::Import> = index
         .imports
         .iter()
-        .map(|i| {
-            let path = fbb.create_string(&i.path);
-            gen::Import::create(
-                &mut fbb,
-                &gen::ImportArgs {
-                    path: Some(path),
-                    line: i.line,
-                },
-            )
-        })
+        .map(|i| gen::Import::new(strings.id(&i.path), i.line))
         .collect();
-    let imports = fbb.create_vector(&imports);
-    let refs: Vec<_> = index
+    let refs: Vec<gen::Reference> = index
         .references
         .iter()
         .map(|r| {
-            let name = fbb.create_string(&r.name);
-            gen::Reference::create(
-                &mut fbb,
-                &gen::ReferenceArgs {
-                    name: Some(name),
-                    line: r.line,
-                    column: r.column,
-                    caller: r.caller.map_or(-1, |c| c as i32),
-                },
-            )
+            let caller = r.caller.map_or(-1, |c| c as i32);
+            gen::Reference::new(strings.id(&r.name), r.line, r.column, caller)
         })
         .collect();
+
+    let mut fbb = FlatBufferBuilder::with_capacity(256 + refs.len() * 16 + defs.len() * 28);
+    let string_offsets: Vec<_> = strings.list.iter().map(|s| fbb.create_string(s)).collect();
+    let strings = fbb.create_vector(&string_offsets);
+    let defs = fbb.create_vector(&defs);
+    let imports = fbb.create_vector(&imports);
     let refs = fbb.create_vector(&refs);
     let root = gen::FileIndex::create(
         &mut fbb,
@@ -100,6 +110,7 @@ pub fn encode(index: &FileIndex) -> Vec<u8> {
             lang: index.lang.to_u8(),
             skip: index.skip.map_or(0, SkipReason::to_u8),
             error_names: index.error_names,
+            strings: Some(strings),
             definitions: Some(defs),
             imports: Some(imports),
             references: Some(refs),
@@ -159,15 +170,22 @@ fn from_flat(fi: gen::FileIndex<'_>) -> Result<FileIndex, BadObject> {
             SkipReason::from_u8(n).ok_or_else(|| BadObject(format!("unknown skip reason {n}")))?,
         ),
     };
+    let strings: Vec<&str> = fi.strings().map(|v| v.iter().collect()).unwrap_or_default();
+    let string = |i: u32| {
+        strings
+            .get(i as usize)
+            .map(|s| s.to_string())
+            .ok_or_else(|| BadObject(format!("string index {i} out of range")))
+    };
     let kind = |n: u8| Kind::from_u8(n).ok_or_else(|| BadObject(format!("unknown kind {n}")));
     let mut definitions = Vec::new();
     for d in fi.definitions().iter().flatten() {
         let container = match d.container() {
-            Some(c) => Some((c.to_string(), kind(d.container_kind())?)),
-            None => None,
+            NO_STRING => None,
+            c => Some((string(c)?, kind(d.container_kind())?)),
         };
         definitions.push(Definition {
-            name: d.name().to_string(),
+            name: string(d.name())?,
             kind: kind(d.kind())?,
             container,
             line: d.line(),
@@ -176,15 +194,13 @@ fn from_flat(fi: gen::FileIndex<'_>) -> Result<FileIndex, BadObject> {
             end_column: d.end_column(),
         });
     }
-    let imports = fi
-        .imports()
-        .iter()
-        .flatten()
-        .map(|i| Import {
-            path: i.path().to_string(),
+    let mut imports = Vec::new();
+    for i in fi.imports().iter().flatten() {
+        imports.push(Import {
+            path: string(i.path())?,
             line: i.line(),
-        })
-        .collect();
+        });
+    }
     let n_defs = definitions.len();
     let mut references = Vec::new();
     for r in fi.references().iter().flatten() {
@@ -194,7 +210,7 @@ fn from_flat(fi: gen::FileIndex<'_>) -> Result<FileIndex, BadObject> {
             c => return Err(BadObject(format!("reference caller {c} out of range"))),
         };
         references.push(Reference {
-            name: r.name().to_string(),
+            name: string(r.name())?,
             line: r.line(),
             column: r.column(),
             caller,
