@@ -167,6 +167,13 @@ impl Extractor {
                 }
             }
             if let (Some((kind, node)), Some(name)) = (def, name) {
+                let node = match &spec.up[m.pattern_index] {
+                    Some(up) => match climb(node, up) {
+                        Some(n) => n,
+                        None => continue,
+                    },
+                    None => node,
+                };
                 let name_text = text(name, data);
                 if name_text.is_empty() {
                     continue;
@@ -224,6 +231,22 @@ impl Extractor {
             imports: imports.into_iter().map(|(_, i)| i).collect(),
             references,
         })
+    }
+}
+
+/// The definition around `node`: climbs through `up.through` kinds to the first `up.to`
+/// kind; `None` when another kind comes first (the match is not a definition).
+fn climb<'t>(node: Node<'t>, up: &spec::Up) -> Option<Node<'t>> {
+    let mut cur = node.parent()?;
+    loop {
+        let k = cur.kind_id();
+        if up.to.contains(&k) {
+            return Some(cur);
+        }
+        if !up.through.contains(&k) {
+            return None;
+        }
+        cur = cur.parent()?;
     }
 }
 

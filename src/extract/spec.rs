@@ -26,12 +26,28 @@ pub(crate) enum Role {
     Ignored,
 }
 
+/// How a pattern's definition node grows to the whole definition (see `atse.up`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Up {
+    /// Node kinds to climb through (declarator wrappers).
+    pub(crate) through: Vec<u16>,
+    /// Node kinds that end the climb: the definition. Any other parent drops the match.
+    pub(crate) to: Vec<u16>,
+}
+
 /// A language's grammar and compiled query.
 pub(crate) struct LanguageSpec {
     pub(crate) language: Language,
     pub(crate) query: Query,
     /// Role of each capture, indexed by capture index.
     pub(crate) roles: Vec<Role>,
+    /// Per pattern: `(#set! atse.up "KIND ...")` with `(#set! atse.through "KIND ...")`.
+    /// A pattern can then capture a small node (a C++ `function_declarator`) as
+    /// `@definition.*`, and the engine climbs to the enclosing definition for its range.
+    /// One such pattern replaces the dozens that spell out every nesting of pointer,
+    /// reference and parenthesized declarators, each of which costs milliseconds of query
+    /// analysis at every start.
+    pub(crate) up: Vec<Option<Up>>,
 }
 
 impl LanguageSpec {
@@ -43,7 +59,34 @@ impl LanguageSpec {
             .iter()
             .map(|name| role_of(name).with_context(|| format!("query for {lang}")))
             .collect::<Result<Vec<_>>>()?;
+        let kinds = |names: &str| -> Result<Vec<u16>> {
+            names
+                .split_whitespace()
+                .map(|k| match language.id_for_node_kind(k, true) {
+                    0 => bail!("query for {lang}: unknown node kind {k:?} in atse.up/through"),
+                    id => Ok(id),
+                })
+                .collect()
+        };
+        let mut up = Vec::with_capacity(query.pattern_count());
+        for pattern in 0..query.pattern_count() {
+            let setting = |key: &str| {
+                query
+                    .property_settings(pattern)
+                    .iter()
+                    .find(|p| &*p.key == key)
+                    .and_then(|p| p.value.as_deref())
+            };
+            up.push(match setting("atse.up") {
+                Some(to) => Some(Up {
+                    to: kinds(to)?,
+                    through: kinds(setting("atse.through").unwrap_or(""))?,
+                }),
+                None => None,
+            });
+        }
         Ok(LanguageSpec {
+            up,
             language,
             query,
             roles,

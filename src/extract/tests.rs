@@ -173,6 +173,9 @@ def helper(*args):
 
 async def fetch():
     pass
+
+
+square = lambda v: v * v
 "##;
     check(
         Lang::Python,
@@ -187,6 +190,7 @@ async def fetch():
             ("local", Kind::Function, 15, None),
             ("helper", Kind::Function, 21, None),
             ("fetch", Kind::Function, 25, None),
+            ("square", Kind::Function, 29, None),
         ],
         &[("os", 1), ("collections", 2)],
         &[

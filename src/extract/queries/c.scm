@@ -1,20 +1,19 @@
 ; git-atse query for C (and the base of the C++ query). Captures: see src/extract/spec.rs.
 
-; Function definitions and declarations, the name under up to two pointer declarators
-; (`char **f(void)`).
-(function_definition declarator: (function_declarator declarator: (identifier) @name)) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name)))) @definition.function
-; `int (f)(void) {}`.
-(function_definition declarator: (function_declarator declarator: (parenthesized_declarator (identifier) @name))) @definition.function
-; `DEFINE(open) (int fd) {}`: a macro-built name; the macro names the definition, as the
-; one of `SYSCALL_DEFINE1(close, int, fd) {}` does.
-(function_definition declarator: (function_declarator declarator: (function_declarator declarator: (identifier) @name))) @definition.function
+; Functions: the name of a function declarator, however deeply pointer, parenthesized,
+; attributed or function declarators wrap it (`char **f(void)`, `int (f)(void)`,
+; `void (*signal(int, void (*)(int)))(int)`), up to the definition or declaration holding
+; it. One pattern with `atse.up` (src/extract/spec.rs) instead of one per nesting: each
+; pattern costs query analysis time at every start. A declarator inside a parameter list
+; meets `parameter_declaration` first and is dropped.
+((function_declarator declarator: (identifier) @name) @definition.function
+  (#set! atse.up "function_definition declaration")
+  (#set! atse.through "pointer_declarator parenthesized_declarator attributed_declarator function_declarator"))
+((function_declarator declarator: (parenthesized_declarator (identifier) @name)) @definition.function
+  (#set! atse.up "function_definition declaration")
+  (#set! atse.through "pointer_declarator parenthesized_declarator attributed_declarator function_declarator"))
 ; `TEST(name) { ... }`: a macro call that opens a definition of `name`.
 (function_definition type: (type_identifier) declarator: (parenthesized_declarator (identifier) @name)) @definition.function
-(declaration declarator: (function_declarator declarator: (identifier) @name)) @definition.function
-(declaration declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))) @definition.function
-(declaration declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name)))) @definition.function
 
 (struct_specifier name: (type_identifier) @name body: (_)) @definition.struct
 (union_specifier name: (type_identifier) @name body: (_)) @definition.union

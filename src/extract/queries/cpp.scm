@@ -21,45 +21,33 @@
 (alias_declaration name: (type_identifier) @name) @definition.type
 (enum_specifier name: (type_identifier) @name body: (_)) @definition.enum
 
-; Function definitions: the name under pointer or reference declarators, plain (members
-; defined in their class, free functions, operators, destructors, specializations) or
-; qualified (`void A::f() {}` names A as the container).
-(function_definition declarator: (function_declarator declarator: [(identifier) (field_identifier) (operator_name) (destructor_name)] @name)) @definition.function
-(function_definition declarator: (function_declarator declarator: (template_function name: (identifier) @name))) @definition.function
-(function_definition declarator: (function_declarator declarator: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))) @definition.function
-(function_definition declarator: (function_declarator declarator: (qualified_identifier scope: (_) @context name: (template_function name: (identifier) @name)))) @definition.function
-(function_definition declarator: (function_declarator declarator: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name)))) @definition.function
-(function_definition declarator: (function_declarator declarator: (qualified_identifier name: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: [(identifier) (field_identifier) (operator_name) (destructor_name)] @name))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (template_function name: (identifier) @name)))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name)))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier scope: (_) @context name: (template_function name: (identifier) @name))))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier name: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name)))))) @definition.function
-(function_definition declarator: (reference_declarator (function_declarator declarator: [(identifier) (field_identifier) (operator_name) (destructor_name)] @name))) @definition.function
-(function_definition declarator: (reference_declarator (function_declarator declarator: (template_function name: (identifier) @name)))) @definition.function
-(function_definition declarator: (reference_declarator (function_declarator declarator: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name)))) @definition.function
-(function_definition declarator: (reference_declarator (function_declarator declarator: (qualified_identifier scope: (_) @context name: (template_function name: (identifier) @name))))) @definition.function
-(function_definition declarator: (reference_declarator (function_declarator declarator: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))))) @definition.function
-(function_definition declarator: (reference_declarator (function_declarator declarator: (qualified_identifier name: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name)))))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: [(identifier) (field_identifier) (operator_name) (destructor_name)] @name)))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (template_function name: (identifier) @name))))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier scope: (_) @context name: (template_function name: (identifier) @name)))))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name)))))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (qualified_identifier name: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))))))) @definition.function
+; Functions and methods: the name of a function declarator, however pointer, reference,
+; parenthesized or attributed declarators wrap it, up to the definition or declaration
+; holding it (see c.scm and `atse.up` in src/extract/spec.rs): plain names (members
+; defined in their class, free functions, operators, destructors), template
+; specializations, and qualified names (`void A::f() {}` names A, `a::B::f` names B).
+((function_declarator declarator: [(identifier) (field_identifier) (operator_name) (destructor_name)] @name) @definition.function
+  (#set! atse.up "function_definition declaration field_declaration")
+  (#set! atse.through "pointer_declarator reference_declarator parenthesized_declarator attributed_declarator function_declarator"))
+((function_declarator declarator: (template_function name: (identifier) @name)) @definition.function
+  (#set! atse.up "function_definition declaration field_declaration")
+  (#set! atse.through "pointer_declarator reference_declarator parenthesized_declarator attributed_declarator function_declarator"))
+((function_declarator declarator: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name)) @definition.function
+  (#set! atse.up "function_definition declaration")
+  (#set! atse.through "pointer_declarator reference_declarator parenthesized_declarator attributed_declarator function_declarator"))
+((function_declarator declarator: (qualified_identifier scope: (_) @context name: (template_function name: (identifier) @name))) @definition.function
+  (#set! atse.up "function_definition declaration")
+  (#set! atse.through "pointer_declarator reference_declarator parenthesized_declarator attributed_declarator function_declarator"))
+((function_declarator declarator: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))) @definition.function
+  (#set! atse.up "function_definition declaration")
+  (#set! atse.through "pointer_declarator reference_declarator parenthesized_declarator attributed_declarator function_declarator"))
+((function_declarator declarator: (qualified_identifier name: (qualified_identifier name: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name)))) @definition.function
+  (#set! atse.up "function_definition declaration")
+  (#set! atse.through "pointer_declarator reference_declarator parenthesized_declarator attributed_declarator function_declarator"))
 ; `size_type size() const NOEXCEPT_MACRO {...}`: a trailing macro makes the grammar read
 ; the macro as the declarator and the real declarator as an error before it.
 (function_definition (ERROR . (function_declarator declarator: [(identifier) (field_identifier) (operator_name) (destructor_name)] @name)) declarator: (identifier)) @definition.function
 (function_definition (ERROR . (function_declarator declarator: (qualified_identifier scope: (_) @context name: [(identifier) (operator_name) (destructor_name)] @name))) declarator: (identifier)) @definition.function
-
-; Member functions declared in a class body, and operators and destructors declared
-; outside one.
-(field_declaration declarator: (function_declarator declarator: [(field_identifier) (identifier) (operator_name) (destructor_name)] @name)) @definition.function
-(field_declaration declarator: (pointer_declarator declarator: (function_declarator declarator: [(field_identifier) (identifier) (operator_name) (destructor_name)] @name))) @definition.function
-(field_declaration declarator: (reference_declarator (function_declarator declarator: [(field_identifier) (identifier) (operator_name) (destructor_name)] @name))) @definition.function
-(field_declaration declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: [(field_identifier) (identifier) (operator_name) (destructor_name)] @name)))) @definition.function
-(declaration declarator: (function_declarator declarator: [(destructor_name) (operator_name)] @name)) @definition.function
 
 (call_expression function: (qualified_identifier name: (identifier) @name)) @reference.call
 (call_expression function: (template_function name: (identifier) @name)) @reference.call

@@ -3,6 +3,8 @@
 (class_definition name: (identifier) @name) @definition.class
 
 (function_definition name: (identifier) @name) @definition.function
+; `square = lambda v: v * v`, at any level: a function bound to a name.
+(assignment left: (identifier) @name right: (lambda)) @definition.function
 
 ; Module-level and class-level assignments: NAME = ... (constants by convention when
 ; upper case, variables otherwise).
