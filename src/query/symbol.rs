@@ -35,13 +35,10 @@ pub fn find(index: &Index, name: &str, opts: &Options) -> Result<Vec<Posting>> {
         return Ok(out);
     }
     if !opts.prefix && !opts.ignore_case {
-        // One name: the index already yields path and line order, so stop at the limit.
-        index.postings_of(name, |p| {
-            if opts.keeps(&p) {
-                out.push(p);
-            }
-            out.len() < limit
-        })?;
+        // One name: the index already yields path and line order.
+        out = index.postings_of(name)?;
+        out.retain(|p| opts.keeps(p));
+        out.truncate(limit);
         return Ok(out);
     }
     let names = if opts.ignore_case {
@@ -55,12 +52,7 @@ pub fn find(index: &Index, name: &str, opts: &Options) -> Result<Vec<Posting>> {
         names
     };
     for n in &names {
-        index.postings_of(n, |p| {
-            if opts.keeps(&p) {
-                out.push(p);
-            }
-            true
-        })?;
+        out.extend(index.postings_of(n)?.into_iter().filter(|p| opts.keeps(p)));
     }
     out.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.name).cmp(&(&b.path, b.line, b.column, &b.name))

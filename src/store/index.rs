@@ -3,16 +3,19 @@
 //! Tables (integers in keys are big-endian so byte order is numeric order; elsewhere
 //! little-endian):
 //! ```text
-//! meta      &str  -> &[u8]   format, extractor version, hash kind, tree, commit, counters
-//! paths     path  -> [id_len u8][id][lang u8][skip u8]          one row per indexed file
-//! defs      name 0x00 path 0x00 line:u32be column:u32be
+//! meta      &str  -> &[u8]   format, extractor version, tree, commit, counters, next file id
+//! paths     path  -> file id u32                                 one row per indexed file
+//! files     file id u32 -> [id_len u8][blob id][lang u8][skip u8][path]
+//! defs      name 0x00 file:u32be line:u32be column:u32be
 //!                 -> [kind u8][lang u8][container_kind u8][end_line u32][end_column u32][container]
 //! names     name  -> count u64                                  distinct defined names
 //! folded    lowercase(name) 0x00 name -> ()                     for case-insensitive lookups
 //! ```
 //! One row per posting: a file that defines `main` adds or removes its own rows and leaves
-//! the other 100k `main` postings alone. Names and paths never contain NUL (git paths cannot;
-//! identifiers do not), which keeps the separators unambiguous.
+//! the other 100k `main` postings alone. Postings name their file by a 4-byte id instead of
+//! its path (paths in real trees run to 80 bytes and dominated the index); file ids are
+//! never reused until the next rebuild. Names never contain NUL (identifiers do not), which
+//! keeps the separator unambiguous.
 
 use std::path::Path;
 use std::time::Duration;
@@ -27,13 +30,14 @@ use super::BlobId;
 use crate::model::{FileIndex, Kind, Lang, SkipReason, EXTRACTOR_VERSION};
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
-const PATHS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("paths");
+const PATHS: TableDefinition<&[u8], u32> = TableDefinition::new("paths");
+const FILES: TableDefinition<u32, &[u8]> = TableDefinition::new("files");
 const DEFS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("defs");
 const NAMES: TableDefinition<&str, u64> = TableDefinition::new("names");
 const FOLDED: TableDefinition<&[u8], ()> = TableDefinition::new("folded");
 
 /// Version of the table layout above. Another version is rebuilt from scratch.
-pub const INDEX_FORMAT: u32 = 1;
+pub const INDEX_FORMAT: u32 = 2;
 
 /// The error for an index that must be rebuilt (wrong format, unreadable, damaged).
 #[derive(Debug)]
@@ -69,6 +73,8 @@ pub struct State {
     pub updated_at: u64,
     /// Duration of the last update, in milliseconds.
     pub update_ms: u64,
+    /// The next file id to hand out.
+    pub next_file: u64,
 }
 
 /// One definition as the index stores it.
@@ -188,23 +194,26 @@ impl Index {
         read_state(&meta)
     }
 
-    /// Visits the postings of exactly `name` in path and line order, until `f` says stop.
-    pub fn postings_of(&self, name: &str, mut f: impl FnMut(Posting) -> bool) -> Result<()> {
+    /// The postings of exactly `name`, in path, line and column order.
+    pub fn postings_of(&self, name: &str) -> Result<Vec<Posting>> {
         let txn = self.read_txn()?;
-        let Some(defs) = open_read_table(&txn, DEFS)? else {
-            return Ok(());
+        let (Some(defs), Some(files)) =
+            (open_read_table(&txn, DEFS)?, open_read_table(&txn, FILES)?)
+        else {
+            return Ok(Vec::new());
         };
         let mut lo = name.as_bytes().to_vec();
         lo.push(0);
         let mut hi = name.as_bytes().to_vec();
         hi.push(1);
+        let mut paths = PathCache::default();
+        let mut out = Vec::new();
         for row in defs.range(lo.as_slice()..hi.as_slice())? {
             let (k, v) = row?;
-            if !f(decode_posting(k.value(), v.value())?) {
-                break;
-            }
+            out.push(decode_posting(k.value(), v.value(), &mut paths, &files)?);
         }
-        Ok(())
+        sort_postings(&mut out);
+        Ok(out)
     }
 
     /// Distinct defined names starting with `prefix`, in byte order.
@@ -253,25 +262,43 @@ impl Index {
     /// Visits every posting in name, path, line order.
     pub fn all_postings(&self, mut f: impl FnMut(Posting) -> Result<()>) -> Result<()> {
         let txn = self.read_txn()?;
-        let Some(defs) = open_read_table(&txn, DEFS)? else {
+        let (Some(defs), Some(files)) =
+            (open_read_table(&txn, DEFS)?, open_read_table(&txn, FILES)?)
+        else {
             return Ok(());
         };
+        let mut paths = PathCache::default();
+        // Rows come in name order; within a name they are sorted by path here.
+        let mut group: Vec<Posting> = Vec::new();
         for row in defs.iter()? {
             let (k, v) = row?;
-            f(decode_posting(k.value(), v.value())?)?;
+            let p = decode_posting(k.value(), v.value(), &mut paths, &files)?;
+            if group.last().is_some_and(|g| g.name != p.name) {
+                sort_postings(&mut group);
+                group.drain(..).try_for_each(&mut f)?;
+            }
+            group.push(p);
         }
-        Ok(())
+        sort_postings(&mut group);
+        group.into_iter().try_for_each(f)
     }
 
     /// The blob and language indexed at `path`.
     pub fn file(&self, path: &[u8]) -> Result<Option<(BlobId, Lang, Option<SkipReason>)>> {
         let txn = self.read_txn()?;
-        let Some(paths) = open_read_table(&txn, PATHS)? else {
+        let (Some(paths), Some(files)) =
+            (open_read_table(&txn, PATHS)?, open_read_table(&txn, FILES)?)
+        else {
             return Ok(None);
         };
-        match paths.get(path)? {
-            Some(v) => Ok(Some(decode_path_value(v.value())?)),
-            None => Ok(None),
+        let Some(id) = paths.get(path)?.map(|v| v.value()) else {
+            return Ok(None);
+        };
+        match files.get(id)? {
+            Some(v) => Ok(Some(decode_file_value(v.value())?.0)),
+            None => bail!(Corrupt {
+                reason: format!("file id {id} has no row")
+            }),
         }
     }
 
@@ -364,6 +391,7 @@ fn read_state(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<
         names: get("names")?,
         updated_at: get("updated_at")?,
         update_ms: get("update_ms")?,
+        next_file: get("next_file")?,
     }))
 }
 
@@ -412,6 +440,7 @@ impl Patch {
     /// Applies a batch of operations, in order.
     pub fn apply(&mut self, ops: &[Op<'_>]) -> Result<()> {
         let mut paths = self.txn.open_table(PATHS)?;
+        let mut files = self.txn.open_table(FILES)?;
         let mut defs = self.txn.open_table(DEFS)?;
         let mut names = self.txn.open_table(NAMES)?;
         let mut folded = self.txn.open_table(FOLDED)?;
@@ -421,15 +450,16 @@ impl Patch {
         for op in ops {
             match *op {
                 Op::Remove { path, index } => {
-                    if paths.remove(path)?.is_none() {
+                    let Some(id) = paths.remove(path)?.map(|v| v.value()) else {
                         continue; // never indexed (or already retracted)
-                    }
+                    };
+                    files.remove(id)?;
                     st.files -= 1;
                     if index.skip.is_some() {
                         st.skipped = st.skipped.saturating_sub(1);
                     }
                     for d in &index.definitions {
-                        posting_key(&mut key, &d.name, path, d.line, d.column);
+                        posting_key(&mut key, &d.name, id, d.line, d.column);
                         if defs.remove(key.as_slice())?.is_none() {
                             continue;
                         }
@@ -445,23 +475,29 @@ impl Patch {
                     }
                 }
                 Op::Add { path, blob, index } => {
-                    val.clear();
-                    val.push(blob.as_bytes().len() as u8);
-                    val.extend_from_slice(blob.as_bytes());
-                    val.push(index.lang.to_u8());
-                    val.push(index.skip.map_or(0, SkipReason::to_u8));
-                    if paths.insert(path, val.as_slice())?.is_some() {
+                    let id = u32::try_from(st.next_file).map_err(|_| Corrupt {
+                        reason: "file ids exhausted; the index must be rebuilt".into(),
+                    })?;
+                    st.next_file += 1;
+                    if paths.insert(path, id)?.is_some() {
                         bail!(
                             "internal error: {} added twice",
                             String::from_utf8_lossy(path)
                         );
                     }
+                    val.clear();
+                    val.push(blob.as_bytes().len() as u8);
+                    val.extend_from_slice(blob.as_bytes());
+                    val.push(index.lang.to_u8());
+                    val.push(index.skip.map_or(0, SkipReason::to_u8));
+                    val.extend_from_slice(path);
+                    files.insert(id, val.as_slice())?;
                     st.files += 1;
                     if index.skip.is_some() {
                         st.skipped += 1;
                     }
                     for d in &index.definitions {
-                        posting_key(&mut key, &d.name, path, d.line, d.column);
+                        posting_key(&mut key, &d.name, id, d.line, d.column);
                         posting_value(&mut val, d, index.lang);
                         if defs.insert(key.as_slice(), val.as_slice())?.is_some() {
                             continue; // two definitions at one position: one posting
@@ -504,6 +540,7 @@ impl Patch {
                 ("names", st.names),
                 ("updated_at", st.updated_at),
                 ("update_ms", st.update_ms),
+                ("next_file", st.next_file),
             ] {
                 meta.insert(k, v.to_le_bytes().as_slice())?;
             }
@@ -523,12 +560,11 @@ impl Patch {
     }
 }
 
-fn posting_key(key: &mut Vec<u8>, name: &str, path: &[u8], line: u32, column: u32) {
+fn posting_key(key: &mut Vec<u8>, name: &str, file: u32, line: u32, column: u32) {
     key.clear();
     key.extend_from_slice(name.as_bytes());
     key.push(0);
-    key.extend_from_slice(path);
-    key.push(0);
+    key.extend_from_slice(&file.to_be_bytes());
     key.extend_from_slice(&line.to_be_bytes());
     key.extend_from_slice(&column.to_be_bytes());
 }
@@ -553,21 +589,48 @@ fn posting_value(val: &mut Vec<u8>, d: &crate::model::Definition, lang: Lang) {
     }
 }
 
-fn decode_posting(key: &[u8], val: &[u8]) -> Result<Posting> {
+/// File id -> path, looked up once per file per query.
+#[derive(Default)]
+struct PathCache(std::collections::HashMap<u32, Vec<u8>>);
+
+impl PathCache {
+    fn path(
+        &mut self,
+        id: u32,
+        files: &redb::ReadOnlyTable<u32, &'static [u8]>,
+    ) -> Result<Vec<u8>> {
+        if let Some(p) = self.0.get(&id) {
+            return Ok(p.clone());
+        }
+        let Some(row) = files.get(id)? else {
+            bail!(Corrupt {
+                reason: format!("posting names file id {id}, which has no row")
+            });
+        };
+        let path = decode_file_value(row.value())?.1;
+        self.0.insert(id, path.clone());
+        Ok(path)
+    }
+}
+
+fn sort_postings(p: &mut [Posting]) {
+    p.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+}
+
+fn decode_posting(
+    key: &[u8],
+    val: &[u8],
+    paths: &mut PathCache,
+    files: &redb::ReadOnlyTable<u32, &'static [u8]>,
+) -> Result<Posting> {
     let corrupt = |what: &str| Corrupt {
         reason: format!("posting with {what}"),
     };
-    if key.len() < 10 || val.len() < 11 {
-        bail!(corrupt("a short key or value"));
+    if key.len() < 13 || val.len() < 11 || key[key.len() - 13] != 0 {
+        bail!(corrupt("a malformed key or value"));
     }
-    let (head, nums) = key.split_at(key.len() - 8);
-    let Some(sep) = head.iter().position(|&b| b == 0) else {
-        bail!(corrupt("no separator"));
-    };
-    let name = &head[..sep];
-    let path = head[sep + 1..]
-        .strip_suffix(&[0])
-        .ok_or_else(|| corrupt("no path terminator"))?;
+    let (name, nums) = key.split_at(key.len() - 13);
+    let nums = &nums[1..];
     let u32be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
     let u32le = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
     let kind = Kind::from_u8(val[0]).ok_or_else(|| corrupt("an unknown kind"))?;
@@ -581,9 +644,9 @@ fn decode_posting(key: &[u8], val: &[u8]) -> Result<Posting> {
     };
     Ok(Posting {
         name: String::from_utf8_lossy(name).into_owned(),
-        path: path.to_vec(),
-        line: u32be(&nums[..4]),
-        column: u32be(&nums[4..]),
+        path: paths.path(u32be(&nums[..4]), files)?,
+        line: u32be(&nums[4..8]),
+        column: u32be(&nums[8..]),
         end_line: u32le(&val[3..7]),
         end_column: u32le(&val[7..11]),
         kind,
@@ -592,12 +655,15 @@ fn decode_posting(key: &[u8], val: &[u8]) -> Result<Posting> {
     })
 }
 
-fn decode_path_value(v: &[u8]) -> Result<(BlobId, Lang, Option<SkipReason>)> {
+/// A `files` row: (blob, lang, skip) and the path.
+type FileRow = ((BlobId, Lang, Option<SkipReason>), Vec<u8>);
+
+fn decode_file_value(v: &[u8]) -> Result<FileRow> {
     let corrupt = || Corrupt {
-        reason: "a damaged path row".into(),
+        reason: "a damaged file row".into(),
     };
     let n = usize::from(*v.first().ok_or_else(corrupt)?);
-    if v.len() != n + 3 {
+    if v.len() < n + 3 {
         bail!(corrupt());
     }
     let id = BlobId::from_bytes(&v[1..1 + n]).map_err(|_| corrupt())?;
@@ -606,9 +672,8 @@ fn decode_path_value(v: &[u8]) -> Result<(BlobId, Lang, Option<SkipReason>)> {
         0 => None,
         s => Some(SkipReason::from_u8(s).ok_or_else(corrupt)?),
     };
-    Ok((id, lang, skip))
+    Ok(((id, lang, skip), v[3 + n..].to_vec()))
 }
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -696,13 +761,12 @@ mod tests {
                     })
                     .collect();
                 expected.sort();
-                let mut got = Vec::new();
-                index
-                    .postings_of(name, |p| {
-                        got.push((p.path.clone(), p.line));
-                        true
-                    })
-                    .unwrap();
+                let got: Vec<(Vec<u8>, u32)> = index
+                    .postings_of(name)
+                    .unwrap()
+                    .into_iter()
+                    .map(|p| (p.path, p.line))
+                    .collect();
                 assert_eq!(got, expected, "round {round}, name {name}");
                 let folded = index.names_folded(&name.to_lowercase(), true).unwrap();
                 assert_eq!(folded.contains(&name.to_string()), !expected.is_empty());
