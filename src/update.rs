@@ -27,6 +27,10 @@ use crate::store::{BlobId, Layout, UpdateLock};
 /// `atse.maxFileSize`: blobs larger than this are skipped.
 pub const MAX_FILE_SIZE_KEY: &str = "atse.maxFileSize";
 
+/// An update that changed at least this many paths, and at least half the files, rewrites
+/// the index in key order afterwards (see `Index::rewrite_sorted`).
+const REWRITE_AFTER_CHANGES: u64 = 2000;
+
 /// Changed paths handled per batch: bounds memory whatever the tree size.
 const BATCH: usize = 1024;
 
@@ -180,6 +184,10 @@ pub fn update(
     let ms = started.elapsed().as_millis() as u64;
     summary.state = patch.commit(&target.tree.to_string(), commit_hex.as_deref(), now, ms)?;
     objects.flush_count()?;
+    if summary.changed >= REWRITE_AFTER_CHANGES && summary.changed * 2 >= summary.state.files {
+        // Most of the index was just written in random name order: rewrite it sequentially.
+        index.rewrite_sorted(&path)?;
+    }
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
