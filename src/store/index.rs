@@ -817,5 +817,27 @@ mod tests {
                 assert_eq!(folded.contains(&name.to_string()), !expected.is_empty());
             }
         }
+
+        // A rewrite in key order keeps every row and the state.
+        let path = dir.path().join("i.redb");
+        let mut before = Vec::new();
+        index
+            .all_postings(|p| {
+                before.push(p);
+                Ok(())
+            })
+            .unwrap();
+        let state = index.state().unwrap();
+        let index = index.rewrite_sorted(&path).unwrap();
+        let mut after = Vec::new();
+        index
+            .all_postings(|p| {
+                after.push(p);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(after, before);
+        assert_eq!(index.state().unwrap(), state);
+        assert!(!dir.path().join("i.redb.rewrite").exists());
     }
 }
