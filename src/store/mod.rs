@@ -5,7 +5,11 @@
 //! - `update.lock`: held by the one process updating that index.
 
 pub mod atomic;
+pub mod bloom;
+pub mod format;
+pub mod graph;
 pub mod index;
+pub mod mmap;
 pub mod object;
 pub mod objects;
 

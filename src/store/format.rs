@@ -1,0 +1,220 @@
+//! The container format shared by every file git-atse memory-maps (`graph`, `bloom`):
+//! versioned, chunked and checksummed, after git's commit-graph.
+//!
+//! Layout (all integers little-endian):
+//! ```text
+//!  0..8    magic b"ATSE\x1a\n\xa9\n" (PNG-style: catches text-mode and CRLF damage)
+//!  8       format version (u8) = 1
+//!  9       file kind (u8): 1 = graph, 2 = bloom
+//!  10..12  reserved, 0
+//!  12..16  chunk count C (u32)
+//!  16..    chunk table: C entries of [id: 4 bytes][offset: u64], then [0;4][end offset]
+//!  ...     chunks, each 8-byte aligned
+//!  n-8..n  xxh3-64 of bytes 0..n-8
+//! ```
+//! [`Container::parse`] checks size, magic, version, kind, the chunk table (ordered offsets
+//! inside the file) and the checksum before any chunk is handed out.
+
+use anyhow::{bail, Result};
+use twox_hash::XxHash3_64;
+
+const MAGIC: [u8; 8] = *b"ATSE\x1a\n\xa9\n";
+const VERSION: u8 = 1;
+const HEADER_LEN: usize = 16;
+const ENTRY_LEN: usize = 12;
+const TRAILER_LEN: usize = 8;
+
+/// What a container file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum FileKind {
+    /// The file dependency graph (`store::graph`).
+    Graph = 1,
+    /// The Bloom filter of defined names (`store::bloom`).
+    Bloom = 2,
+}
+
+/// Why a container cannot be used: it is rebuilt.
+#[derive(Debug)]
+pub struct BadFile(pub String);
+
+impl std::fmt::Display for BadFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "damaged file: {}", self.0)
+    }
+}
+
+impl std::error::Error for BadFile {}
+
+/// Builds a container in memory.
+pub struct Writer {
+    kind: FileKind,
+    chunks: Vec<([u8; 4], Vec<u8>)>,
+}
+
+impl Writer {
+    /// A container of `kind`.
+    pub fn new(kind: FileKind) -> Writer {
+        Writer {
+            kind,
+            chunks: Vec::new(),
+        }
+    }
+
+    /// Adds a chunk.
+    pub fn chunk(&mut self, id: [u8; 4], data: Vec<u8>) {
+        self.chunks.push((id, data));
+    }
+
+    /// The file's bytes.
+    pub fn finish(self) -> Vec<u8> {
+        let table_len = (self.chunks.len() + 1) * ENTRY_LEN;
+        let mut offset = align8(HEADER_LEN + table_len);
+        let mut out =
+            Vec::with_capacity(offset + self.chunks.iter().map(|c| c.1.len() + 8).sum::<usize>());
+        out.extend_from_slice(&MAGIC);
+        out.push(VERSION);
+        out.push(self.kind as u8);
+        out.extend_from_slice(&[0, 0]);
+        out.extend_from_slice(&(self.chunks.len() as u32).to_le_bytes());
+        for (id, data) in &self.chunks {
+            out.extend_from_slice(id);
+            out.extend_from_slice(&(offset as u64).to_le_bytes());
+            offset = align8(offset + data.len());
+        }
+        out.extend_from_slice(&[0; 4]);
+        out.extend_from_slice(&(offset as u64).to_le_bytes());
+        for (_, data) in &self.chunks {
+            out.resize(align8(out.len()), 0);
+            out.extend_from_slice(data);
+        }
+        out.resize(align8(out.len()), 0);
+        let sum = XxHash3_64::oneshot(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
+        out
+    }
+}
+
+fn align8(n: usize) -> usize {
+    (n + 7) & !7
+}
+
+/// A validated container over borrowed bytes (usually a memory map).
+pub struct Container<'a> {
+    data: &'a [u8],
+    chunks: Vec<([u8; 4], usize, usize)>,
+}
+
+impl<'a> Container<'a> {
+    /// Validates `data` as a container of `kind`, including its checksum.
+    pub fn parse(data: &'a [u8], kind: FileKind) -> Result<Container<'a>> {
+        let bad = |why: String| BadFile(why);
+        if data.len() < HEADER_LEN + ENTRY_LEN + TRAILER_LEN {
+            bail!(bad(format!("{} bytes is too short", data.len())));
+        }
+        if data[..8] != MAGIC {
+            bail!(bad("bad magic".into()));
+        }
+        if data[8] != VERSION {
+            bail!(bad(format!(
+                "format version {} (this git-atse reads {VERSION})",
+                data[8]
+            )));
+        }
+        if data[9] != kind as u8 {
+            bail!(bad(format!(
+                "file kind {} where {} was expected",
+                data[9], kind as u8
+            )));
+        }
+        let body_len = data.len() - TRAILER_LEN;
+        let (body, trailer) = data.split_at(body_len);
+        if XxHash3_64::oneshot(body).to_le_bytes() != trailer {
+            bail!(bad("checksum mismatch".into()));
+        }
+        let count = u32::from_le_bytes([data[12], data[13], data[14], data[15]]) as usize;
+        let table_end = HEADER_LEN + (count + 1) * ENTRY_LEN;
+        if count > 64 || table_end > body_len {
+            bail!(bad(format!("chunk table of {count} entries does not fit")));
+        }
+        let entry = |i: usize| {
+            let at = HEADER_LEN + i * ENTRY_LEN;
+            let mut id = [0u8; 4];
+            id.copy_from_slice(&data[at..at + 4]);
+            let mut off = [0u8; 8];
+            off.copy_from_slice(&data[at + 4..at + 12]);
+            (id, u64::from_le_bytes(off))
+        };
+        let mut chunks = Vec::with_capacity(count);
+        for i in 0..count {
+            let (id, start) = entry(i);
+            let (_, end) = entry(i + 1);
+            if start < table_end as u64 || start > end || end > body_len as u64 {
+                bail!(bad(format!(
+                    "chunk {} has a bad offset",
+                    String::from_utf8_lossy(&id)
+                )));
+            }
+            chunks.push((id, start as usize, end as usize));
+        }
+        Ok(Container { data, chunks })
+    }
+
+    /// The bytes of chunk `id` (with up to 7 bytes of alignment padding at the end).
+    pub fn chunk(&self, id: [u8; 4]) -> Result<&'a [u8]> {
+        match self.chunks.iter().find(|c| c.0 == id) {
+            Some(&(_, start, end)) => Ok(&self.data[start..end]),
+            None => bail!(BadFile(format!(
+                "missing chunk {}",
+                String::from_utf8_lossy(&id)
+            ))),
+        }
+    }
+}
+
+/// Reads the little-endian u32 at index `i` of `bytes` (bounds checked by the caller).
+pub fn u32_at(bytes: &[u8], i: usize) -> u32 {
+    let at = i * 4;
+    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+/// Reads the little-endian u64 at index `i` of `bytes` (bounds checked by the caller).
+pub fn u64_at(bytes: &[u8], i: usize) -> u64 {
+    let at = i * 8;
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(b)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn round_trip_and_every_flip_detected() {
+        let mut w = Writer::new(FileKind::Graph);
+        w.chunk(*b"AAAA", vec![1, 2, 3]);
+        w.chunk(*b"BBBB", (0..40).collect());
+        let bytes = w.finish();
+        let c = Container::parse(&bytes, FileKind::Graph).unwrap();
+        assert_eq!(&c.chunk(*b"AAAA").unwrap()[..3], &[1, 2, 3]);
+        assert_eq!(
+            &c.chunk(*b"BBBB").unwrap()[..40],
+            (0..40).collect::<Vec<u8>>().as_slice()
+        );
+        assert!(c.chunk(*b"CCCC").is_err());
+        assert!(Container::parse(&bytes, FileKind::Bloom).is_err());
+        for i in 0..bytes.len() {
+            let mut b = bytes.clone();
+            b[i] ^= 1;
+            assert!(
+                Container::parse(&b, FileKind::Graph).is_err(),
+                "flip at {i}"
+            );
+        }
+        for n in 0..bytes.len() {
+            assert!(Container::parse(&bytes[..n], FileKind::Graph).is_err());
+        }
+    }
+}

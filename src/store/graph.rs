@@ -1,0 +1,213 @@
+//! The file dependency graph in CSR form, forward and reverse, memory-mapped.
+//!
+//! Chunks (see `format`): `GMET` = node count u32, pad u32, edge count u64, generation
+//! u64; `FOFF`/`ROFF` = node count + 1 offsets (u64) into `FEDG`/`REDG`, the targets (u32,
+//! sorted per node). Nodes are the index's file ids. The file is a snapshot ("base") taken
+//! at `generation`; files whose edges changed since are listed in the index as dirty and
+//! read from there (see `query::deps`), and the base is rebuilt once the dirty set grows,
+//! so a 1-file commit never rewrites a 10M-node file.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use memmap2::Mmap;
+
+use super::atomic::AtomicFile;
+use super::format::{u32_at, u64_at, BadFile, Container, FileKind, Writer};
+
+/// Builds CSR arrays from (source, target) edges over nodes `0..nodes`.
+fn csr(nodes: usize, edges: &mut [(u32, u32)]) -> (Vec<u8>, Vec<u8>) {
+    edges.sort_unstable();
+    let mut offsets = Vec::with_capacity((nodes + 1) * 8);
+    let mut targets = Vec::with_capacity(edges.len() * 4);
+    let mut e = 0;
+    for n in 0..nodes {
+        offsets.extend_from_slice(&(e as u64).to_le_bytes());
+        while e < edges.len() && edges[e].0 as usize == n {
+            targets.extend_from_slice(&edges[e].1.to_le_bytes());
+            e += 1;
+        }
+    }
+    offsets.extend_from_slice(&(e as u64).to_le_bytes());
+    (offsets, targets)
+}
+
+/// Writes the graph of `edges` over nodes `0..nodes` to `path`, atomically.
+pub fn write(path: &Path, nodes: u32, generation: u64, mut edges: Vec<(u32, u32)>) -> Result<()> {
+    if let Some(bad) = edges.iter().find(|(s, t)| *s >= nodes || *t >= nodes) {
+        bail!("internal error: edge {bad:?} outside {nodes} nodes");
+    }
+    let n = nodes as usize;
+    let (foff, fedg) = csr(n, &mut edges);
+    let mut reversed: Vec<(u32, u32)> = edges.iter().map(|&(s, t)| (t, s)).collect();
+    let (roff, redg) = csr(n, &mut reversed);
+    let mut meta = Vec::with_capacity(24);
+    meta.extend_from_slice(&nodes.to_le_bytes());
+    meta.extend_from_slice(&0u32.to_le_bytes());
+    meta.extend_from_slice(&(edges.len() as u64).to_le_bytes());
+    meta.extend_from_slice(&generation.to_le_bytes());
+    let mut w = Writer::new(FileKind::Graph);
+    w.chunk(*b"GMET", meta);
+    w.chunk(*b"FOFF", foff);
+    w.chunk(*b"FEDG", fedg);
+    w.chunk(*b"ROFF", roff);
+    w.chunk(*b"REDG", redg);
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(&w.finish())?;
+    file.commit(true)
+}
+
+/// Byte ranges of the chunks inside the map.
+struct Layout {
+    foff: usize,
+    fedg: usize,
+    roff: usize,
+    redg: usize,
+}
+
+/// An open, validated graph.
+pub struct Graph {
+    map: Mmap,
+    at: Layout,
+    nodes: u32,
+    edges: u64,
+    generation: u64,
+}
+
+impl Graph {
+    /// Opens and validates the graph at `path` (magic, version, chunks, checksum, and that
+    /// every offset and target is in range); `None` when there is none.
+    pub fn open(path: &Path) -> Result<Option<Graph>> {
+        let Some(map) = super::mmap::map(path)? else {
+            return Ok(None);
+        };
+        let (at, nodes, edges, generation) = {
+            let c = Container::parse(&map, FileKind::Graph)?;
+            let meta = c.chunk(*b"GMET")?;
+            if meta.len() < 24 {
+                bail!(BadFile("graph meta".into()));
+            }
+            let nodes = u32_at(meta, 0);
+            let edges = u64_at(meta, 1);
+            let generation = u64_at(meta, 2);
+            let n = nodes as usize;
+            let base = map.as_ptr() as usize;
+            let mut at = [0usize; 4];
+            for (i, (off, edg)) in [(*b"FOFF", *b"FEDG"), (*b"ROFF", *b"REDG")]
+                .into_iter()
+                .enumerate()
+            {
+                let off = c.chunk(off)?;
+                let edg = c.chunk(edg)?;
+                if off.len() < (n + 1) * 8 || (edg.len() as u64) < edges * 4 {
+                    bail!(BadFile("graph chunk sizes".into()));
+                }
+                let mut prev = 0;
+                for k in 0..=n {
+                    let o = u64_at(off, k);
+                    if o < prev || o > edges {
+                        bail!(BadFile(format!("graph offset {o} at node {k}")));
+                    }
+                    prev = o;
+                }
+                if prev != edges {
+                    bail!(BadFile("graph offsets do not cover the edges".into()));
+                }
+                if (0..edges as usize).any(|e| u32_at(edg, e) >= nodes) {
+                    bail!(BadFile("graph edge outside the nodes".into()));
+                }
+                at[i * 2] = off.as_ptr() as usize - base;
+                at[i * 2 + 1] = edg.as_ptr() as usize - base;
+            }
+            (
+                Layout {
+                    foff: at[0],
+                    fedg: at[1],
+                    roff: at[2],
+                    redg: at[3],
+                },
+                nodes,
+                edges,
+                generation,
+            )
+        };
+        Ok(Some(Graph {
+            map,
+            at,
+            nodes,
+            edges,
+            generation,
+        }))
+    }
+
+    /// Number of nodes (file ids `0..nodes`).
+    pub fn nodes(&self) -> u32 {
+        self.nodes
+    }
+
+    /// Number of edges.
+    pub fn edges(&self) -> u64 {
+        self.edges
+    }
+
+    /// The index generation this snapshot was taken at.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    fn row(&self, off: usize, edg: usize, node: u32) -> impl Iterator<Item = u32> + '_ {
+        let range = if node < self.nodes {
+            let offs = &self.map[off..];
+            u64_at(offs, node as usize) as usize..u64_at(offs, node as usize + 1) as usize
+        } else {
+            0..0
+        };
+        let edges = &self.map[edg..];
+        range.map(move |e| u32_at(edges, e))
+    }
+
+    /// The files `node` depends on.
+    pub fn forward(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
+        self.row(self.at.foff, self.at.fedg, node)
+    }
+
+    /// The files that depend on `node`.
+    pub fn reverse(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
+        self.row(self.at.roff, self.at.redg, node)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn forward_and_reverse_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("graph");
+        write(&path, 5, 9, vec![(0, 1), (0, 2), (3, 1), (2, 1)]).unwrap();
+        let g = Graph::open(&path).unwrap().unwrap();
+        assert_eq!((g.nodes(), g.edges(), g.generation()), (5, 4, 9));
+        assert_eq!(g.forward(0).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(g.reverse(1).collect::<Vec<_>>(), [0, 2, 3]);
+        assert_eq!(g.forward(4).count(), 0);
+        assert_eq!(g.forward(99).count(), 0);
+        assert!(write(&path, 2, 0, vec![(0, 5)]).is_err());
+    }
+
+    #[test]
+    fn any_damage_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("graph");
+        write(&path, 3, 1, vec![(0, 1), (1, 2)]).unwrap();
+        let good = std::fs::read(&path).unwrap();
+        for i in (0..good.len()).step_by(3) {
+            let mut b = good.clone();
+            b[i] ^= 0x40;
+            std::fs::write(&path, &b).unwrap();
+            assert!(Graph::open(&path).is_err(), "flip at {i}");
+        }
+    }
+}
