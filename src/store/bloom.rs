@@ -76,7 +76,7 @@ impl Bloom {
             let bits = u64_at(head, 1);
             let hashes = u32::from_le_bytes([head[16], head[17], head[18], head[19]]);
             if bits == 0
-                || bits % 64 != 0
+                || !bits.is_multiple_of(64)
                 || bits / 8 > array.len() as u64
                 || hashes == 0
                 || hashes > 32
