@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use crate::extract::{self, Extractor, Limits};
 use crate::git::{self, repo::BlobData, Repo, Target};
 use crate::model::{FileIndex, SkipReason};
-use crate::store::index::{self, Index, Op, State};
+use crate::store::index::{self, FileChange, Index, Side, State};
 use crate::store::objects::{Lookup, Objects};
 use crate::store::{BlobId, Layout, UpdateLock};
 
@@ -225,8 +225,25 @@ struct Prepared {
     path: Vec<u8>,
     old: Option<FileIndex>,
     new: Option<(BlobId, FileIndex)>,
+    /// Import keys of the old and new objects (see `resolve::import_keys`).
+    old_keys: Vec<String>,
+    new_keys: Vec<String>,
+    /// Keys this path can satisfy (see `resolve::path_keys`).
+    path_keys: Vec<String>,
     extracted: bool,
     reused: bool,
+}
+
+/// The keys a file's imports are filed under.
+fn import_keys(index: &FileIndex) -> Vec<String> {
+    let mut keys: Vec<String> = index
+        .imports
+        .iter()
+        .flat_map(|i| resolve_shim::import_keys(index.lang, &i.path))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -292,29 +309,33 @@ fn apply_diff(
 }
 
 fn apply_batch(patch: &mut index::Patch, batch: &[Prepared], summary: &mut Summary) -> Result<()> {
-    let mut ops = Vec::with_capacity(batch.len() * 2);
+    let mut changes = Vec::with_capacity(batch.len());
     for p in batch {
-        if let Some(old) = &p.old {
-            ops.push(Op::Remove {
-                path: &p.path,
-                index: old,
-            });
-        }
-        if let Some((blob, new)) = &p.new {
-            ops.push(Op::Add {
-                path: &p.path,
-                blob,
-                index: new,
-            });
-            if new.skip.is_some() {
-                summary.skipped += 1;
-            }
+        changes.push(FileChange {
+            path: &p.path,
+            old: p.old.as_ref().map(|index| Side {
+                index,
+                import_keys: &p.old_keys,
+            }),
+            new: p.new.as_ref().map(|(blob, index)| {
+                (
+                    Side {
+                        index,
+                        import_keys: &p.new_keys,
+                    },
+                    blob,
+                )
+            }),
+            path_keys: &p.path_keys,
+        });
+        if p.new.as_ref().is_some_and(|(_, n)| n.skip.is_some()) {
+            summary.skipped += 1;
         }
         summary.changed += 1;
         summary.extracted += u64::from(p.extracted);
         summary.reused += u64::from(p.reused);
     }
-    patch.apply(&ops)
+    patch.apply(&changes)
 }
 
 /// Reads, extracts and stores the objects of one batch on all cores.
@@ -330,9 +351,12 @@ fn prepare(
             || (Repo::from_sync(sync), Extractor::new(limits)),
             |(repo, extractor), change| {
                 let mut p = Prepared {
+                    path_keys: resolve_shim::path_keys(&String::from_utf8_lossy(&change.path)),
                     path: change.path,
                     old: None,
                     new: None,
+                    old_keys: Vec::new(),
+                    new_keys: Vec::new(),
                     extracted: false,
                     reused: false,
                 };
@@ -347,6 +371,12 @@ fn prepare(
                         p.new = Some((blob, got.index));
                     }
                 }
+                p.old_keys = p.old.as_ref().map(import_keys).unwrap_or_default();
+                p.new_keys = p
+                    .new
+                    .as_ref()
+                    .map(|(_, n)| import_keys(n))
+                    .unwrap_or_default();
                 Ok(p)
             },
         )
@@ -449,4 +479,17 @@ fn old_object(
         .into());
     }
     Ok(object_for(repo, extractor, objects, path, &id, &blob)?.map(|g| g.index))
+}
+
+/// Placeholder until `crate::resolve` lands (import resolution is being written beside).
+mod resolve_shim {
+    use crate::model::Lang;
+
+    pub(super) fn import_keys(_lang: Lang, _import: &str) -> Vec<String> {
+        Vec::new()
+    }
+
+    pub(super) fn path_keys(_path: &str) -> Vec<String> {
+        Vec::new()
+    }
 }

@@ -10,6 +10,17 @@
 //!                 -> [kind u8][lang u8][container_kind u8][end_line u32][end_column u32][container]
 //! names     name  -> count u64                                  distinct defined names
 //! folded    lowercase(name) 0x00 name -> ()                     for case-insensitive lookups
+//! callers   name 0x00 file:u32be -> ()        files that call `name` (positions: objects)
+//! basenames file-name 0x00 file:u32be -> ()   for suffix lookups in import resolution
+//! deps      file u32 -> [target u32]          resolved imports (forward edges), sorted
+//! rdeps     target:u32be source:u32be -> ()   reverse edges
+//! ext       file u32 -> imports resolving to no file, '\n'-separated
+//! ikeys     key 0x00 file:u32be -> ()         imports filed by key, to find the importers
+//!                                             a new or deleted path may affect
+//! pending   file u32 -> ()                    files whose edges must be recomputed
+//! dirty     file u32 -> ()                    files whose edges changed since the graph
+//!                                             file (the CSR base) was written
+//! fresh     name -> ()                        names new since the Bloom filter was sized
 //! ```
 //! One row per posting: a file that defines `main` adds or removes its own rows and leaves
 //! the other 100k `main` postings alone. Postings name their file by a 4-byte id instead of
@@ -34,10 +45,19 @@ const PATHS: TableDefinition<&[u8], u32> = TableDefinition::new("paths");
 const FILES: TableDefinition<u32, &[u8]> = TableDefinition::new("files");
 const DEFS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("defs");
 const NAMES: TableDefinition<&str, u64> = TableDefinition::new("names");
+const CALLERS: TableDefinition<&[u8], ()> = TableDefinition::new("callers");
+const BASENAMES: TableDefinition<&[u8], ()> = TableDefinition::new("basenames");
+const DEPS: TableDefinition<u32, &[u8]> = TableDefinition::new("deps");
+const RDEPS: TableDefinition<&[u8], ()> = TableDefinition::new("rdeps");
+const EXT: TableDefinition<u32, &[u8]> = TableDefinition::new("ext");
+const IKEYS: TableDefinition<&[u8], ()> = TableDefinition::new("ikeys");
+const PENDING: TableDefinition<u32, ()> = TableDefinition::new("pending");
+const DIRTY: TableDefinition<u32, ()> = TableDefinition::new("dirty");
+const FRESH: TableDefinition<&str, ()> = TableDefinition::new("fresh");
 const FOLDED: TableDefinition<&[u8], ()> = TableDefinition::new("folded");
 
 /// Version of the table layout above. Another version is rebuilt from scratch.
-pub const INDEX_FORMAT: u32 = 2;
+pub const INDEX_FORMAT: u32 = 3;
 
 /// The error for an index that must be rebuilt (wrong format, unreadable, damaged).
 #[derive(Debug)]
@@ -75,6 +95,11 @@ pub struct State {
     pub update_ms: u64,
     /// The next file id to hand out.
     pub next_file: u64,
+    /// Incremented by every commit.
+    pub generation: u64,
+    /// The generation the graph file (CSR base) was written at; its dirty set is relative
+    /// to it.
+    pub graph_generation: u64,
 }
 
 /// One definition as the index stores it.
@@ -323,6 +348,15 @@ impl Index {
             copy_table(&src, &txn, DEFS)?;
             copy_table(&src, &txn, NAMES)?;
             copy_table(&src, &txn, FOLDED)?;
+            copy_table(&src, &txn, CALLERS)?;
+            copy_table(&src, &txn, BASENAMES)?;
+            copy_table(&src, &txn, DEPS)?;
+            copy_table(&src, &txn, RDEPS)?;
+            copy_table(&src, &txn, EXT)?;
+            copy_table(&src, &txn, IKEYS)?;
+            copy_table(&src, &txn, PENDING)?;
+            copy_table(&src, &txn, DIRTY)?;
+            copy_table(&src, &txn, FRESH)?;
             txn.commit().context("cannot commit the rewritten index")?;
         }
         drop(self);
@@ -363,6 +397,202 @@ fn open_read_table<K: redb::Key + 'static, V: redb::Value + 'static>(
         Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
         Err(e) => Err(e).context("cannot open an index table"),
     }
+}
+
+/// The whole edge set, for writing a graph file.
+pub struct AllEdges {
+    /// Node count (every file id ever handed out since the last rebuild).
+    pub nodes: u32,
+    /// The generation the graph is written at.
+    pub generation: u64,
+    /// (source, target) pairs.
+    pub edges: Vec<(u32, u32)>,
+}
+
+/// The write transaction's tables, opened once per batch.
+struct Tables<'t> {
+    paths: redb::Table<'t, &'static [u8], u32>,
+    files: redb::Table<'t, u32, &'static [u8]>,
+    defs: redb::Table<'t, &'static [u8], &'static [u8]>,
+    names: redb::Table<'t, &'static str, u64>,
+    folded: redb::Table<'t, &'static [u8], ()>,
+    callers: redb::Table<'t, &'static [u8], ()>,
+    basenames: redb::Table<'t, &'static [u8], ()>,
+    deps: redb::Table<'t, u32, &'static [u8]>,
+    rdeps: redb::Table<'t, &'static [u8], ()>,
+    ext: redb::Table<'t, u32, &'static [u8]>,
+    ikeys: redb::Table<'t, &'static [u8], ()>,
+    pending: redb::Table<'t, u32, ()>,
+    dirty: redb::Table<'t, u32, ()>,
+    fresh: redb::Table<'t, &'static str, ()>,
+}
+
+impl<'t> Tables<'t> {
+    fn open(txn: &'t WriteTransaction) -> Result<Tables<'t>> {
+        Ok(Tables {
+            paths: txn.open_table(PATHS)?,
+            files: txn.open_table(FILES)?,
+            defs: txn.open_table(DEFS)?,
+            names: txn.open_table(NAMES)?,
+            folded: txn.open_table(FOLDED)?,
+            callers: txn.open_table(CALLERS)?,
+            basenames: txn.open_table(BASENAMES)?,
+            deps: txn.open_table(DEPS)?,
+            rdeps: txn.open_table(RDEPS)?,
+            ext: txn.open_table(EXT)?,
+            ikeys: txn.open_table(IKEYS)?,
+            pending: txn.open_table(PENDING)?,
+            dirty: txn.open_table(DIRTY)?,
+            fresh: txn.open_table(FRESH)?,
+        })
+    }
+}
+
+fn id_key(prefix: &[u8], id: u32) -> Vec<u8> {
+    let mut k = Vec::with_capacity(prefix.len() + 5);
+    k.extend_from_slice(prefix);
+    k.push(0);
+    k.extend_from_slice(&id.to_be_bytes());
+    k
+}
+
+fn basename_key(path: &[u8], id: u32) -> Vec<u8> {
+    id_key(path.rsplit(|&b| b == b'/').next().unwrap_or(path), id)
+}
+
+fn distinct_call_names(index: &FileIndex) -> std::collections::BTreeSet<&str> {
+    index.references.iter().map(|r| r.name.as_str()).collect()
+}
+
+/// Retracts what `old` contributed under file `id` (postings, callers, import keys).
+fn retract(t: &mut Tables<'_>, st: &mut State, id: u32, old: &Side<'_>) -> Result<()> {
+    let mut key = Vec::new();
+    if old.index.skip.is_some() {
+        st.skipped = st.skipped.saturating_sub(1);
+    }
+    for d in &old.index.definitions {
+        posting_key(&mut key, &d.name, id, d.line, d.column);
+        if t.defs.remove(key.as_slice())?.is_none() {
+            continue;
+        }
+        st.symbols -= 1;
+        let count = t
+            .names
+            .get(d.name.as_str())?
+            .map(|v| v.value())
+            .unwrap_or(0);
+        if count <= 1 {
+            t.names.remove(d.name.as_str())?;
+            t.folded.remove(folded_key(&mut key, &d.name))?;
+            st.names = st.names.saturating_sub(1);
+        } else {
+            t.names.insert(d.name.as_str(), count - 1)?;
+        }
+    }
+    for name in distinct_call_names(old.index) {
+        t.callers.remove(id_key(name.as_bytes(), id).as_slice())?;
+    }
+    for k in old.import_keys {
+        t.ikeys.remove(id_key(k.as_bytes(), id).as_slice())?;
+    }
+    Ok(())
+}
+
+/// Adds what `new` contributes under file `id` at `path`.
+fn add(
+    t: &mut Tables<'_>,
+    st: &mut State,
+    id: u32,
+    path: &[u8],
+    blob: &BlobId,
+    new: &Side<'_>,
+) -> Result<()> {
+    let index = new.index;
+    let mut key = Vec::new();
+    let mut val = Vec::new();
+    val.push(blob.as_bytes().len() as u8);
+    val.extend_from_slice(blob.as_bytes());
+    val.push(index.lang.to_u8());
+    val.push(index.skip.map_or(0, SkipReason::to_u8));
+    val.extend_from_slice(path);
+    t.files.insert(id, val.as_slice())?;
+    if index.skip.is_some() {
+        st.skipped += 1;
+    }
+    for d in &index.definitions {
+        posting_key(&mut key, &d.name, id, d.line, d.column);
+        posting_value(&mut val, d, index.lang);
+        if t.defs.insert(key.as_slice(), val.as_slice())?.is_some() {
+            continue; // two definitions at one position: one posting
+        }
+        st.symbols += 1;
+        let count = t
+            .names
+            .get(d.name.as_str())?
+            .map(|v| v.value())
+            .unwrap_or(0);
+        t.names.insert(d.name.as_str(), count + 1)?;
+        if count == 0 {
+            t.folded.insert(folded_key(&mut key, &d.name), ())?;
+            t.fresh.insert(d.name.as_str(), ())?;
+            st.names += 1;
+        }
+    }
+    for name in distinct_call_names(index) {
+        t.callers
+            .insert(id_key(name.as_bytes(), id).as_slice(), ())?;
+    }
+    for k in new.import_keys {
+        t.ikeys.insert(id_key(k.as_bytes(), id).as_slice(), ())?;
+    }
+    Ok(())
+}
+
+/// Marks for recomputation every file whose imports are filed under one of `keys`.
+fn invalidate(t: &mut Tables<'_>, keys: &[String]) -> Result<()> {
+    let mut ids = Vec::new();
+    for k in keys {
+        let mut lo = k.as_bytes().to_vec();
+        lo.push(0);
+        let mut hi = k.as_bytes().to_vec();
+        hi.push(1);
+        for row in t.ikeys.range(lo.as_slice()..hi.as_slice())? {
+            let (key, _) = row?;
+            let key = key.value();
+            if key.len() >= 4 {
+                let b = &key[key.len() - 4..];
+                ids.push(u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+            }
+        }
+    }
+    for id in ids {
+        t.pending.insert(id, ())?;
+    }
+    Ok(())
+}
+
+/// Removes the forward edges (and their reverse entries) and external imports of `id`.
+fn remove_edges(t: &mut Tables<'_>, id: u32) -> Result<()> {
+    let old: Vec<u32> = match t.deps.remove(id)? {
+        Some(v) => v
+            .value()
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect(),
+        None => Vec::new(),
+    };
+    for target in old {
+        t.rdeps.remove(edge_key(target, id).as_slice())?;
+    }
+    t.ext.remove(id)?;
+    Ok(())
+}
+
+fn edge_key(target: u32, source: u32) -> [u8; 8] {
+    let mut k = [0u8; 8];
+    k[..4].copy_from_slice(&target.to_be_bytes());
+    k[4..].copy_from_slice(&source.to_be_bytes());
+    k
 }
 
 fn copy_table<K: redb::Key + 'static, V: redb::Value + 'static>(
@@ -437,6 +667,8 @@ fn read_state(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<
         updated_at: get("updated_at")?,
         update_ms: get("update_ms")?,
         next_file: get("next_file")?,
+        generation: get("generation")?,
+        graph_generation: get("graph_generation")?,
     }))
 }
 
@@ -446,24 +678,26 @@ pub struct Patch {
     state: State,
 }
 
-/// One change to apply to the index.
-pub enum Op<'a> {
-    /// Retract what `index` (the old blob's object) contributed at `path`.
-    Remove {
-        /// The path.
-        path: &'a [u8],
-        /// The old blob's object.
-        index: &'a FileIndex,
-    },
-    /// Add what `index` (the new blob's object) contributes at `path`.
-    Add {
-        /// The path.
-        path: &'a [u8],
-        /// The new blob.
-        blob: &'a BlobId,
-        /// The new blob's object.
-        index: &'a FileIndex,
-    },
+/// What a path holds on one side of a change.
+pub struct Side<'a> {
+    /// The blob's object.
+    pub index: &'a FileIndex,
+    /// Keys its imports are filed under (`resolve::import_keys`), for invalidation.
+    pub import_keys: &'a [String],
+}
+
+/// One changed path. A modification keeps the path's file id, so files that import it
+/// need no recomputation; an addition or deletion invalidates the importers filed under
+/// `path_keys`.
+pub struct FileChange<'a> {
+    /// The path.
+    pub path: &'a [u8],
+    /// What the path held (its object), when it was an indexed file.
+    pub old: Option<Side<'a>>,
+    /// What the path holds now, and the blob.
+    pub new: Option<(Side<'a>, &'a BlobId)>,
+    /// Keys a file at this path can satisfy (`resolve::path_keys`).
+    pub path_keys: &'a [String],
 }
 
 impl Patch {
@@ -482,83 +716,197 @@ impl Patch {
         Ok(())
     }
 
-    /// Applies a batch of operations, in order.
-    pub fn apply(&mut self, ops: &[Op<'_>]) -> Result<()> {
-        let mut paths = self.txn.open_table(PATHS)?;
-        let mut files = self.txn.open_table(FILES)?;
-        let mut defs = self.txn.open_table(DEFS)?;
-        let mut names = self.txn.open_table(NAMES)?;
-        let mut folded = self.txn.open_table(FOLDED)?;
+    /// Applies a batch of path changes.
+    pub fn apply(&mut self, changes: &[FileChange<'_>]) -> Result<()> {
+        let mut t = Tables::open(&self.txn)?;
         let st = &mut self.state;
-        let mut key = Vec::new();
-        let mut val = Vec::new();
-        for op in ops {
-            match *op {
-                Op::Remove { path, index } => {
-                    let Some(id) = paths.remove(path)?.map(|v| v.value()) else {
-                        continue; // never indexed (or already retracted)
+        for c in changes {
+            let existing = t.paths.get(c.path)?.map(|v| v.value());
+            let id = match (existing, &c.old) {
+                (Some(id), Some(old)) => {
+                    retract(&mut t, st, id, old)?;
+                    Some(id)
+                }
+                // An old side that was never indexed, or an index that has the path while
+                // the diff says it was not a file: nothing to retract.
+                _ => None,
+            };
+            match (&c.new, id) {
+                (Some((new, blob)), id) => {
+                    let id = match id {
+                        Some(id) => id,
+                        None => {
+                            let id = u32::try_from(st.next_file).map_err(|_| Corrupt {
+                                reason: "file ids exhausted; the index must be rebuilt".into(),
+                            })?;
+                            st.next_file += 1;
+                            st.files += 1;
+                            t.paths.insert(c.path, id)?;
+                            t.basenames
+                                .insert(basename_key(c.path, id).as_slice(), ())?;
+                            invalidate(&mut t, c.path_keys)?;
+                            id
+                        }
                     };
-                    files.remove(id)?;
+                    add(&mut t, st, id, c.path, blob, new)?;
+                    t.pending.insert(id, ())?;
+                    t.dirty.insert(id, ())?;
+                }
+                (None, Some(id)) => {
+                    t.paths.remove(c.path)?;
+                    t.files.remove(id)?;
+                    t.basenames.remove(basename_key(c.path, id).as_slice())?;
                     st.files -= 1;
-                    if index.skip.is_some() {
-                        st.skipped = st.skipped.saturating_sub(1);
-                    }
-                    for d in &index.definitions {
-                        posting_key(&mut key, &d.name, id, d.line, d.column);
-                        if defs.remove(key.as_slice())?.is_none() {
-                            continue;
-                        }
-                        st.symbols -= 1;
-                        let count = names.get(d.name.as_str())?.map(|v| v.value()).unwrap_or(0);
-                        if count <= 1 {
-                            names.remove(d.name.as_str())?;
-                            folded.remove(folded_key(&mut key, &d.name))?;
-                            st.names = st.names.saturating_sub(1);
-                        } else {
-                            names.insert(d.name.as_str(), count - 1)?;
-                        }
-                    }
+                    remove_edges(&mut t, id)?;
+                    t.pending.remove(id)?;
+                    t.dirty.insert(id, ())?;
+                    invalidate(&mut t, c.path_keys)?;
                 }
-                Op::Add { path, blob, index } => {
-                    let id = u32::try_from(st.next_file).map_err(|_| Corrupt {
-                        reason: "file ids exhausted; the index must be rebuilt".into(),
-                    })?;
-                    st.next_file += 1;
-                    if paths.insert(path, id)?.is_some() {
-                        bail!(
-                            "internal error: {} added twice",
-                            String::from_utf8_lossy(path)
-                        );
-                    }
-                    val.clear();
-                    val.push(blob.as_bytes().len() as u8);
-                    val.extend_from_slice(blob.as_bytes());
-                    val.push(index.lang.to_u8());
-                    val.push(index.skip.map_or(0, SkipReason::to_u8));
-                    val.extend_from_slice(path);
-                    files.insert(id, val.as_slice())?;
-                    st.files += 1;
-                    if index.skip.is_some() {
-                        st.skipped += 1;
-                    }
-                    for d in &index.definitions {
-                        posting_key(&mut key, &d.name, id, d.line, d.column);
-                        posting_value(&mut val, d, index.lang);
-                        if defs.insert(key.as_slice(), val.as_slice())?.is_some() {
-                            continue; // two definitions at one position: one posting
-                        }
-                        st.symbols += 1;
-                        let count = names.get(d.name.as_str())?.map(|v| v.value()).unwrap_or(0);
-                        names.insert(d.name.as_str(), count + 1)?;
-                        if count == 0 {
-                            folded.insert(folded_key(&mut key, &d.name), ())?;
-                            st.names += 1;
-                        }
-                    }
-                }
+                (None, None) => {}
             }
         }
         Ok(())
+    }
+
+    /// Takes up to `limit` files whose edges must be recomputed.
+    pub fn take_pending(&mut self, limit: usize) -> Result<Vec<u32>> {
+        let mut pending = self.txn.open_table(PENDING)?;
+        let mut ids = Vec::new();
+        for row in pending.iter()? {
+            ids.push(row?.0.value());
+            if ids.len() >= limit {
+                break;
+            }
+        }
+        for id in &ids {
+            pending.remove(*id)?;
+        }
+        Ok(ids)
+    }
+
+    /// The blob, language and path of file `id`, if it exists.
+    pub fn file_row(&self, id: u32) -> Result<Option<(BlobId, Lang, Vec<u8>)>> {
+        let files = self.txn.open_table(FILES)?;
+        let row = files.get(id)?;
+        match row {
+            Some(v) => {
+                let ((blob, lang, _), path) = decode_file_value(v.value())?;
+                Ok(Some((blob, lang, path)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The file id of `path`.
+    pub fn path_id(&self, path: &[u8]) -> Result<Option<u32>> {
+        Ok(self.txn.open_table(PATHS)?.get(path)?.map(|v| v.value()))
+    }
+
+    /// Paths of the indexed files directly in directory `dir` ("" for the root).
+    pub fn files_in_dir(&self, dir: &str) -> Result<Vec<String>> {
+        let paths = self.txn.open_table(PATHS)?;
+        list_dir(&paths, dir)
+    }
+
+    /// Paths of the indexed files named `name`.
+    pub fn files_named(&self, name: &str) -> Result<Vec<String>> {
+        let basenames = self.txn.open_table(BASENAMES)?;
+        let files = self.txn.open_table(FILES)?;
+        let mut lo = name.as_bytes().to_vec();
+        lo.push(0);
+        let mut hi = name.as_bytes().to_vec();
+        hi.push(1);
+        let mut out = Vec::new();
+        for row in basenames.range(lo.as_slice()..hi.as_slice())? {
+            let (k, _) = row?;
+            let k = k.value();
+            let b = &k[k.len() - 4..];
+            let id = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+            if let Some(v) = files.get(id)? {
+                out.push(String::from_utf8_lossy(&decode_file_value(v.value())?.1).into_owned());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Replaces the edges of file `id`: its resolved targets and its external imports.
+    pub fn set_edges(&mut self, id: u32, targets: &[u32], externals: &[String]) -> Result<()> {
+        let mut t = Tables::open(&self.txn)?;
+        let old = t
+            .deps
+            .get(id)?
+            .map(|v| v.value().to_vec())
+            .unwrap_or_default();
+        let mut packed = Vec::with_capacity(targets.len() * 4);
+        for target in targets {
+            packed.extend_from_slice(&target.to_le_bytes());
+        }
+        let ext = externals.join("\n");
+        let old_ext = t
+            .ext
+            .get(id)?
+            .map(|v| v.value().to_vec())
+            .unwrap_or_default();
+        if old == packed && old_ext == ext.as_bytes() {
+            return Ok(());
+        }
+        remove_edges(&mut t, id)?;
+        if !targets.is_empty() {
+            t.deps.insert(id, packed.as_slice())?;
+            for &target in targets {
+                t.rdeps.insert(edge_key(target, id).as_slice(), ())?;
+            }
+        }
+        if !ext.is_empty() {
+            t.ext.insert(id, ext.as_bytes())?;
+        }
+        t.dirty.insert(id, ())?;
+        Ok(())
+    }
+
+    /// Number of files whose edges changed since the graph file was written.
+    pub fn dirty_count(&self) -> Result<u64> {
+        Ok(self.txn.open_table(DIRTY)?.len()?)
+    }
+
+    /// Every edge (source, target), for writing a new graph file; then forgets the dirty
+    /// set and records `generation` (the generation this transaction will commit as) as the
+    /// graph's.
+    pub fn take_all_edges(&mut self) -> Result<AllEdges> {
+        let mut edges = Vec::new();
+        {
+            let deps = self.txn.open_table(DEPS)?;
+            for row in deps.iter()? {
+                let (k, v) = row?;
+                let s = k.value();
+                for b in v.value().chunks_exact(4) {
+                    edges.push((s, u32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+                }
+            }
+        }
+        self.txn.delete_table(DIRTY)?;
+        let generation = self.state.generation + 1;
+        self.state.graph_generation = generation;
+        let nodes = u32::try_from(self.state.next_file).unwrap_or(u32::MAX);
+        Ok(AllEdges {
+            nodes,
+            generation,
+            edges,
+        })
+    }
+
+    /// Names that became defined in this transaction (for the Bloom filter), then forgets
+    /// them.
+    pub fn take_fresh_names(&mut self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        {
+            let fresh = self.txn.open_table(FRESH)?;
+            for row in fresh.iter()? {
+                out.push(row?.0.value().to_string());
+            }
+        }
+        self.txn.delete_table(FRESH)?;
+        Ok(out)
     }
 
     /// Records the new state and commits durably.
@@ -573,6 +921,7 @@ impl Patch {
         self.state.commit = commit.map(str::to_string);
         self.state.updated_at = updated_at;
         self.state.update_ms = update_ms;
+        self.state.generation += 1;
         {
             let mut meta = self.txn.open_table(META)?;
             let st = &self.state;
@@ -586,6 +935,8 @@ impl Patch {
                 ("updated_at", st.updated_at),
                 ("update_ms", st.update_ms),
                 ("next_file", st.next_file),
+                ("generation", st.generation),
+                ("graph_generation", st.graph_generation),
             ] {
                 meta.insert(k, v.to_le_bytes().as_slice())?;
             }
@@ -631,6 +982,73 @@ fn posting_value(val: &mut Vec<u8>, d: &crate::model::Definition, lang: Lang) {
     val.extend_from_slice(&d.end_column.to_le_bytes());
     if let Some((c, _)) = &d.container {
         val.extend_from_slice(c.as_bytes());
+    }
+}
+
+/// Resolves file ids to paths (and blobs) in one read transaction.
+pub struct Paths {
+    files: Option<redb::ReadOnlyTable<u32, &'static [u8]>>,
+    cache: PathCache,
+}
+
+impl Paths {
+    /// The path of file `id`.
+    pub fn path(&mut self, id: u32) -> Result<Vec<u8>> {
+        match &self.files {
+            Some(files) => self.cache.path(id, files),
+            None => bail!(Corrupt {
+                reason: format!("file id {id} without a files table")
+            }),
+        }
+    }
+
+    /// The blob and language of file `id`, if it exists.
+    pub fn blob(&self, id: u32) -> Result<Option<(BlobId, Lang)>> {
+        let Some(files) = &self.files else {
+            return Ok(None);
+        };
+        match files.get(id)? {
+            Some(v) => {
+                let ((blob, lang, _), _) = decode_file_value(v.value())?;
+                Ok(Some((blob, lang)))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+/// The files directly in `dir`, skipping whole subdirectories by seeking past them.
+fn list_dir(paths: &impl ReadableTable<&'static [u8], u32>, dir: &str) -> Result<Vec<String>> {
+    let prefix: Vec<u8> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        format!("{dir}/").into_bytes()
+    };
+    let mut out = Vec::new();
+    let mut from = prefix.clone();
+    loop {
+        let mut next = None;
+        for row in paths.range(from.as_slice()..)? {
+            let k = row?.0.value().to_vec();
+            if !k.starts_with(&prefix) {
+                break;
+            }
+            let rest = &k[prefix.len()..];
+            match rest.iter().position(|&b| b == b'/') {
+                None => out.push(String::from_utf8_lossy(&k).into_owned()),
+                Some(slash) => {
+                    // A subdirectory: continue after everything under it ('/' + 1 = '0').
+                    let mut skip = k[..prefix.len() + slash].to_vec();
+                    skip.push(b'0');
+                    next = Some(skip);
+                    break;
+                }
+            }
+        }
+        match next {
+            Some(n) => from = n,
+            None => return Ok(out),
+        }
     }
 }
 
@@ -768,27 +1186,27 @@ mod tests {
             let mut patch = index.begin().unwrap();
             for _ in 0..10 {
                 let path = format!("d/f{}.py", rand(12)).into_bytes();
-                if let Some(old) = model.remove(&path) {
-                    patch
-                        .apply(&[Op::Remove {
-                            path: &path,
-                            index: &old,
-                        }])
-                        .unwrap();
-                }
-                if rand(3) > 0 {
+                let old = model.remove(&path);
+                let new = (rand(3) > 0).then(|| {
                     let names: Vec<(&str, u32)> = (0..rand(5))
                         .map(|i| (pool[rand(pool.len() as u64) as usize], i as u32 * 3 + 1))
                         .collect();
-                    let fi = file(&names);
-                    patch
-                        .apply(&[Op::Add {
-                            path: &path,
-                            blob: &blob,
-                            index: &fi,
-                        }])
-                        .unwrap();
-                    model.insert(path, fi);
+                    file(&names)
+                });
+                let side = |index| Side {
+                    index,
+                    import_keys: &[],
+                };
+                patch
+                    .apply(&[FileChange {
+                        path: &path,
+                        old: old.as_ref().map(side),
+                        new: new.as_ref().map(|n| (side(n), &blob)),
+                        path_keys: &[],
+                    }])
+                    .unwrap();
+                if let Some(new) = new {
+                    model.insert(path, new);
                 }
             }
             let state = patch.commit(&format!("{round:040}"), None, 0, 0).unwrap();
