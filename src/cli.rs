@@ -30,6 +30,14 @@ pub enum Command {
     Tags(TagsArgs),
     /// Print what the index describes and how big it is.
     Status(StatusArgs),
+    /// Print the repository files that FILE imports.
+    Deps(DepsArgs),
+    /// Print the files that import FILE (with --transitive, everything that depends on it).
+    Rdeps(RdepsArgs),
+    /// Print the call sites of NAME, each with its enclosing definition.
+    Refs(RefsArgs),
+    /// Print the most depended-on files (PageRank over the file graph).
+    Rank(RankArgs),
     /// Install the hooks that keep the index in step with git, and index HEAD.
     Install(InstallArgs),
     /// Remove the hooks that `install` added, restoring any hooks they chained.
@@ -151,6 +159,71 @@ pub struct TagsArgs {
     /// Write to FILE instead of stdout (`-`: stdout).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Answer from the index as it is, without catching up with HEAD first.
+    #[arg(long)]
+    pub no_update: bool,
+}
+
+/// `git atse deps`.
+#[derive(Debug, Args)]
+pub struct DepsArgs {
+    /// A file of the repository (relative to the current directory).
+    pub file: String,
+    /// Also print the imports that resolve to no file in the repository.
+    #[arg(long)]
+    pub external: bool,
+    /// One JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Answer from the index as it is, without catching up with HEAD first.
+    #[arg(long)]
+    pub no_update: bool,
+}
+
+/// `git atse rdeps`.
+#[derive(Debug, Args)]
+pub struct RdepsArgs {
+    /// A file of the repository (relative to the current directory).
+    pub file: String,
+    /// Everything that depends on FILE, directly or not.
+    #[arg(long)]
+    pub transitive: bool,
+    /// With --transitive, at most N steps away.
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// One JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Answer from the index as it is, without catching up with HEAD first.
+    #[arg(long)]
+    pub no_update: bool,
+}
+
+/// `git atse refs`.
+#[derive(Debug, Args)]
+pub struct RefsArgs {
+    /// The called name.
+    pub name: String,
+    /// Print at most N call sites.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// One JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Answer from the index as it is, without catching up with HEAD first.
+    #[arg(long)]
+    pub no_update: bool,
+}
+
+/// `git atse rank`.
+#[derive(Debug, Args)]
+pub struct RankArgs {
+    /// How many files to print.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+    /// One JSON object per line.
+    #[arg(long)]
+    pub json: bool,
     /// Answer from the index as it is, without catching up with HEAD first.
     #[arg(long)]
     pub no_update: bool,

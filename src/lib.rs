@@ -11,6 +11,7 @@
 pub mod catch_up;
 pub mod cli;
 pub mod commands;
+mod edges;
 pub mod extract;
 pub mod git;
 pub mod model;

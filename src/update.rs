@@ -22,7 +22,7 @@ use crate::git::{self, repo::BlobData, Repo, Target};
 use crate::model::{FileIndex, SkipReason};
 use crate::store::index::{self, FileChange, Index, Side, State};
 use crate::store::objects::{Lookup, Objects};
-use crate::store::{BlobId, Layout, UpdateLock};
+use crate::store::{self, BlobId, Layout, UpdateLock};
 
 /// `atse.maxFileSize`: blobs larger than this are skipped.
 pub const MAX_FILE_SIZE_KEY: &str = "atse.maxFileSize";
@@ -177,19 +177,79 @@ pub fn update(
         }
         Err(e) => return Err(e),
     }
+    let tree_hex = target.tree.to_string();
+    crate::edges::recompute(repo, target.tree, &objects, opts.limits, &mut patch)?;
+    let graph_path = layout.local.join("graph");
+    maybe_write_graph(&graph_path, &mut patch)?;
+    let bloom_path = layout.local.join("bloom");
+    let rebuild_bloom = extend_bloom(&bloom_path, &tree_hex, &mut patch)?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
     let ms = started.elapsed().as_millis() as u64;
-    summary.state = patch.commit(&target.tree.to_string(), commit_hex.as_deref(), now, ms)?;
+    summary.state = patch.commit(&tree_hex, commit_hex.as_deref(), now, ms)?;
     objects.flush_count()?;
-    if summary.changed >= REWRITE_AFTER_CHANGES && summary.changed * 2 >= summary.state.files {
-        // Most of the index was just written in random name order: rewrite it sequentially.
-        index.rewrite_sorted(&path)?;
+    let index =
+        if summary.changed >= REWRITE_AFTER_CHANGES && summary.changed * 2 >= summary.state.files {
+            // Most of the index was just written in random name order: rewrite it in order.
+            index.rewrite_sorted(&path)?
+        } else {
+            index
+        };
+    if rebuild_bloom {
+        // Only now: a filter must never lack a name of a committed state it is labelled with.
+        write_bloom(&bloom_path, &tree_hex, &index, summary.state.names)?;
     }
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// A new graph base is written once this many files (or a sixteenth of them) changed edges
+/// since the last one: a 1-file commit never rewrites a large graph file.
+const GRAPH_REBUILD_DIRTY: u64 = 1024;
+
+/// Writes a new graph file (CSR base) when the dirty set has grown past the threshold or
+/// there is none, and forgets the dirty set in the same transaction. The file carries the
+/// generation this transaction commits as; if the commit never happens, readers see a
+/// generation mismatch and ignore the file.
+fn maybe_write_graph(path: &Path, patch: &mut index::Patch) -> Result<()> {
+    let dirty = patch.dirty_count()?;
+    let files = patch.state().files;
+    let due = dirty >= GRAPH_REBUILD_DIRTY.max(files / 16) || (dirty > 0 && !path.exists());
+    if !due {
+        return Ok(());
+    }
+    let all = patch.take_all_edges()?;
+    store::graph::write(path, all.nodes, all.generation, all.edges)
+}
+
+/// Adds the names this update defined for the first time to the Bloom filter before the
+/// commit, so that it answers for the old state and the new one. Returns true when the
+/// filter is missing or full: it is then removed now (no filter: every lookup asks the
+/// index) and must be rebuilt after the commit.
+fn extend_bloom(path: &Path, tree: &str, patch: &mut index::Patch) -> Result<bool> {
+    let fresh = patch.take_fresh_names()?;
+    let names: Vec<&[u8]> = fresh.iter().map(|n| n.as_bytes()).collect();
+    // The label moves to the new tree even when no name is new.
+    if store::bloom::extend(path, tree, &names).unwrap_or(false) {
+        return Ok(false);
+    }
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(e) => {
+            Err(e).with_context(|| format!("{}: cannot remove the Bloom filter", path.display()))
+        }
+    }
+}
+
+/// Writes a Bloom filter of the committed names, with room to grow.
+fn write_bloom(path: &Path, tree: &str, index: &Index, names: u64) -> Result<()> {
+    let mut all = Vec::with_capacity(names as usize);
+    index.all_names(|n| all.push(n.to_string()))?;
+    let capacity = (all.len() as u64 * 2).max(1024);
+    store::bloom::write(path, capacity, tree, all.iter().map(|n| n.as_bytes()))
 }
 
 /// Opens the index for writing; a file redb cannot open is removed and recreated (it can

@@ -7,9 +7,11 @@ use anyhow::{bail, Result};
 
 use super::output::{self, Colors};
 use super::{found, Session};
+use crate::catch_up;
 use crate::cli::{ColorChoice, Format, GrepSymbolArgs};
 use crate::model::{Kind, Lang};
 use crate::query::symbol::{self, Options};
+use crate::store::bloom::Bloom;
 
 fn options(args: &GrepSymbolArgs) -> Result<Options> {
     let mut kinds = Vec::new();
@@ -49,9 +51,26 @@ fn options(args: &GrepSymbolArgs) -> Result<Options> {
     })
 }
 
+/// Whether the Bloom filter proves `name` is defined nowhere in HEAD's tree, without
+/// opening the index. Only a filter labelled with HEAD's tree counts: it holds every name of
+/// that tree (and possibly more), whatever state an update is in.
+fn surely_undefined(session: &Session, name: &str) -> Result<bool> {
+    let Some(head) = session.head()? else {
+        return Ok(false);
+    };
+    // A damaged filter is no proof: the index answers (and the next update rewrites it).
+    let Ok(Some(bloom)) = Bloom::open(&session.layout.local.join("bloom")) else {
+        return Ok(false);
+    };
+    Ok(catch_up::is_tree(bloom.tree(), &head) && !bloom.may_contain(name.as_bytes()))
+}
+
 pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
     let opts = options(args)?;
     let session = Session::open()?;
+    if !args.prefix && !args.ignore_case && surely_undefined(&session, &args.name)? {
+        return Ok(found(false));
+    }
     let Some(index) = session.index_for_query(args.no_update)? else {
         if args.no_update {
             bail!("nothing is indexed yet; run `git atse update`");

@@ -1,10 +1,13 @@
 //! `commands`: one file per subcommand; the only layer that prints.
 
 mod debug_extract;
+mod deps;
 mod grep_symbol;
 mod hook;
 mod install;
 mod output;
+mod rank;
+mod refs;
 mod status;
 mod tags;
 mod update;
@@ -30,6 +33,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::GrepSymbol(args) => grep_symbol::run(&args),
         Command::Tags(args) => tags::run(&args),
         Command::Status(args) => status::run(&args),
+        Command::Deps(args) => deps::run_deps(&args),
+        Command::Rdeps(args) => deps::run_rdeps(&args),
+        Command::Refs(args) => refs::run(&args),
+        Command::Rank(args) => rank::run(&args),
         Command::Install(args) => install::run_install(&args),
         Command::Uninstall(args) => install::run_uninstall(&args),
         Command::DebugExtract(args) => debug_extract::run(&args),
@@ -48,6 +55,34 @@ impl Session {
         let repo = Repo::discover(&cwd)?;
         let layout = Layout::new(&repo.common_dir(), &repo.git_dir());
         Ok(Session { repo, layout })
+    }
+
+    /// A path given on the command line (relative to the current directory) as a path in
+    /// the repository's tree.
+    pub fn repo_path(&self, arg: &str) -> Result<String> {
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let prefix = match self.repo.work_dir() {
+            Some(root) => {
+                let root = root.canonicalize().unwrap_or(root);
+                let cwd = cwd.canonicalize().unwrap_or(cwd);
+                cwd.strip_prefix(&root)
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_default()
+            }
+            None => Default::default(),
+        };
+        let mut parts: Vec<String> = Vec::new();
+        let joined = prefix.join(arg);
+        for c in joined.components() {
+            match c {
+                std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+                std::path::Component::ParentDir => {
+                    parts.pop();
+                }
+                _ => {}
+            }
+        }
+        Ok(parts.join("/"))
     }
 
     /// HEAD's tree, `None` before the first commit.

@@ -153,6 +153,28 @@ impl Repo {
         Ok(BlobData::Data(blob.detach().data))
     }
 
+    /// The contents of the regular file at `path` in `tree`, if there is one no larger than
+    /// `max_bytes` (configuration files such as go.mod and tsconfig.json).
+    pub fn read_path(&self, tree: ObjectId, path: &str, max_bytes: u64) -> Result<Option<Vec<u8>>> {
+        let tree = self
+            .repo
+            .find_tree(tree)
+            .with_context(|| format!("tree {tree}: cannot read"))?;
+        let Some(entry) = tree
+            .lookup_entry(path.split('/').map(|c| c.as_bytes()))
+            .with_context(|| format!("{path}: cannot look up in tree {}", tree.id))?
+        else {
+            return Ok(None);
+        };
+        if !entry.mode().is_blob() {
+            return Ok(None);
+        }
+        match self.read_blob(&entry.object_id(), max_bytes)? {
+            BlobData::Data(d) => Ok(Some(d)),
+            BlobData::TooLarge(_) => Ok(None),
+        }
+    }
+
     /// An integer from git config, if set.
     pub fn config_u64(&self, key: &str) -> Result<Option<u64>> {
         let config = self.repo.config_snapshot();

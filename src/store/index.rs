@@ -327,6 +327,125 @@ impl Index {
         }
     }
 
+    /// The file id of `path`.
+    pub fn path_id(&self, path: &[u8]) -> Result<Option<u32>> {
+        let txn = self.read_txn()?;
+        let Some(paths) = open_read_table(&txn, PATHS)? else {
+            return Ok(None);
+        };
+        Ok(paths.get(path)?.map(|v| v.value()))
+    }
+
+    /// A reader of file paths by id, for resolving many ids.
+    pub fn paths(&self) -> Result<Paths> {
+        let txn = self.read_txn()?;
+        let files = open_read_table(&txn, FILES)?;
+        Ok(Paths {
+            files,
+            cache: PathCache::default(),
+        })
+    }
+
+    /// Every live file id.
+    pub fn file_ids(&self) -> Result<Vec<u32>> {
+        let txn = self.read_txn()?;
+        let Some(files) = open_read_table(&txn, FILES)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for row in files.iter()? {
+            out.push(row?.0.value());
+        }
+        Ok(out)
+    }
+
+    /// The resolved dependencies of file `id`.
+    pub fn deps_of(&self, id: u32) -> Result<Vec<u32>> {
+        let txn = self.read_txn()?;
+        let Some(deps) = open_read_table(&txn, DEPS)? else {
+            return Ok(Vec::new());
+        };
+        Ok(deps
+            .get(id)?
+            .map(|v| unpack_ids(v.value()))
+            .unwrap_or_default())
+    }
+
+    /// The files that depend on file `id`.
+    pub fn rdeps_of(&self, id: u32) -> Result<Vec<u32>> {
+        let txn = self.read_txn()?;
+        let Some(rdeps) = open_read_table(&txn, RDEPS)? else {
+            return Ok(Vec::new());
+        };
+        let lo = edge_key(id, 0);
+        let hi = edge_key(id, u32::MAX);
+        let mut out = Vec::new();
+        for row in rdeps.range(lo.as_slice()..=hi.as_slice())? {
+            let k = row?.0.value().to_vec();
+            out.push(u32::from_be_bytes([k[4], k[5], k[6], k[7]]));
+        }
+        Ok(out)
+    }
+
+    /// The imports of file `id` that resolve to no file in the repository.
+    pub fn externals_of(&self, id: u32) -> Result<Vec<String>> {
+        let txn = self.read_txn()?;
+        let Some(ext) = open_read_table(&txn, EXT)? else {
+            return Ok(Vec::new());
+        };
+        Ok(ext
+            .get(id)?
+            .map(|v| {
+                String::from_utf8_lossy(v.value())
+                    .lines()
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Files whose edges changed since the graph file was written.
+    pub fn dirty_ids(&self) -> Result<Vec<u32>> {
+        let txn = self.read_txn()?;
+        let Some(dirty) = open_read_table(&txn, DIRTY)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for row in dirty.iter()? {
+            out.push(row?.0.value());
+        }
+        Ok(out)
+    }
+
+    /// The files that call `name`.
+    pub fn callers_of(&self, name: &str) -> Result<Vec<u32>> {
+        let txn = self.read_txn()?;
+        let Some(callers) = open_read_table(&txn, CALLERS)? else {
+            return Ok(Vec::new());
+        };
+        let mut lo = name.as_bytes().to_vec();
+        lo.push(0);
+        let mut hi = name.as_bytes().to_vec();
+        hi.push(1);
+        let mut out = Vec::new();
+        for row in callers.range(lo.as_slice()..hi.as_slice())? {
+            let k = row?.0.value().to_vec();
+            if k.len() == name.len() + 5 {
+                let b = &k[k.len() - 4..];
+                out.push(u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Visits every distinct defined name, in byte order.
+    pub fn all_names(&self, mut f: impl FnMut(&str)) -> Result<()> {
+        self.names_with_prefix("", |n| {
+            f(n);
+            true
+        })
+    }
+
     /// Rewrites the index into a fresh file in key order and renames it over `path`. A
     /// rebuild inserts postings in tree order, which is random in name order and leaves
     /// B-tree pages about half full; the rewrite inserts sequentially. Needs the update
@@ -586,6 +705,13 @@ fn remove_edges(t: &mut Tables<'_>, id: u32) -> Result<()> {
     }
     t.ext.remove(id)?;
     Ok(())
+}
+
+fn unpack_ids(bytes: &[u8]) -> Vec<u32> {
+    bytes
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
 }
 
 fn edge_key(target: u32, source: u32) -> [u8; 8] {

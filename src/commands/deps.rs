@@ -1,0 +1,92 @@
+//! `git atse deps` and `git atse rdeps`.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+
+use super::{found, Session};
+use crate::cli::{DepsArgs, RdepsArgs};
+use crate::query::deps::GraphView;
+use crate::store::index::Index;
+
+/// The index and the file id of the FILE argument.
+fn open(session: &Session, file: &str, no_update: bool) -> Result<(Index, String, u32)> {
+    let Some(index) = session.index_for_query(no_update)? else {
+        bail!("nothing is indexed yet; run `git atse update`");
+    };
+    let path = session.repo_path(file)?;
+    let Some(id) = index.path_id(path.as_bytes())? else {
+        bail!("{path}: not an indexed file (only files in a supported language are)");
+    };
+    Ok((index, path, id))
+}
+
+pub(super) fn run_deps(args: &DepsArgs) -> Result<ExitCode> {
+    let session = Session::open()?;
+    let (index, _, id) = open(&session, &args.file, args.no_update)?;
+    let mut paths = index.paths()?;
+    let mut deps: Vec<Vec<u8>> = index
+        .deps_of(id)?
+        .into_iter()
+        .map(|t| paths.path(t))
+        .collect::<Result<_>>()?;
+    deps.sort();
+    let externals = if args.external {
+        index.externals_of(id)?
+    } else {
+        Vec::new()
+    };
+    let mut w = BufWriter::new(io::stdout().lock());
+    for p in &deps {
+        if args.json {
+            let v = serde_json::json!({ "path": String::from_utf8_lossy(p), "external": false });
+            writeln!(w, "{v}")?;
+        } else {
+            w.write_all(p)?;
+            w.write_all(b"\n")?;
+        }
+    }
+    for e in &externals {
+        if args.json {
+            writeln!(
+                w,
+                "{}",
+                serde_json::json!({ "import": e, "external": true })
+            )?;
+        } else {
+            writeln!(w, "{e} (external)")?;
+        }
+    }
+    w.flush()?;
+    Ok(found(!deps.is_empty() || !externals.is_empty()))
+}
+
+pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
+    let session = Session::open()?;
+    let (index, _, id) = open(&session, &args.file, args.no_update)?;
+    let view = GraphView::open(&index, &session.layout.local.join("graph"))?;
+    let hits: Vec<(u32, usize)> = if args.transitive {
+        view.reverse_closure(id, args.depth)?
+    } else {
+        view.reverse(id)?.into_iter().map(|s| (s, 1)).collect()
+    };
+    let mut paths = index.paths()?;
+    let mut rows: Vec<(Vec<u8>, usize)> = hits
+        .into_iter()
+        .map(|(s, d)| Ok((paths.path(s)?, d)))
+        .collect::<Result<_>>()?;
+    rows.sort();
+    let mut w = BufWriter::new(io::stdout().lock());
+    for (p, depth) in &rows {
+        if args.json {
+            let v = serde_json::json!({ "path": String::from_utf8_lossy(p), "depth": depth });
+            writeln!(w, "{v}")?;
+        } else {
+            w.write_all(p)?;
+            w.write_all(b"\n")?;
+        }
+    }
+    w.flush()?;
+    Ok(found(!rows.is_empty()))
+}

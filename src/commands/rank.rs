@@ -1,0 +1,40 @@
+//! `git atse rank`: the most depended-on files, by PageRank over the file graph.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+
+use super::{found, Session};
+use crate::cli::RankArgs;
+use crate::query::deps::GraphView;
+
+pub(super) fn run(args: &RankArgs) -> Result<ExitCode> {
+    let session = Session::open()?;
+    let Some(index) = session.index_for_query(args.no_update)? else {
+        bail!("nothing is indexed yet; run `git atse update`");
+    };
+    let view = GraphView::open(&index, &session.layout.local.join("graph"))?;
+    let mut scores = view.rank(&index.file_ids()?)?;
+    let mut paths = index.paths()?;
+    let mut rows: Vec<(f64, Vec<u8>)> = scores
+        .drain(..)
+        .map(|(id, s)| Ok((s, paths.path(id)?)))
+        .collect::<Result<_>>()?;
+    // Highest score first; ties by path, so the output is stable.
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    rows.truncate(args.top);
+    let mut w = BufWriter::new(io::stdout().lock());
+    for (score, path) in &rows {
+        if args.json {
+            let v = serde_json::json!({ "path": String::from_utf8_lossy(path), "score": score });
+            writeln!(w, "{v}")?;
+        } else {
+            write!(w, "{score:.6}\t")?;
+            w.write_all(path)?;
+            w.write_all(b"\n")?;
+        }
+    }
+    w.flush()?;
+    Ok(found(!rows.is_empty()))
+}
