@@ -11,22 +11,18 @@ use gix::ObjectId;
 use crate::extract::{Extractor, Limits};
 use crate::git::Repo;
 use crate::model::FileIndex;
-// Until `crate::resolve` lands (being written beside), a stub that resolves nothing.
+use crate::resolve::{self, Resolved, Resolver};
 use crate::store::index::Patch;
 use crate::store::objects::{Lookup, Objects};
 use crate::store::BlobId;
-use resolve_stub as resolve;
-use resolve_stub::Resolved;
 
 /// Configuration files (go.mod, tsconfig.json) larger than this are ignored.
-#[allow(dead_code)]
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 /// Pending files taken per round.
 const ROUND: usize = 4096;
 
 /// The repository as the resolver sees it: the index's files (as patched so far) and
 /// configuration files read from the target tree.
-#[allow(dead_code)] // Read by the real resolver; the stub ignores the tree.
 struct TreeView<'a> {
     patch: &'a Patch,
     repo: &'a Repo,
@@ -63,14 +59,24 @@ impl resolve::Tree for TreeView<'_> {
     }
 }
 
-/// Recomputes the edges of every pending file; returns how many files were resolved.
+/// Recomputes the edges of every file that needs it; returns how many were resolved.
+///
+/// First the importers that paths which appeared or disappeared may affect are marked (by
+/// key, and by scope for structural files such as `__init__.py` and go.mod); a rebuild
+/// (`everything`) skips that, since all its files are pending already.
 pub(crate) fn recompute(
     repo: &Repo,
     tree: ObjectId,
     objects: &Objects,
     limits: Limits,
+    everything: bool,
     patch: &mut Patch,
 ) -> Result<u64> {
+    if everything {
+        patch.clear_appeared()?;
+    } else {
+        invalidate_appeared(repo, tree, patch)?;
+    }
     let mut extractor = Extractor::new(limits);
     let mut done = 0;
     loop {
@@ -78,29 +84,35 @@ pub(crate) fn recompute(
         if ids.is_empty() {
             return Ok(done);
         }
+        let mut work = Vec::with_capacity(ids.len());
         for id in ids {
             let Some((blob, lang, path)) = patch.file_row(id)? else {
                 continue; // deleted after it was marked
             };
-            let Some(index) = object(repo, objects, &mut extractor, &blob, lang)? else {
-                continue;
+            if let Some(index) = object(repo, objects, &mut extractor, &blob, lang)? {
+                work.push((id, String::from_utf8_lossy(&path).into_owned(), index));
+            }
+        }
+        // Resolve the whole round against the index as it is (one resolver: it caches the
+        // go.mod and tsconfig parses), then write the edges.
+        let edges = {
+            let view = TreeView {
+                patch,
+                repo,
+                tree,
+                error: RefCell::new(None),
             };
-            let (targets, externals) = {
-                let view = TreeView {
-                    patch,
-                    repo,
-                    tree,
-                    error: RefCell::new(None),
-                };
-                let importer = String::from_utf8_lossy(&path).into_owned();
+            let resolver = Resolver::new(&view);
+            let mut edges = Vec::with_capacity(work.len());
+            for (id, importer, index) in &work {
                 let mut targets = Vec::new();
                 let mut externals = Vec::new();
                 for import in &index.imports {
-                    match resolve::resolve(&view, index.lang, &importer, &import.path) {
+                    match resolver.resolve(index.lang, importer, &import.path) {
                         Resolved::Files(paths) => {
                             for p in paths {
                                 if let Some(t) = view.keep(patch.path_id(p.as_bytes())) {
-                                    if t != id {
+                                    if t != *id {
                                         targets.push(t);
                                     }
                                 }
@@ -109,17 +121,57 @@ pub(crate) fn recompute(
                         Resolved::External => externals.push(import.path.clone()),
                     }
                 }
-                if let Some(e) = view.error.into_inner() {
-                    return Err(e.context(format!("{importer}: cannot resolve its imports")));
-                }
                 targets.sort_unstable();
                 targets.dedup();
                 externals.sort();
                 externals.dedup();
-                (targets, externals)
-            };
+                edges.push((*id, targets, externals));
+            }
+            if let Some(e) = view.error.into_inner() {
+                return Err(e.context("cannot resolve imports"));
+            }
+            edges
+        };
+        for (id, targets, externals) in edges {
             patch.set_edges(id, &targets, &externals)?;
             done += 1;
+        }
+    }
+}
+
+/// Marks the importers that the paths which appeared, disappeared or (configuration files)
+/// changed may resolve differently now.
+fn invalidate_appeared(repo: &Repo, tree: ObjectId, patch: &mut Patch) -> Result<()> {
+    loop {
+        let paths = patch.take_appeared(ROUND)?;
+        if paths.is_empty() {
+            return Ok(());
+        }
+        let mut keys = Vec::new();
+        let mut scopes = Vec::new();
+        {
+            let view = TreeView {
+                patch,
+                repo,
+                tree,
+                error: RefCell::new(None),
+            };
+            for p in &paths {
+                let p = String::from_utf8_lossy(p);
+                keys.extend(resolve::path_keys(&view, &p));
+                scopes.extend(resolve::path_scopes(&p));
+            }
+            if let Some(e) = view.error.into_inner() {
+                return Err(e.context("cannot compute the keys of changed paths"));
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        patch.invalidate_keys(&keys)?;
+        scopes.sort_by(|a, b| (&a.dir, &a.langs).cmp(&(&b.dir, &b.langs)));
+        scopes.dedup();
+        for scope in scopes {
+            patch.invalidate_scope(&scope.dir, &scope.langs)?;
         }
     }
 }
@@ -143,32 +195,5 @@ fn object(
     match repo.read_blob(&id, extractor.limits().max_file_bytes)? {
         crate::git::repo::BlobData::Data(d) => Ok(Some(extractor.extract(lang, &d)?)),
         crate::git::repo::BlobData::TooLarge(_) => Ok(None),
-    }
-}
-
-#[allow(dead_code)]
-mod resolve_stub {
-    use crate::model::Lang;
-
-    pub(crate) trait Tree {
-        fn exists(&self, path: &str) -> bool;
-        fn files_in_dir(&self, dir: &str) -> Vec<String>;
-        fn files_named(&self, name: &str) -> Vec<String>;
-        fn config(&self, path: &str) -> Option<String>;
-    }
-
-    pub(crate) enum Resolved {
-        #[allow(dead_code)]
-        Files(Vec<String>),
-        External,
-    }
-
-    pub(crate) fn resolve(
-        _tree: &dyn Tree,
-        _lang: Lang,
-        _importer: &str,
-        _import: &str,
-    ) -> Resolved {
-        Resolved::External
     }
 }

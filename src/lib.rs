@@ -16,6 +16,7 @@ pub mod extract;
 pub mod git;
 pub mod model;
 pub mod query;
+pub mod resolve;
 pub mod store;
 pub mod update;
 

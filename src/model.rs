@@ -6,7 +6,7 @@ use std::fmt;
 /// Bumped whenever the extractor's output for the same bytes may change (queries, rules,
 /// limits). Objects carrying another version are re-extracted; an index built with
 /// another version is rebuilt from scratch, because retraction relies on the objects.
-pub const EXTRACTOR_VERSION: u32 = 2;
+pub const EXTRACTOR_VERSION: u32 = 3;
 
 macro_rules! numbered_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $num:literal => $text:literal),+ $(,)? }) => {

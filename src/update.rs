@@ -178,7 +178,14 @@ pub fn update(
         Err(e) => return Err(e),
     }
     let tree_hex = target.tree.to_string();
-    crate::edges::recompute(repo, target.tree, &objects, opts.limits, &mut patch)?;
+    crate::edges::recompute(
+        repo,
+        target.tree,
+        &objects,
+        opts.limits,
+        old_tree.is_none(),
+        &mut patch,
+    )?;
     let graph_path = layout.local.join("graph");
     maybe_write_graph(&graph_path, &mut patch)?;
     let bloom_path = layout.local.join("bloom");
@@ -288,8 +295,9 @@ struct Prepared {
     /// Import keys of the old and new objects (see `resolve::import_keys`).
     old_keys: Vec<String>,
     new_keys: Vec<String>,
-    /// Keys this path can satisfy (see `resolve::path_keys`).
-    path_keys: Vec<String>,
+    /// A configuration file the resolver reads (go.mod, tsconfig.json), and whether it
+    /// exists after the change.
+    config: Option<bool>,
     extracted: bool,
     reused: bool,
 }
@@ -299,7 +307,7 @@ fn import_keys(index: &FileIndex) -> Vec<String> {
     let mut keys: Vec<String> = index
         .imports
         .iter()
-        .flat_map(|i| resolve_shim::import_keys(index.lang, &i.path))
+        .flat_map(|i| crate::resolve::import_keys(index.lang, &i.path))
         .collect();
     keys.sort();
     keys.dedup();
@@ -386,7 +394,6 @@ fn apply_batch(patch: &mut index::Patch, batch: &[Prepared], summary: &mut Summa
                     blob,
                 )
             }),
-            path_keys: &p.path_keys,
         });
         if p.new.as_ref().is_some_and(|(_, n)| n.skip.is_some()) {
             summary.skipped += 1;
@@ -395,7 +402,13 @@ fn apply_batch(patch: &mut index::Patch, batch: &[Prepared], summary: &mut Summa
         summary.extracted += u64::from(p.extracted);
         summary.reused += u64::from(p.reused);
     }
-    patch.apply(&changes)
+    patch.apply(&changes)?;
+    for p in batch {
+        if let Some(present) = p.config {
+            patch.set_config(&p.path, present)?;
+        }
+    }
+    Ok(())
 }
 
 /// Reads, extracts and stores the objects of one batch on all cores.
@@ -410,8 +423,16 @@ fn prepare(
         .map_init(
             || (Repo::from_sync(sync), Extractor::new(limits)),
             |(repo, extractor), change| {
+                let name = change
+                    .path
+                    .rsplit(|&b| b == b'/')
+                    .next()
+                    .unwrap_or(&change.path);
+                let is_config = crate::resolve::CONFIG_FILES
+                    .iter()
+                    .any(|c| c.as_bytes() == name);
                 let mut p = Prepared {
-                    path_keys: resolve_shim::path_keys(&String::from_utf8_lossy(&change.path)),
+                    config: is_config.then_some(change.new.is_some()),
                     path: change.path,
                     old: None,
                     new: None,
@@ -539,17 +560,4 @@ fn old_object(
         .into());
     }
     Ok(object_for(repo, extractor, objects, path, &id, &blob)?.map(|g| g.index))
-}
-
-/// Placeholder until `crate::resolve` lands (import resolution is being written beside).
-mod resolve_shim {
-    use crate::model::Lang;
-
-    pub(super) fn import_keys(_lang: Lang, _import: &str) -> Vec<String> {
-        Vec::new()
-    }
-
-    pub(super) fn path_keys(_path: &str) -> Vec<String> {
-        Vec::new()
-    }
 }

@@ -192,7 +192,7 @@ square = lambda v: v * v
             ("fetch", Kind::Function, 25, None),
             ("square", Kind::Function, 29, None),
         ],
-        &[("os", 1), ("collections", 2)],
+        &[("os", 1), ("from collections import OrderedDict", 2)],
         &[
             ("helper", 12, Some("method")),
             ("local", 17, Some("method")),
@@ -495,7 +495,7 @@ TEST_BEGIN(test_add) {
             ("add", Kind::Function, 28, None),
             ("test_add", Kind::Function, 33, None),
         ],
-        &[("stdio.h", 1), ("util.h", 2)],
+        &[("<stdio.h>", 1), ("util.h", 2)],
         &[("printf", 29, Some("add")), ("add", 34, Some("test_add"))],
     );
 }
@@ -568,7 +568,7 @@ static int helper(int x) {
             ("draw", Kind::Method, 37, Some(("Widget", Kind::Class))),
             ("helper", Kind::Function, 40, None),
         ],
-        &[("vector", 1), ("shape.h", 2)],
+        &[("<vector>", 1), ("shape.h", 2)],
         &[("compute", 29, Some("area")), ("max", 41, Some("helper"))],
     );
 }

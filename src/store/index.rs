@@ -21,6 +21,9 @@
 //! dirty     file u32 -> ()                    files whose edges changed since the graph
 //!                                             file (the CSR base) was written
 //! fresh     name -> ()                        names new since the Bloom filter was sized
+//! appeared  path -> ()                        paths that appeared, disappeared or (for
+//!                                             configuration files) changed in this update
+//! configs   path -> ()                        configuration files (go.mod, tsconfig.json)
 //! ```
 //! One row per posting: a file that defines `main` adds or removes its own rows and leaves
 //! the other 100k `main` postings alone. Postings name their file by a 4-byte id instead of
@@ -54,6 +57,8 @@ const IKEYS: TableDefinition<&[u8], ()> = TableDefinition::new("ikeys");
 const PENDING: TableDefinition<u32, ()> = TableDefinition::new("pending");
 const DIRTY: TableDefinition<u32, ()> = TableDefinition::new("dirty");
 const FRESH: TableDefinition<&str, ()> = TableDefinition::new("fresh");
+const APPEARED: TableDefinition<&[u8], ()> = TableDefinition::new("appeared");
+const CONFIGS: TableDefinition<&[u8], ()> = TableDefinition::new("configs");
 const FOLDED: TableDefinition<&[u8], ()> = TableDefinition::new("folded");
 
 /// Version of the table layout above. Another version is rebuilt from scratch.
@@ -476,6 +481,8 @@ impl Index {
             copy_table(&src, &txn, PENDING)?;
             copy_table(&src, &txn, DIRTY)?;
             copy_table(&src, &txn, FRESH)?;
+            copy_table(&src, &txn, APPEARED)?;
+            copy_table(&src, &txn, CONFIGS)?;
             txn.commit().context("cannot commit the rewritten index")?;
         }
         drop(self);
@@ -544,6 +551,7 @@ struct Tables<'t> {
     pending: redb::Table<'t, u32, ()>,
     dirty: redb::Table<'t, u32, ()>,
     fresh: redb::Table<'t, &'static str, ()>,
+    appeared: redb::Table<'t, &'static [u8], ()>,
 }
 
 impl<'t> Tables<'t> {
@@ -563,6 +571,7 @@ impl<'t> Tables<'t> {
             pending: txn.open_table(PENDING)?,
             dirty: txn.open_table(DIRTY)?,
             fresh: txn.open_table(FRESH)?,
+            appeared: txn.open_table(APPEARED)?,
         })
     }
 }
@@ -668,7 +677,7 @@ fn add(
 }
 
 /// Marks for recomputation every file whose imports are filed under one of `keys`.
-fn invalidate(t: &mut Tables<'_>, keys: &[String]) -> Result<()> {
+fn invalidate(t: &mut Tables<'_>, keys: &[String]) -> Result<usize> {
     let mut ids = Vec::new();
     for k in keys {
         let mut lo = k.as_bytes().to_vec();
@@ -684,10 +693,10 @@ fn invalidate(t: &mut Tables<'_>, keys: &[String]) -> Result<()> {
             }
         }
     }
-    for id in ids {
-        t.pending.insert(id, ())?;
+    for id in &ids {
+        t.pending.insert(*id, ())?;
     }
-    Ok(())
+    Ok(ids.len())
 }
 
 /// Removes the forward edges (and their reverse entries) and external imports of `id`.
@@ -813,8 +822,8 @@ pub struct Side<'a> {
 }
 
 /// One changed path. A modification keeps the path's file id, so files that import it
-/// need no recomputation; an addition or deletion invalidates the importers filed under
-/// `path_keys`.
+/// need no recomputation; an addition or deletion is recorded in `appeared`, for the edge
+/// pass to invalidate the importers it may affect.
 pub struct FileChange<'a> {
     /// The path.
     pub path: &'a [u8],
@@ -822,8 +831,6 @@ pub struct FileChange<'a> {
     pub old: Option<Side<'a>>,
     /// What the path holds now, and the blob.
     pub new: Option<(Side<'a>, &'a BlobId)>,
-    /// Keys a file at this path can satisfy (`resolve::path_keys`).
-    pub path_keys: &'a [String],
 }
 
 impl Patch {
@@ -870,7 +877,7 @@ impl Patch {
                             t.paths.insert(c.path, id)?;
                             t.basenames
                                 .insert(basename_key(c.path, id).as_slice(), ())?;
-                            invalidate(&mut t, c.path_keys)?;
+                            t.appeared.insert(c.path, ())?;
                             id
                         }
                     };
@@ -886,12 +893,82 @@ impl Patch {
                     remove_edges(&mut t, id)?;
                     t.pending.remove(id)?;
                     t.dirty.insert(id, ())?;
-                    invalidate(&mut t, c.path_keys)?;
+                    t.appeared.insert(c.path, ())?;
                 }
                 (None, None) => {}
             }
         }
         Ok(())
+    }
+
+    /// Records that configuration file `path` (go.mod, tsconfig.json) changed: it exists
+    /// now (`present`) or not.
+    pub fn set_config(&mut self, path: &[u8], present: bool) -> Result<()> {
+        let mut configs = self.txn.open_table(CONFIGS)?;
+        if present {
+            configs.insert(path, ())?;
+        } else {
+            configs.remove(path)?;
+        }
+        self.txn.open_table(APPEARED)?.insert(path, ())?;
+        Ok(())
+    }
+
+    /// Takes up to `limit` of the paths that appeared, disappeared or changed (config).
+    pub fn take_appeared(&mut self, limit: usize) -> Result<Vec<Vec<u8>>> {
+        let mut appeared = self.txn.open_table(APPEARED)?;
+        let mut out = Vec::new();
+        for row in appeared.iter()? {
+            out.push(row?.0.value().to_vec());
+            if out.len() >= limit {
+                break;
+            }
+        }
+        for p in &out {
+            appeared.remove(p.as_slice())?;
+        }
+        Ok(out)
+    }
+
+    /// Forgets the recorded appearances (a rebuild recomputes every file anyway).
+    pub fn clear_appeared(&mut self) -> Result<()> {
+        self.txn.delete_table(APPEARED)?;
+        Ok(())
+    }
+
+    /// Marks for recomputation the importers filed under one of `keys`; returns how many.
+    pub fn invalidate_keys(&mut self, keys: &[String]) -> Result<usize> {
+        let mut t = Tables::open(&self.txn)?;
+        invalidate(&mut t, keys)
+    }
+
+    /// Marks for recomputation the files of one of `langs` under directory `dir` (`""`:
+    /// everywhere); returns how many.
+    pub fn invalidate_scope(&mut self, dir: &str, langs: &[Lang]) -> Result<usize> {
+        let t = Tables::open(&self.txn)?;
+        let prefix: Vec<u8> = if dir.is_empty() {
+            Vec::new()
+        } else {
+            format!("{dir}/").into_bytes()
+        };
+        let mut ids = Vec::new();
+        for row in t.paths.range(prefix.as_slice()..)? {
+            let (k, v) = row?;
+            if !k.value().starts_with(&prefix) {
+                break;
+            }
+            let id = v.value();
+            if let Some(f) = t.files.get(id)? {
+                if langs.contains(&decode_file_value(f.value())?.0 .1) {
+                    ids.push(id);
+                }
+            }
+        }
+        let mut pending = t.pending;
+        for id in &ids {
+            pending.insert(*id, ())?;
+        }
+        Ok(ids.len())
     }
 
     /// Takes up to `limit` files whose edges must be recomputed.
@@ -950,6 +1027,14 @@ impl Patch {
             let id = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
             if let Some(v) = files.get(id)? {
                 out.push(String::from_utf8_lossy(&decode_file_value(v.value())?.1).into_owned());
+            }
+        }
+        // Configuration files are few: a scan of them is cheap.
+        let configs = self.txn.open_table(CONFIGS)?;
+        for row in configs.iter()? {
+            let path = row?.0.value().to_vec();
+            if path.rsplit(|&b| b == b'/').next() == Some(name.as_bytes()) {
+                out.push(String::from_utf8_lossy(&path).into_owned());
             }
         }
         Ok(out)
@@ -1328,7 +1413,6 @@ mod tests {
                         path: &path,
                         old: old.as_ref().map(side),
                         new: new.as_ref().map(|n| (side(n), &blob)),
-                        path_keys: &[],
                     }])
                     .unwrap();
                 if let Some(new) = new {

@@ -15,7 +15,8 @@
 
 (package_declaration [(identifier) (scoped_identifier)] @name) @definition.module
 
-(import_declaration [(identifier) (scoped_identifier)] @import)
+; Captured whole so that `.*` is kept: `import static a.b.C.*;` is stored as `a.b.C.*`.
+(import_declaration) @import
 
 (method_invocation name: (identifier) @name) @reference.call
 (object_creation_expression type: [

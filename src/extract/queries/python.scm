@@ -17,7 +17,9 @@
 
 (import_statement name: (dotted_name) @import)
 (import_statement name: (aliased_import name: (dotted_name) @import))
-(import_from_statement module_name: (_) @import)
+; `from M import a, b` is captured whole: resolution tries `M.a` and `M.b` as submodules
+; (see `import_text` in src/extract/mod.rs for the normalized form).
+(import_from_statement) @import
 (future_import_statement) @import
 
 (call function: [

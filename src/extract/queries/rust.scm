@@ -25,6 +25,8 @@
 
 (use_declaration argument: (_) @import)
 (extern_crate_declaration name: (identifier) @import)
+; `mod foo;` at the top of a file (no body) is stored as `mod foo`: a module file to load.
+(source_file (mod_item !body) @import)
 
 (call_expression function: [
   (identifier) @name
