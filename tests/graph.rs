@@ -87,3 +87,211 @@ fn graph_commands_on_an_unknown_file_say_so() {
         "os (external)\n"
     );
 }
+
+fn polyglot() -> Repo {
+    let repo = Repo::new();
+    repo.write("c/main.c", "#include \"util.h\"\n#include <stdio.h>\nint main(void) { return 0; }\n")
+        .write("c/util.h", "#include \"deep.h\"\nint util(void);\n")
+        .write("c/deep.h", "#define DEEP 1\n")
+        .write("c/util.c", "#include \"util.h\"\nint util(void) { return 1; }\n")
+        .write("py/pkg/__init__.py", "")
+        .write("py/pkg/mod.py", "from . import helper\nimport os\n")
+        .write("py/pkg/helper.py", "def h():\n    pass\n")
+        .write("py/app.py", "from pkg import mod\n")
+        .write("go.mod", "module example.com/m\n\ngo 1.21\n")
+        .write("srv/server.go", "package srv\n\nfunc Serve() {}\n")
+        .write("srv/server_test.go", "package srv\n")
+        .write("cmd/main.go", "package main\n\nimport (\n\t\"fmt\"\n\t\"example.com/m/srv\"\n)\n\nfunc main() { fmt.Println(); srv.Serve() }\n")
+        .write("web/app.js", "import { x } from './lib/x';\n")
+        .write("web/lib/x.js", "export const x = 1;\n")
+        .write("web/a.ts", "import { y } from './b';\n")
+        .write("web/b.ts", "export const y = 2;\n")
+        .write("java/com/ex/App.java", "package com.ex;\n\nimport com.ex.util.Helper;\n\npublic class App {}\n")
+        .write("java/com/ex/util/Helper.java", "package com.ex.util;\n\npublic class Helper {}\n")
+        .write("rs/src/lib.rs", "mod foo;\nuse crate::foo::bar;\n")
+        .write("rs/src/foo.rs", "pub fn bar() {}\n");
+    repo.commit_all("init");
+    repo
+}
+
+#[test]
+fn deps_resolve_imports_in_every_language() {
+    let repo = polyglot();
+    let cases = [
+        ("c/main.c", "c/util.h\n"),
+        ("c/util.c", "c/util.h\n"),
+        ("py/pkg/mod.py", "py/pkg/helper.py\n"),
+        ("py/app.py", "py/pkg/mod.py\n"),
+        ("cmd/main.go", "srv/server.go\n"),
+        ("web/app.js", "web/lib/x.js\n"),
+        ("web/a.ts", "web/b.ts\n"),
+        ("java/com/ex/App.java", "java/com/ex/util/Helper.java\n"),
+        ("rs/src/lib.rs", "rs/src/foo.rs\n"),
+    ];
+    for (file, expected) in cases {
+        let out = repo.atse(&["deps", file]);
+        assert_eq!(out.stdout, expected, "deps {file}: {}", out.stderr);
+        assert_eq!(out.code, 0);
+    }
+    assert_eq!(
+        repo.atse_ok(&["deps", "--external", "c/main.c"]),
+        "c/util.h\n<stdio.h> (external)\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&["deps", "--json", "--external", "py/pkg/mod.py"]),
+        "{\"external\":false,\"path\":\"py/pkg/helper.py\"}\n{\"external\":true,\"import\":\"os\"}\n"
+    );
+    // Paths are taken relative to the current directory, as git does.
+    let mut cmd = repo.cmd("git", &["atse", "deps", "main.c"]);
+    cmd.current_dir(repo.path().join("c"));
+    assert_eq!(
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout),
+        "c/util.h\n"
+    );
+}
+
+#[test]
+fn rdeps_direct_transitive_and_depth() {
+    let repo = polyglot();
+    assert_eq!(repo.atse_ok(&["rdeps", "c/util.h"]), "c/main.c\nc/util.c\n");
+    assert_eq!(repo.atse_ok(&["rdeps", "c/deep.h"]), "c/util.h\n");
+    assert_eq!(
+        repo.atse_ok(&["rdeps", "--transitive", "c/deep.h"]),
+        "c/main.c\nc/util.c\nc/util.h\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&["rdeps", "--transitive", "--depth", "1", "c/deep.h"]),
+        "c/util.h\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&["rdeps", "--transitive", "--json", "c/deep.h"]),
+        "{\"depth\":2,\"path\":\"c/main.c\"}\n{\"depth\":2,\"path\":\"c/util.c\"}\n{\"depth\":1,\"path\":\"c/util.h\"}\n"
+    );
+    assert_eq!(repo.atse(&["rdeps", "c/main.c"]).code, 1);
+}
+
+#[test]
+fn rank_puts_the_most_included_header_first() {
+    let repo = Repo::new();
+    repo.write("a.h", "int a;\n");
+    for f in ["b.c", "c.c", "d.c"] {
+        repo.write(f, "#include \"a.h\"\n");
+    }
+    repo.write("e.c", "#include \"b.h\"\n")
+        .write("b.h", "int b;\n");
+    repo.commit_all("init");
+    let out = repo.atse_ok(&["rank", "--top", "2"]);
+    let paths: Vec<&str> = out.lines().map(|l| l.split('\t').nth(1).unwrap()).collect();
+    assert_eq!(paths, ["a.h", "b.h"], "{out}");
+    let json = repo.atse_ok(&["rank", "--top", "1", "--json"]);
+    assert!(json.starts_with("{\"path\":\"a.h\",\"score\":0."), "{json}");
+}
+
+/// Every file's deps (with externals) as JSON, for comparing an incremental index with a
+/// fresh one.
+fn graph_dump(repo: &Repo, dir: &std::path::Path) -> String {
+    let files = repo.git(&["ls-files"]);
+    let mut out = String::new();
+    for f in files
+        .lines()
+        .filter(|f| !f.ends_with(".mod") && !f.ends_with(".json"))
+    {
+        let mut cmd = repo.cmd(
+            "git",
+            &["atse", "deps", "--json", "--external", "--no-update", f],
+        );
+        cmd.current_dir(dir);
+        let o = cmd.output().unwrap();
+        out.push_str(&format!("{f}:\n{}", String::from_utf8_lossy(&o.stdout)));
+    }
+    out
+}
+
+fn assert_graph_matches_full_rebuild(repo: &Repo) {
+    repo.atse_ok(&["update", "--quiet"]);
+    let fresh = tempfile::tempdir().unwrap();
+    let mut cmd = repo.cmd("git", &["clone", "-q", ".", fresh.path().to_str().unwrap()]);
+    assert!(cmd.status().unwrap().success());
+    let mut cmd = repo.cmd("git", &["atse", "update", "--quiet"]);
+    cmd.current_dir(fresh.path());
+    assert!(cmd.status().unwrap().success());
+    assert_eq!(
+        graph_dump(repo, &repo.path()),
+        graph_dump(repo, fresh.path())
+    );
+}
+
+#[test]
+fn edges_follow_files_that_appear_disappear_and_move() {
+    let repo = polyglot();
+    // An import of a submodule that does not exist yet reaches its package (importing
+    // pkg.later runs pkg/__init__.py)...
+    repo.write("py/late.py", "import pkg.later\nimport notyet\n");
+    repo.commit_all("late");
+    assert_eq!(
+        repo.atse_ok(&["deps", "--external", "py/late.py"]),
+        "py/pkg/__init__.py\nnotyet (external)\n"
+    );
+    // ...until the module appears.
+    repo.write("py/pkg/later.py", "X = 1\n")
+        .write("py/notyet.py", "");
+    repo.commit_all("later");
+    assert_eq!(
+        repo.atse_ok(&["deps", "py/late.py"]),
+        "py/notyet.py\npy/pkg/later.py\n"
+    );
+    assert_graph_matches_full_rebuild(&repo);
+
+    // The imported file moves away: the import no longer resolves.
+    repo.git(&["mv", "web/lib/x.js", "web/lib/y.js"]);
+    repo.commit_all("move");
+    assert_eq!(repo.atse(&["deps", "web/app.js"]).code, 1);
+    assert_eq!(repo.atse(&["rdeps", "web/lib/y.js"]).code, 1);
+    // A TypeScript twin appears under the old name: it resolves again.
+    repo.write("web/lib/x.ts", "export const x = 3;\n");
+    repo.commit_all("twin");
+    assert_eq!(repo.atse_ok(&["deps", "web/app.js"]), "web/lib/x.ts\n");
+    assert_graph_matches_full_rebuild(&repo);
+
+    // Deleting a header drops its edges; a new go.mod module path re-resolves Go imports.
+    repo.remove("c/deep.h");
+    repo.write("go.mod", "module example.com/other\n");
+    repo.commit_all("delete and re-module");
+    assert_eq!(repo.atse(&["deps", "c/util.h"]).code, 1);
+    assert_eq!(repo.atse(&["deps", "cmd/main.go"]).code, 1);
+    assert_graph_matches_full_rebuild(&repo);
+
+    // Modifying a file redoes only its own edges, and its importers keep theirs.
+    repo.write("c/util.h", "int util(void);\n#include \"main.c\"\n");
+    repo.commit_all("modify");
+    assert_eq!(repo.atse_ok(&["deps", "c/util.h"]), "c/main.c\n");
+    assert_eq!(repo.atse_ok(&["rdeps", "c/util.h"]), "c/main.c\nc/util.c\n");
+    assert_graph_matches_full_rebuild(&repo);
+}
+
+#[test]
+fn a_damaged_graph_file_is_ignored_not_trusted() {
+    let repo = polyglot();
+    repo.atse_ok(&["update", "--quiet"]);
+    let graph = repo.atse_dir().join("graph");
+    assert!(graph.exists());
+    let expected = repo.atse_ok(&["rdeps", "--transitive", "c/deep.h"]);
+    let mut bytes = std::fs::read(&graph).unwrap();
+    let at = bytes.len() - 20;
+    bytes[at] ^= 0x55;
+    std::fs::write(&graph, &bytes).unwrap();
+    assert_eq!(
+        repo.atse_ok(&["rdeps", "--transitive", "c/deep.h"]),
+        expected
+    );
+    std::fs::write(&graph, b"garbage").unwrap();
+    assert_eq!(
+        repo.atse_ok(&["rdeps", "--transitive", "c/deep.h"]),
+        expected
+    );
+    std::fs::remove_file(&graph).unwrap();
+    assert_eq!(
+        repo.atse_ok(&["rdeps", "--transitive", "c/deep.h"]),
+        expected
+    );
+}
