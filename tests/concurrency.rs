@@ -6,28 +6,6 @@ use std::time::{Duration, Instant};
 
 use crate::util::Repo;
 
-fn full_rebuild_tags(repo: &Repo) -> String {
-    let fresh = tempfile::tempdir().unwrap();
-    let head = repo.git(&["rev-parse", "HEAD"]);
-    let mut cmd = repo.cmd(
-        "git",
-        &[
-            "clone",
-            "-q",
-            "--no-checkout",
-            ".",
-            fresh.path().to_str().unwrap(),
-        ],
-    );
-    assert!(cmd.status().unwrap().success());
-    let mut cmd = repo.cmd("git", &["atse", "update", "--quiet", "--rev", head.trim()]);
-    cmd.current_dir(fresh.path());
-    assert!(cmd.status().unwrap().success());
-    let mut cmd = repo.cmd("git", &["atse", "tags", "--no-update"]);
-    cmd.current_dir(fresh.path());
-    String::from_utf8(cmd.output().unwrap().stdout).unwrap()
-}
-
 fn wait_until_current(repo: &Repo) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -99,7 +77,7 @@ fn hooks_in_a_commit_loop_with_concurrent_queries_lose_nothing() {
     wait_until_current(&repo);
     assert_eq!(
         repo.atse_ok(&["tags", "--no-update"]),
-        full_rebuild_tags(&repo)
+        repo.fresh_index_tags()
     );
     let log = repo.atse_dir().join("log");
     assert!(
@@ -156,7 +134,7 @@ fn updates_killed_at_random_moments_never_leave_a_wrong_answer() {
         let tags = repo.atse_ok(&["tags"]);
         assert_eq!(
             tags,
-            full_rebuild_tags(&repo),
+            repo.fresh_index_tags(),
             "round {round}: wrong answer after a killed update"
         );
     }

@@ -18,31 +18,9 @@ fn assert_current_and_exact(repo: &Repo, step: &str) {
     let incremental = repo.atse_ok(&["tags", "--no-update"]);
     assert_eq!(
         incremental,
-        full_index_tags(repo),
+        repo.fresh_index_tags(),
         "after {step}, the index differs from a full rebuild"
     );
-}
-
-fn full_index_tags(repo: &Repo) -> String {
-    let fresh = tempfile::tempdir().unwrap();
-    let head = repo.git(&["rev-parse", "HEAD"]);
-    let mut cmd = repo.cmd(
-        "git",
-        &[
-            "clone",
-            "-q",
-            "--no-checkout",
-            ".",
-            fresh.path().to_str().unwrap(),
-        ],
-    );
-    assert!(cmd.status().unwrap().success());
-    let mut cmd = repo.cmd("git", &["atse", "update", "--quiet", "--rev", head.trim()]);
-    cmd.current_dir(fresh.path());
-    assert!(cmd.status().unwrap().success());
-    let mut cmd = repo.cmd("git", &["atse", "tags", "--no-update"]);
-    cmd.current_dir(fresh.path());
-    String::from_utf8(cmd.output().unwrap().stdout).unwrap()
 }
 
 fn installed() -> Repo {

@@ -3,35 +3,11 @@
 
 use crate::util::Repo;
 
-/// The tags of a fresh full index of the same HEAD, built in a clone.
-fn full_rebuild_tags(repo: &Repo) -> String {
-    let clone = repo.tmp().join(format!(
-        "clone-{}",
-        repo.git(&["rev-parse", "--short", "HEAD"]).trim()
-    ));
-    if !clone.exists() {
-        repo.git(&["clone", "-q", ".", clone.to_str().unwrap()]);
-        let head = repo.git(&["rev-parse", "HEAD"]);
-        let mut cmd = repo.cmd("git", &["checkout", "-q", "--detach", head.trim()]);
-        cmd.current_dir(&clone);
-        assert!(cmd.status().unwrap().success());
-    }
-    let mut cmd = repo.cmd("git", &["atse", "tags"]);
-    cmd.current_dir(&clone);
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn assert_matches_full_rebuild(repo: &Repo) {
     let incremental = repo.atse_ok(&["tags"]);
     assert_eq!(
         incremental,
-        full_rebuild_tags(repo),
+        repo.fresh_index_tags(),
         "incremental index differs from a full rebuild"
     );
 }

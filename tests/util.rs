@@ -155,6 +155,25 @@ impl Repo {
         out.stdout
     }
 
+    /// The tags of a fresh index of HEAD's tree, built from scratch in a clone: what an
+    /// incremental index must equal.
+    pub fn fresh_index_tags(&self) -> String {
+        let fresh = tempfile::tempdir().unwrap();
+        let head = self.git(&["rev-parse", "HEAD"]);
+        let dest = fresh.path().to_str().unwrap();
+        assert!(self
+            .cmd("git", &["clone", "-q", "--no-checkout", ".", dest])
+            .status()
+            .unwrap()
+            .success());
+        let mut cmd = self.cmd("git", &["atse", "update", "--quiet", "--rev", head.trim()]);
+        cmd.current_dir(fresh.path());
+        assert!(cmd.status().unwrap().success());
+        let mut cmd = self.cmd("git", &["atse", "tags", "--no-update"]);
+        cmd.current_dir(fresh.path());
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    }
+
     /// The `.git/atse` directory.
     pub fn atse_dir(&self) -> PathBuf {
         self.path().join(".git").join("atse")

@@ -303,7 +303,8 @@ fn import_text(raw: String) -> String {
             return format!("mod {}", words[words.len() - 1]);
         }
     }
-    t.to_string()
+    // Rust use trees (`a::{b, /* x */ c}`) may hold comments; keep the paths only.
+    strip_c_comments(t).trim().to_string()
 }
 
 /// `from .m import (a as b, c)` -> `from .m import a, c` (see [`import_text`]).

@@ -655,3 +655,11 @@ record Pair(int a, int b) {}
         ],
     );
 }
+
+#[test]
+fn rust_use_tree_comments_are_dropped() {
+    assert_eq!(
+        import_text("a::{\n  b, // note\n  /* c, */ d,\n}".to_string()),
+        "a::{\n  b, \n   d,\n}"
+    );
+}

@@ -101,19 +101,11 @@ fn parent(r: &Resolver, m: &Module) -> Option<Module> {
 
 /// The use tree as flat paths: `a::{b, c::{self, d as e}}` -> `a::b`, `a::c`, `a::c::d`.
 fn expand(tree: &str) -> Vec<Vec<String>> {
-    let mut clean = String::with_capacity(tree.len());
-    let mut rest = tree;
-    while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix("/*") {
-            rest = r.find("*/").map_or("", |i| &r[i + 2..]);
-        } else if let Some(r) = rest.strip_prefix("//") {
-            rest = r.find('\n').map_or("", |i| &r[i..]);
-        } else {
-            let c = rest.chars().next().unwrap_or(' ');
-            clean.push(if c.is_whitespace() { ' ' } else { c });
-            rest = &rest[c.len_utf8()..];
-        }
-    }
+    // Comments were removed at extraction (`extract::import_text`); fold the white space.
+    let clean: String = tree
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
     let mut out = Vec::new();
     expand_into(&clean, &mut Vec::new(), &mut out);
     out

@@ -232,10 +232,7 @@ impl Index {
         else {
             return Ok(Vec::new());
         };
-        let mut lo = name.as_bytes().to_vec();
-        lo.push(0);
-        let mut hi = name.as_bytes().to_vec();
-        hi.push(1);
+        let (lo, hi) = prefix_range(name.as_bytes());
         let mut paths = PathCache::default();
         let mut out = Vec::new();
         for row in defs.range(lo.as_slice()..hi.as_slice())? {
@@ -428,10 +425,7 @@ impl Index {
         let Some(callers) = open_read_table(&txn, CALLERS)? else {
             return Ok(Vec::new());
         };
-        let mut lo = name.as_bytes().to_vec();
-        lo.push(0);
-        let mut hi = name.as_bytes().to_vec();
-        hi.push(1);
+        let (lo, hi) = prefix_range(name.as_bytes());
         let mut out = Vec::new();
         for row in callers.range(lo.as_slice()..hi.as_slice())? {
             let k = row?.0.value().to_vec();
@@ -680,10 +674,7 @@ fn add(
 fn invalidate(t: &mut Tables<'_>, keys: &[String]) -> Result<usize> {
     let mut ids = Vec::new();
     for k in keys {
-        let mut lo = k.as_bytes().to_vec();
-        lo.push(0);
-        let mut hi = k.as_bytes().to_vec();
-        hi.push(1);
+        let (lo, hi) = prefix_range(k.as_bytes());
         for row in t.ikeys.range(lo.as_slice()..hi.as_slice())? {
             let (key, _) = row?;
             let key = key.value();
@@ -714,6 +705,17 @@ fn remove_edges(t: &mut Tables<'_>, id: u32) -> Result<()> {
     }
     t.ext.remove(id)?;
     Ok(())
+}
+
+/// The key range of every `prefix 0x00 ...` key: `prefix 0x00` up to `prefix 0x01`.
+fn prefix_range(prefix: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let mut lo = Vec::with_capacity(prefix.len() + 1);
+    lo.extend_from_slice(prefix);
+    lo.push(0);
+    let mut hi = lo.clone();
+    hi.pop();
+    hi.push(1);
+    (lo, hi)
 }
 
 fn unpack_ids(bytes: &[u8]) -> Vec<u32> {
@@ -1015,10 +1017,7 @@ impl Patch {
     pub fn files_named(&self, name: &str) -> Result<Vec<String>> {
         let basenames = self.txn.open_table(BASENAMES)?;
         let files = self.txn.open_table(FILES)?;
-        let mut lo = name.as_bytes().to_vec();
-        lo.push(0);
-        let mut hi = name.as_bytes().to_vec();
-        hi.push(1);
+        let (lo, hi) = prefix_range(name.as_bytes());
         let mut out = Vec::new();
         for row in basenames.range(lo.as_slice()..hi.as_slice())? {
             let (k, _) = row?;
