@@ -22,7 +22,17 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 root="${PREFIX:-$HOME/.cargo}"
-cargo install --locked --path . --root "$root" --force
+# On x86-64 Linux the binary is linked statically (glibc's crt-static), non-PIE: it starts
+# in about half the time of a dynamically linked one, which is most of a lookup's cost
+# (see docs/BENCHMARKS.md). Elsewhere, or if that build fails, an ordinary build.
+static_target=x86_64-unknown-linux-gnu
+if [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] && \
+   RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+crt-static -C relocation-model=static" \
+   cargo install --locked --path . --root "$root" --force --target "$static_target"; then
+  :
+else
+  cargo install --locked --path . --root "$root" --force
+fi
 bin="$root/bin/git-atse"
 echo "installed $bin"
 

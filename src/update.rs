@@ -189,7 +189,11 @@ pub fn update(
     let graph_path = layout.local.join("graph");
     maybe_write_graph(&graph_path, &mut patch)?;
     let bloom_path = layout.local.join("bloom");
-    let rebuild_bloom = extend_bloom(&bloom_path, &tree_hex, &mut patch)?;
+    let label = store::bloom::Label {
+        tree: tree_hex.clone(),
+        commit: commit_hex.clone().unwrap_or_default(),
+    };
+    let rebuild_bloom = extend_bloom(&bloom_path, &label, &mut patch)?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -206,7 +210,7 @@ pub fn update(
         };
     if rebuild_bloom {
         // Only now: a filter must never lack a name of a committed state it is labelled with.
-        write_bloom(&bloom_path, &tree_hex, &index, summary.state.names)?;
+        write_bloom(&bloom_path, &label, &index, summary.state.names)?;
     }
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
@@ -235,11 +239,15 @@ fn maybe_write_graph(path: &Path, patch: &mut index::Patch) -> Result<()> {
 /// commit, so that it answers for the old state and the new one. Returns true when the
 /// filter is missing or full: it is then removed now (no filter: every lookup asks the
 /// index) and must be rebuilt after the commit.
-fn extend_bloom(path: &Path, tree: &str, patch: &mut index::Patch) -> Result<bool> {
+fn extend_bloom(
+    path: &Path,
+    label: &store::bloom::Label,
+    patch: &mut index::Patch,
+) -> Result<bool> {
     let fresh = patch.take_fresh_names()?;
     let names: Vec<&[u8]> = fresh.iter().map(|n| n.as_bytes()).collect();
     // The label moves to the new tree even when no name is new.
-    if store::bloom::extend(path, tree, &names).unwrap_or(false) {
+    if store::bloom::extend(path, label, &names).unwrap_or(false) {
         return Ok(false);
     }
     match std::fs::remove_file(path) {
@@ -252,11 +260,11 @@ fn extend_bloom(path: &Path, tree: &str, patch: &mut index::Patch) -> Result<boo
 }
 
 /// Writes a Bloom filter of the committed names, with room to grow.
-fn write_bloom(path: &Path, tree: &str, index: &Index, names: u64) -> Result<()> {
+fn write_bloom(path: &Path, label: &store::bloom::Label, index: &Index, names: u64) -> Result<()> {
     let mut all = Vec::with_capacity(names as usize);
     index.all_names(|n| all.push(n.to_string()))?;
     let capacity = (all.len() as u64 * 2).max(1024);
-    store::bloom::write(path, capacity, tree, all.iter().map(|n| n.as_bytes()))
+    store::bloom::write(path, capacity, label, all.iter().map(|n| n.as_bytes()))
 }
 
 /// Opens the index for writing; a file redb cannot open is removed and recreated (it can

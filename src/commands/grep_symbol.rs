@@ -51,6 +51,24 @@ fn options(args: &GrepSymbolArgs) -> Result<Options> {
     })
 }
 
+/// The same proof as [`surely_undefined`] before the repository is even opened: HEAD's
+/// commit read from git's files, against the commit the filter is labelled with. Any doubt
+/// is `false` (the ordinary path decides).
+fn surely_undefined_fast(name: &str) -> bool {
+    let Ok(cwd) = std::env::current_dir() else {
+        return false;
+    };
+    let Some(hint) = crate::git::head_hint::head_hint(&cwd) else {
+        return false;
+    };
+    let Ok(Some(bloom)) = Bloom::open(&hint.git_dir.join("atse").join("bloom")) else {
+        return false;
+    };
+    !bloom.commit().is_empty()
+        && bloom.commit() == hint.commit
+        && !bloom.may_contain(name.as_bytes())
+}
+
 /// Whether the Bloom filter proves `name` is defined nowhere in HEAD's tree, without
 /// opening the index. Only a filter labelled with HEAD's tree counts: it holds every name of
 /// that tree (and possibly more), whatever state an update is in.
@@ -67,6 +85,9 @@ fn surely_undefined(session: &Session, name: &str) -> Result<bool> {
 
 pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
     let opts = options(args)?;
+    if !args.prefix && !args.ignore_case && surely_undefined_fast(&args.name) {
+        return Ok(found(false));
+    }
     let session = Session::open()?;
     if !args.prefix && !args.ignore_case && surely_undefined(&session, &args.name)? {
         return Ok(found(false));

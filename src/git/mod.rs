@@ -2,6 +2,7 @@
 //! hands out paths, blob ids (as `store::BlobId`-ready bytes) and blob contents.
 
 pub mod diff;
+pub mod head_hint;
 pub mod hooks_dir;
 pub mod repo;
 

@@ -1,8 +1,9 @@
 //! The Bloom filter of defined names: "not defined here" without opening the index.
 //!
 //! Chunks (see `format`): `BLMH` = seed u64, bit count u64, hash count u32, pad u32,
-//! name count u64; `BTRE` = the hex id of the tree whose names it holds; `BITS` = the bit
-//! array (bit i is byte i/8, bit i%8). Positions come from
+//! name count u64; `BTRE` = the hex id of the tree whose names it holds; `BCOM` = the hex id
+//! of the commit that tree came from (empty when none); `BITS` = the bit array (bit i is
+//! byte i/8, bit i%8). Positions come from
 //! one seeded xxh3-64 of the raw name bytes, split into two 32-bit halves for double hashing
 //! (Kirsch-Mitzenmacher). About 10 bits per name and 7 hashes give about 1% false
 //! positives, and never a false negative.
@@ -33,7 +34,7 @@ fn positions(name: &[u8], bits: u64, hashes: u32) -> impl Iterator<Item = u64> {
 pub fn write<'n>(
     path: &Path,
     capacity: u64,
-    tree: &str,
+    label: &Label,
     names: impl Iterator<Item = &'n [u8]>,
 ) -> Result<()> {
     let bits = (capacity.max(1) * BITS_PER_NAME)
@@ -41,7 +42,16 @@ pub fn write<'n>(
         .next_multiple_of(64);
     let mut array = vec![0u8; (bits / 8) as usize];
     let n = set_all(&mut array, bits, names);
-    store(path, bits, n, tree, array)
+    store(path, bits, n, label, array)
+}
+
+/// What a filter is labelled with: the tree (and commit) whose names it holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Label {
+    /// Hex tree id.
+    pub tree: String,
+    /// Hex commit id, empty when the tree came from no commit.
+    pub commit: String,
 }
 
 fn set_all<'n>(array: &mut [u8], bits: u64, names: impl Iterator<Item = &'n [u8]>) -> u64 {
@@ -58,7 +68,7 @@ fn set_all<'n>(array: &mut [u8], bits: u64, names: impl Iterator<Item = &'n [u8]
 /// Adds `names` to the filter at `path` (a new file, renamed into place), now labelled with
 /// `tree`. The result holds the old names too, so it answers for the old state and the new
 /// one. Returns false, writing nothing, when there is no filter or it is full.
-pub fn extend(path: &Path, tree: &str, names: &[&[u8]]) -> Result<bool> {
+pub fn extend(path: &Path, label: &Label, names: &[&[u8]]) -> Result<bool> {
     let Some(old) = Bloom::open(path)? else {
         return Ok(false);
     };
@@ -67,11 +77,11 @@ pub fn extend(path: &Path, tree: &str, names: &[&[u8]]) -> Result<bool> {
     }
     let mut array = old.map[old.bits_at..old.bits_at + (old.bits / 8) as usize].to_vec();
     let added = set_all(&mut array, old.bits, names.iter().copied());
-    store(path, old.bits, old.count + added, tree, array)?;
+    store(path, old.bits, old.count + added, label, array)?;
     Ok(true)
 }
 
-fn store(path: &Path, bits: u64, n: u64, tree: &str, array: Vec<u8>) -> Result<()> {
+fn store(path: &Path, bits: u64, n: u64, label: &Label, array: Vec<u8>) -> Result<()> {
     let mut head = Vec::with_capacity(32);
     head.extend_from_slice(&SEED.to_le_bytes());
     head.extend_from_slice(&bits.to_le_bytes());
@@ -80,7 +90,8 @@ fn store(path: &Path, bits: u64, n: u64, tree: &str, array: Vec<u8>) -> Result<(
     head.extend_from_slice(&n.to_le_bytes());
     let mut w = Writer::new(FileKind::Bloom);
     w.chunk(*b"BLMH", head);
-    w.chunk(*b"BTRE", tree.as_bytes().to_vec());
+    w.chunk(*b"BTRE", label.tree.as_bytes().to_vec());
+    w.chunk(*b"BCOM", label.commit.as_bytes().to_vec());
     w.chunk(*b"BITS", array);
     let mut file = AtomicFile::create(path)?;
     file.write_all(&w.finish())?;
@@ -94,7 +105,7 @@ pub struct Bloom {
     bits: u64,
     hashes: u32,
     count: u64,
-    tree: String,
+    label: Label,
 }
 
 impl Bloom {
@@ -103,13 +114,19 @@ impl Bloom {
         let Some(map) = super::mmap::map(path)? else {
             return Ok(None);
         };
-        let (bits_at, bits, hashes, count, tree) = {
+        let (bits_at, bits, hashes, count, label) = {
             let c = Container::parse(&map, FileKind::Bloom)?;
             let head = c.chunk(*b"BLMH")?;
             let array = c.chunk(*b"BITS")?;
-            let tree = String::from_utf8_lossy(c.chunk(*b"BTRE")?)
-                .trim_end_matches('\0')
-                .to_string();
+            let text = |id| -> Result<String> {
+                Ok(String::from_utf8_lossy(c.chunk(id)?)
+                    .trim_end_matches('\0')
+                    .to_string())
+            };
+            let label = Label {
+                tree: text(*b"BTRE")?,
+                commit: text(*b"BCOM")?,
+            };
             if head.len() < 32 || u64_at(head, 0) != SEED {
                 bail!(BadFile("bloom header".into()));
             }
@@ -125,7 +142,7 @@ impl Bloom {
             }
             let count = u64_at(head, 3);
             let bits_at = array.as_ptr() as usize - map.as_ptr() as usize;
-            (bits_at, bits, hashes, count, tree)
+            (bits_at, bits, hashes, count, label)
         };
         Ok(Some(Bloom {
             map,
@@ -133,14 +150,19 @@ impl Bloom {
             bits,
             hashes,
             count,
-            tree,
+            label,
         }))
     }
 
     /// The hex id of the tree whose names the filter holds (it may hold more: the names of
     /// the tree indexed before it, and names removed since it was sized).
     pub fn tree(&self) -> &str {
-        &self.tree
+        &self.label.tree
+    }
+
+    /// The hex id of the commit of [`Bloom::tree`], empty when none.
+    pub fn commit(&self) -> &str {
+        &self.label.commit
     }
 
     /// False only when `name` was certainly not among the names the filter was built from.
@@ -156,12 +178,25 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    fn lbl(tree: &str) -> Label {
+        Label {
+            tree: tree.into(),
+            commit: format!("c-{tree}"),
+        }
+    }
+
     #[test]
     fn no_false_negatives_and_few_false_positives() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bloom");
         let names: Vec<String> = (0..20_000).map(|i| format!("name_{i}")).collect();
-        write(&path, 25_000, "t1", names.iter().map(|n| n.as_bytes())).unwrap();
+        write(
+            &path,
+            25_000,
+            &lbl("t1"),
+            names.iter().map(|n| n.as_bytes()),
+        )
+        .unwrap();
         let bloom = Bloom::open(&path).unwrap().unwrap();
         assert_eq!(bloom.tree(), "t1");
         assert!(names.iter().all(|n| bloom.may_contain(n.as_bytes())));
@@ -171,20 +206,26 @@ mod tests {
         assert!(fp < 400, "{fp} false positives in 20000");
         drop(bloom);
         // Extending keeps the old names and adds the new ones; a full filter refuses.
-        assert!(extend(&path, "t2", &[b"fresh".as_slice()]).unwrap());
+        assert!(extend(&path, &lbl("t2"), &[b"fresh".as_slice()]).unwrap());
         let bloom = Bloom::open(&path).unwrap().unwrap();
-        assert_eq!(bloom.tree(), "t2");
+        assert_eq!((bloom.tree(), bloom.commit()), ("t2", "c-t2"));
         assert!(bloom.may_contain(b"fresh") && bloom.may_contain(b"name_7"));
         let many: Vec<String> = (0..6000).map(|i| format!("more_{i}")).collect();
         let many: Vec<&[u8]> = many.iter().map(|n| n.as_bytes()).collect();
-        assert!(!extend(&path, "t3", &many).unwrap());
+        assert!(!extend(&path, &lbl("t3"), &many).unwrap());
     }
 
     #[test]
     fn damage_is_detected() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bloom");
-        write(&path, 3, "t", [b"a".as_slice(), b"b", b"c"].into_iter()).unwrap();
+        write(
+            &path,
+            3,
+            &lbl("t"),
+            [b"a".as_slice(), b"b", b"c"].into_iter(),
+        )
+        .unwrap();
         let mut bytes = std::fs::read(&path).unwrap();
         bytes[40] ^= 0xff;
         std::fs::write(&path, &bytes).unwrap();
