@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use crate::extract;
 use crate::git::{self, Repo, Target};
 use crate::store::index::State;
 use crate::store::{Layout, UpdateLock};
@@ -42,6 +43,10 @@ pub struct Policy {
     /// Give up with [`Outcome::TooFar`] when more paths than this changed (and an index
     /// exists to answer from meanwhile).
     pub max_changes: Option<usize>,
+    /// Also give up when a changed path is in a language whose query takes long to set up
+    /// in a new process (see `extract::slow_to_start`): a hook then hands the update to a
+    /// background process instead of holding up git.
+    pub defer_slow_langs: bool,
 }
 
 /// The indexed state, read without taking the lock.
@@ -128,8 +133,8 @@ fn update_while_locked(
     progress: &dyn Progress,
 ) -> Result<Step> {
     if let (Some(max), Some(base)) = (policy.max_changes, indexed_state(layout).ok().flatten()) {
-        let changed = count_changes(repo, &base.tree, &head, max)?;
-        if changed > max {
+        let (changed, slow) = count_changes(repo, &base.tree, &head, max)?;
+        if changed > max || (policy.defer_slow_langs && slow) {
             return Ok(Step::TooFar(changed));
         }
     }
@@ -142,25 +147,30 @@ fn update_while_locked(
     }
 }
 
-/// Changed paths from the indexed tree to `head`, counting at most `cap + 1`.
-fn count_changes(repo: &Repo, indexed: &str, head: &Target, cap: usize) -> Result<usize> {
+/// Changed paths from the indexed tree to `head`, counting at most `cap + 1`, and whether
+/// one of them is in a language that is slow to start.
+fn count_changes(repo: &Repo, indexed: &str, head: &Target, cap: usize) -> Result<(usize, bool)> {
     let Ok(old) = repo.parse_id(indexed) else {
-        return Ok(usize::MAX);
+        return Ok((usize::MAX, true));
     };
     if !repo.has_object(&old) {
-        return Ok(usize::MAX);
+        return Ok((usize::MAX, true));
     }
     let mut n = 0usize;
+    let mut slow = false;
     let result = git::diff::changes(repo, Some(old), head.tree, 256, &mut |b| {
         n += b.len();
+        slow |= b
+            .iter()
+            .any(|c| extract::lang::by_path(&c.path).is_some_and(extract::slow_to_start));
         if n > cap {
             anyhow::bail!(Enough);
         }
         Ok(())
     });
     match result {
-        Ok(()) => Ok(n),
-        Err(e) if e.is::<Enough>() => Ok(n),
+        Ok(()) => Ok((n, slow)),
+        Err(e) if e.is::<Enough>() => Ok((n, slow)),
         Err(e) => Err(e),
     }
 }

@@ -317,3 +317,33 @@ fn linked_worktrees_have_their_own_index_and_share_objects() {
     assert!(!Path::new(git_dir.trim()).join("atse/objects").exists());
     assert!(repo.atse_dir().join("objects").exists());
 }
+
+#[test]
+fn a_commit_in_a_language_slow_to_start_is_indexed_in_the_background() {
+    let repo = installed();
+    repo.write(
+        "geo.h",
+        "namespace geo { class Shape { int area() const; }; }\n",
+    );
+    repo.commit_all("header");
+    // The hook handed the update to a background process (C++'s query takes over 100 ms to
+    // set up); it catches up by itself.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let status: serde_json::Value =
+            serde_json::from_str(&repo.atse_ok(&["status", "--json", "--no-update"])).unwrap();
+        if status["current"] == true {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the background update never finished: {status}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "--no-update", "Shape"]),
+        "geo.h:1:23: class Shape (in geo)\n"
+    );
+    assert!(!repo.atse_dir().join("log").exists());
+}

@@ -38,6 +38,7 @@ pub(super) fn run(name: &str, args: &[String]) -> ExitCode {
         let policy = Policy {
             wait: Duration::ZERO,
             max_changes: Some(max as usize),
+            defer_slow_langs: true,
         };
         if let Outcome::TooFar { .. } =
             catch_up::to_head(&session.repo, &session.layout, &opts, policy, &Silent)?

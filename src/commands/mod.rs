@@ -117,6 +117,7 @@ impl Session {
                     .config_u64(QUERY_MAX_CHANGES_KEY)?
                     .unwrap_or(QUERY_MAX_CHANGES_DEFAULT) as usize,
             ),
+            defer_slow_langs: false,
         };
         let opts = crate::update::Options {
             full: false,
