@@ -246,8 +246,9 @@ fn extend_bloom(
 ) -> Result<bool> {
     let fresh = patch.take_fresh_names()?;
     let names: Vec<&[u8]> = fresh.iter().map(|n| n.as_bytes()).collect();
-    // The label moves to the new tree even when no name is new.
-    if store::bloom::extend(path, label, &names).unwrap_or(false) {
+    // A rebuild records no fresh names: its filter must be rebuilt whole. Otherwise the
+    // label moves to the new tree even when no name is new.
+    if patch.tracks_fresh() && store::bloom::extend(path, label, &names).unwrap_or(false) {
         return Ok(false);
     }
     match std::fs::remove_file(path) {

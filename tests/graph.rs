@@ -51,6 +51,14 @@ fn bloom_filter_never_hides_a_defined_name() {
             format!("n{i}.py:1:5: function beta_{i}\n")
         );
     }
+    // A rebuild from scratch rebuilds the filter too: it never keeps a stale one.
+    repo.write("r.py", "def rebuilt_name():\n    pass\n");
+    repo.commit_all("r");
+    repo.atse_ok(&["update", "--quiet", "--full"]);
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "rebuilt_name"]),
+        "r.py:1:5: function rebuilt_name\n"
+    );
     // A damaged filter is ignored, never trusted, and rewritten by the next update.
     let mut bytes = std::fs::read(&bloom).unwrap();
     let mid = bytes.len() / 2;

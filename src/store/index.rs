@@ -1122,6 +1122,12 @@ impl Patch {
         })
     }
 
+    /// Whether names defined for the first time are being recorded; false after `clear`,
+    /// when the Bloom filter must be rebuilt whole.
+    pub fn tracks_fresh(&self) -> bool {
+        self.track_fresh
+    }
+
     /// Names that became defined in this transaction (for the Bloom filter), then forgets
     /// them.
     pub fn take_fresh_names(&mut self) -> Result<Vec<String>> {
