@@ -38,6 +38,8 @@ pub enum Command {
     Refs(RefsArgs),
     /// Print the most depended-on files (PageRank over the file graph).
     Rank(RankArgs),
+    /// Remove objects whose blob git no longer has, and pack the rest (after `git gc`).
+    Gc(GcArgs),
     /// Install the hooks that keep the index in step with git, and index HEAD.
     Install(InstallArgs),
     /// Remove the hooks that `install` added, restoring any hooks they chained.
@@ -68,6 +70,14 @@ pub struct UpdateArgs {
     /// Internal: a detached catch-up started by a hook or a query.
     #[arg(long, hide = true)]
     pub background: bool,
+}
+
+/// `git atse gc`.
+#[derive(Debug, Args)]
+pub struct GcArgs {
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// `git atse install`.

@@ -41,6 +41,26 @@ pub struct Options {
     pub full: bool,
     /// Bounds per blob.
     pub limits: Limits,
+    /// Pack the loose objects once there are more than this many (`atse.autoPackLoose`).
+    pub auto_pack_loose: u64,
+}
+
+/// `atse.autoPackLoose`: loose objects beyond which an update packs them (git's gc.auto).
+pub const AUTO_PACK_LOOSE_KEY: &str = "atse.autoPackLoose";
+/// Its default, git's own `gc.auto`.
+pub const AUTO_PACK_LOOSE_DEFAULT: u64 = 6700;
+
+impl Options {
+    /// The options configured in git config, rebuilding from scratch when `full`.
+    pub fn from_config(repo: &Repo, full: bool) -> Result<Options> {
+        Ok(Options {
+            full,
+            limits: limits_from_config(repo)?,
+            auto_pack_loose: repo
+                .config_u64(AUTO_PACK_LOOSE_KEY)?
+                .unwrap_or(AUTO_PACK_LOOSE_DEFAULT),
+        })
+    }
 }
 
 /// Receives progress; implemented by the command layer (a progress bar, or nothing).
@@ -200,7 +220,11 @@ pub fn update(
         .unwrap_or(0);
     let ms = started.elapsed().as_millis() as u64;
     summary.state = patch.commit(&tree_hex, commit_hex.as_deref(), now, ms)?;
-    objects.flush_count()?;
+    let count = objects.flush_count()?;
+    if count.objects > opts.auto_pack_loose {
+        // As git packs past gc.auto loose objects: 10M loose files would cost tens of GB.
+        objects.pack_loose()?;
+    }
     let index =
         if summary.changed >= REWRITE_AFTER_CHANGES && summary.changed * 2 >= summary.state.files {
             // Most of the index was just written in random name order: rewrite it in order.

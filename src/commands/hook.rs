@@ -11,7 +11,7 @@ use anyhow::{Context as _, Result};
 use super::Session;
 use crate::catch_up::{self, Outcome, Policy};
 use crate::store::Layout;
-use crate::update::{self, Options, Silent};
+use crate::update::{Options, Silent};
 
 /// `atse.hookMaxChanges`: a hook updates inline up to this many changed paths; beyond, it
 /// starts the update in the background so git returns at once.
@@ -27,10 +27,7 @@ pub(super) fn run(name: &str, args: &[String]) -> ExitCode {
     let result = (|| -> Result<()> {
         let session = Session::open()?;
         layout = Some(session.layout.clone());
-        let opts = Options {
-            full: false,
-            limits: update::limits_from_config(&session.repo)?,
-        };
+        let opts = Options::from_config(&session.repo, false)?;
         let max = session
             .repo
             .config_u64(HOOK_MAX_CHANGES_KEY)?

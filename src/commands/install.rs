@@ -17,11 +17,12 @@ use crate::cli::{InstallArgs, UninstallArgs};
 use crate::git::hooks_dir::hooks_dir;
 
 /// The hooks git-atse installs, with their scripts (from `hooks/`).
-pub(crate) const HOOKS: [(&str, &str); 4] = [
+pub(crate) const HOOKS: [(&str, &str); 5] = [
     ("post-commit", include_str!("../../hooks/post-commit")),
     ("post-checkout", include_str!("../../hooks/post-checkout")),
     ("post-merge", include_str!("../../hooks/post-merge")),
     ("post-rewrite", include_str!("../../hooks/post-rewrite")),
+    ("pre-auto-gc", include_str!("../../hooks/pre-auto-gc")),
 ];
 
 const MARKER: &str = "git-atse ";

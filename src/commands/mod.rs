@@ -2,6 +2,7 @@
 
 mod debug_extract;
 mod deps;
+mod gc;
 mod grep_symbol;
 mod hook;
 mod install;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rdeps(args) => deps::run_rdeps(&args),
         Command::Refs(args) => refs::run(&args),
         Command::Rank(args) => rank::run(&args),
+        Command::Gc(args) => gc::run(&args),
         Command::Install(args) => install::run_install(&args),
         Command::Uninstall(args) => install::run_uninstall(&args),
         Command::DebugExtract(args) => debug_extract::run(&args),
@@ -119,10 +121,7 @@ impl Session {
             ),
             defer_slow_langs: false,
         };
-        let opts = crate::update::Options {
-            full: false,
-            limits: crate::update::limits_from_config(&self.repo)?,
-        };
+        let opts = crate::update::Options::from_config(&self.repo, false)?;
         match catch_up::to_head(
             &self.repo,
             &self.layout,

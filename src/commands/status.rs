@@ -26,7 +26,7 @@ pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
         .unwrap_or(0);
     // Counted as objects are written, never by scanning the directory.
     let objects = session.layout.objects().count();
-    let bytes = index_bytes + objects.bytes;
+    let bytes = index_bytes + objects.bytes + objects.packed_bytes;
     let s = state.clone().unwrap_or_default();
     if args.json {
         let v = serde_json::json!({
@@ -38,9 +38,9 @@ pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
             "symbols": s.symbols,
             "names": s.names,
             "skipped": s.skipped,
-            "objects": objects.objects,
+            "objects": objects.objects + objects.packed,
             "loose_objects": objects.objects,
-            "packed_objects": 0,
+            "packed_objects": objects.packed,
             "bytes": bytes,
             "index_bytes": index_bytes,
             "updated_at": s.updated_at,
@@ -66,10 +66,13 @@ pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
                     "symbols:        {} ({} distinct names)",
                     st.symbols, st.names
                 );
-                println!("objects:        {} loose, 0 packed", objects.objects);
+                println!(
+                    "objects:        {} loose, {} packed",
+                    objects.objects, objects.packed
+                );
                 println!(
                     "size on disk:   {bytes} bytes (index {index_bytes}, objects {})",
-                    objects.bytes
+                    objects.bytes + objects.packed_bytes
                 );
                 println!(
                     "last update:    {} ms, at unix time {}",

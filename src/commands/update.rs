@@ -31,10 +31,7 @@ pub(super) fn run(args: &UpdateArgs) -> Result<ExitCode> {
         return Ok(super::hook::run(hook, &args.hook_args));
     }
     let session = Session::open()?;
-    let opts = Options {
-        full: args.full,
-        limits: update::limits_from_config(&session.repo)?,
-    };
+    let opts = Options::from_config(&session.repo, args.full)?;
     let show_bar = !args.quiet && !args.background && std::io::stderr().is_terminal();
     let bar = show_bar.then(|| {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());

@@ -5,7 +5,7 @@
 //! ```text
 //!  0..8    magic b"ATSE\x1a\n\xa9\n" (PNG-style: catches text-mode and CRLF damage)
 //!  8       format version (u8) = 1
-//!  9       file kind (u8): 1 = graph, 2 = bloom
+//!  9       file kind (u8): 1 = graph, 2 = bloom, 3 = pack
 //!  10..12  reserved, 0
 //!  12..16  chunk count C (u32)
 //!  16..    chunk table: C entries of [id: 4 bytes][offset: u64], then [0;4][end offset]
@@ -32,6 +32,8 @@ pub enum FileKind {
     Graph = 1,
     /// The Bloom filter of defined names (`store::bloom`).
     Bloom = 2,
+    /// A pack of objects (`store::pack`).
+    Pack = 3,
 }
 
 /// Why a container cannot be used: it is rebuilt.

@@ -12,6 +12,7 @@ pub mod index;
 pub mod mmap;
 pub mod object;
 pub mod objects;
+pub mod pack;
 
 use std::fmt;
 use std::fs::{self, File, OpenOptions};

@@ -1,14 +1,17 @@
-//! Loose per-blob objects under `objects/<2 hex>/<38 hex>`, keyed by git blob id.
+//! Per-blob objects, keyed by git blob id: loose under `objects/<2 hex>/<38 hex>`, and
+//! packed under `objects/pack/*.pack` (see `pack`). Readers look in both.
 
 use std::fs;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 use anyhow::{Context as _, Result};
 
 use super::atomic::AtomicFile;
 use super::object::{self, BadObject};
+use super::pack::Pack;
 use super::BlobId;
 use crate::model::{FileIndex, EXTRACTOR_VERSION};
 
@@ -22,25 +25,46 @@ pub enum Lookup {
     Unusable(String),
 }
 
-/// The loose object directory, with counters of what this process added to it.
-#[derive(Debug)]
+/// The object directory, with counters of what this process added to it.
 pub struct Objects {
     dir: PathBuf,
     created: AtomicU64,
     created_bytes: AtomicU64,
+    /// The packs, opened on first need (damaged ones are left out: their objects are
+    /// extracted again, and `gc` replaces them).
+    packs: OnceLock<Vec<Pack>>,
 }
 
 /// The file in the objects directory that counts loose objects and their bytes, so that
 /// `status` never scans the directory.
 const COUNT_FILE: &str = "count";
 
-/// Loose objects and their total size, as counted.
+/// Objects and their sizes, as counted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Count {
     /// Number of loose objects.
     pub objects: u64,
     /// Their total size in bytes.
     pub bytes: u64,
+    /// Number of packed objects.
+    pub packed: u64,
+    /// Size of the pack files in bytes.
+    pub packed_bytes: u64,
+}
+
+/// What `Objects::gc` did.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GcReport {
+    /// Objects removed because git no longer has their blob.
+    pub removed: u64,
+    /// Objects kept (all packed now).
+    pub kept: u64,
+    /// Unusable objects and damaged packs dropped.
+    pub damaged: u64,
+    /// The counts before and after.
+    pub before: Count,
+    /// After.
+    pub after: Count,
 }
 
 impl Objects {
@@ -50,6 +74,7 @@ impl Objects {
             dir: dir.to_path_buf(),
             created: AtomicU64::new(0),
             created_bytes: AtomicU64::new(0),
+            packs: OnceLock::new(),
         }
     }
 
@@ -68,16 +93,224 @@ impl Objects {
         let path = self.path(id);
         let bytes = match fs::read(&path) {
             Ok(b) => b,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Lookup::Missing),
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                return Ok(match self.packs().iter().find_map(|p| p.get(id)) {
+                    Some(bytes) => Self::check(bytes),
+                    None => Lookup::Missing,
+                });
+            }
             Err(e) => {
                 return Err(e).with_context(|| format!("{}: cannot read object", path.display()))
             }
         };
-        Ok(match object::decode(&bytes) {
+        Ok(Self::check(&bytes))
+    }
+
+    fn check(bytes: &[u8]) -> Lookup {
+        match object::decode(bytes) {
             Ok(fi) if fi.extractor_version == EXTRACTOR_VERSION => Lookup::Found(fi),
             Ok(fi) => Lookup::Unusable(format!("extractor version {}", fi.extractor_version)),
             Err(BadObject(why)) => Lookup::Unusable(why),
+        }
+    }
+
+    fn pack_dir(&self) -> PathBuf {
+        self.dir.join("pack")
+    }
+
+    fn pack_paths(&self) -> Vec<PathBuf> {
+        let Ok(entries) = fs::read_dir(self.pack_dir()) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "pack"))
+            .collect();
+        paths.sort();
+        paths
+    }
+
+    fn packs(&self) -> &[Pack] {
+        self.packs.get_or_init(|| {
+            self.pack_paths()
+                .iter()
+                .filter_map(|p| Pack::open(p).ok().flatten())
+                .collect()
         })
+    }
+
+    /// Ids and paths of the loose objects (temporary files are skipped).
+    fn loose(&self) -> Result<Vec<(BlobId, PathBuf)>> {
+        let mut out = Vec::new();
+        let Ok(dirs) = fs::read_dir(&self.dir) else {
+            return Ok(out);
+        };
+        for d in dirs {
+            let d = d.with_context(|| format!("{}: cannot list", self.dir.display()))?;
+            let name = d.file_name().to_string_lossy().into_owned();
+            if name.len() != 2 || !d.path().is_dir() {
+                continue;
+            }
+            for f in fs::read_dir(d.path())
+                .with_context(|| format!("{}: cannot list", d.path().display()))?
+            {
+                let f = f.with_context(|| format!("{}: cannot list", d.path().display()))?;
+                let rest = f.file_name().to_string_lossy().into_owned();
+                if rest.starts_with('.') {
+                    continue;
+                }
+                if let Some(id) = hex_id(&format!("{name}{rest}")) {
+                    out.push((id, f.path()));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn gc_lock(&self) -> Result<fs::File> {
+        fs::create_dir_all(&self.dir)
+            .with_context(|| format!("{}: cannot create directory", self.dir.display()))?;
+        let path = self.dir.join("gc.lock");
+        fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("{}: cannot open lock file", path.display()))
+    }
+
+    /// Packs the loose objects into a new pack and removes them (when another process is
+    /// packing or collecting, does nothing). Returns how many were packed.
+    pub fn pack_loose(&self) -> Result<u64> {
+        let lock = self.gc_lock()?;
+        if lock.try_lock().is_err() {
+            return Ok(0);
+        }
+        let loose = self.loose()?;
+        let mut objects = Vec::with_capacity(loose.len());
+        for (id, path) in &loose {
+            if let Ok(bytes) = fs::read(path) {
+                if matches!(Self::check(&bytes), Lookup::Found(_)) {
+                    objects.push((id.clone(), bytes));
+                }
+            }
+        }
+        let packed = objects.len() as u64;
+        if packed > 0 {
+            self.write_pack(objects)?;
+        }
+        // Only what was read is removed: an object written meanwhile stays loose.
+        for (_, path) in &loose {
+            let _ = fs::remove_file(path);
+        }
+        self.recount()?;
+        Ok(packed)
+    }
+
+    fn write_pack(&self, objects: Vec<(BlobId, Vec<u8>)>) -> Result<PathBuf> {
+        let dir = self.pack_dir();
+        fs::create_dir_all(&dir)
+            .with_context(|| format!("{}: cannot create directory", dir.display()))?;
+        let mut ids: Vec<&[u8]> = objects.iter().map(|o| o.0.as_bytes()).collect();
+        ids.sort();
+        let name = format!(
+            "pack-{:016x}.pack",
+            twox_hash::XxHash3_64::oneshot(&ids.concat())
+        );
+        let path = dir.join(name);
+        super::pack::write(&path, objects)?;
+        Ok(path)
+    }
+
+    /// Keeps the objects whose blob `keep` says git still has, in one new pack, and removes
+    /// everything else: loose objects, old packs, unusable objects. A gc killed at any
+    /// moment loses nothing: the new pack is complete before anything is removed.
+    pub fn gc(&self, keep: &dyn Fn(&BlobId) -> bool) -> Result<GcReport> {
+        let lock = self.gc_lock()?;
+        lock.lock()
+            .with_context(|| format!("{}: cannot take the gc lock", self.dir.display()))?;
+        let mut report = GcReport {
+            before: self.recount()?,
+            ..GcReport::default()
+        };
+        let loose = self.loose()?;
+        let pack_paths = self.pack_paths();
+        let mut objects: Vec<(BlobId, Vec<u8>)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut consider = |id: BlobId, bytes: Option<Vec<u8>>, report: &mut GcReport| {
+            if !seen.insert(id.clone()) {
+                return;
+            }
+            match bytes {
+                Some(b) if matches!(Self::check(&b), Lookup::Found(_)) => {
+                    if keep(&id) {
+                        objects.push((id, b));
+                    } else {
+                        report.removed += 1;
+                    }
+                }
+                _ => report.damaged += 1,
+            }
+        };
+        for (id, path) in &loose {
+            consider(id.clone(), fs::read(path).ok(), &mut report);
+        }
+        for path in &pack_paths {
+            match Pack::open(path) {
+                Ok(Some(p)) => {
+                    for i in 0..p.len() {
+                        if let Some(id) = p.id(i) {
+                            let bytes = p.get(&id).map(<[u8]>::to_vec);
+                            consider(id, bytes, &mut report);
+                        }
+                    }
+                }
+                _ => report.damaged += 1,
+            }
+        }
+        report.kept = objects.len() as u64;
+        let new_pack = if objects.is_empty() {
+            None
+        } else {
+            Some(self.write_pack(objects)?)
+        };
+        for path in pack_paths {
+            if Some(&path) != new_pack.as_ref() {
+                let _ = fs::remove_file(&path);
+            }
+        }
+        for (_, path) in &loose {
+            let _ = fs::remove_file(path);
+        }
+        report.after = self.recount()?;
+        Ok(report)
+    }
+
+    /// Counts the objects by listing them (gc and packing only; status reads the count
+    /// file) and rewrites the count file.
+    pub fn recount(&self) -> Result<Count> {
+        let mut c = Count::default();
+        for (_, path) in self.loose()? {
+            c.objects += 1;
+            c.bytes += fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        }
+        for path in self.pack_paths() {
+            if let Ok(Some(p)) = Pack::open(&path) {
+                c.packed += p.len() as u64;
+                c.packed_bytes += fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            }
+        }
+        fs::create_dir_all(&self.dir)
+            .with_context(|| format!("{}: cannot create directory", self.dir.display()))?;
+        let mut file = AtomicFile::create(&self.dir.join(COUNT_FILE))?;
+        writeln!(
+            file,
+            "{} {} {} {}",
+            c.objects, c.bytes, c.packed, c.packed_bytes
+        )
+        .context("cannot write the object count")?;
+        file.commit(false)?;
+        Ok(c)
     }
 
     /// Writes the object of `id` atomically, replacing a damaged or outdated one. Not
@@ -121,6 +354,8 @@ impl Objects {
         Count {
             objects: nums.next().unwrap_or(0),
             bytes: nums.next().unwrap_or(0),
+            packed: nums.next().unwrap_or(0),
+            packed_bytes: nums.next().unwrap_or(0),
         }
     }
 
@@ -147,10 +382,27 @@ impl Objects {
         let new = Count {
             objects: old.objects + created,
             bytes: old.bytes + bytes,
+            ..old
         };
         let mut file = AtomicFile::create(&self.dir.join(COUNT_FILE))?;
-        writeln!(file, "{} {}", new.objects, new.bytes).context("cannot write the object count")?;
+        writeln!(
+            file,
+            "{} {} {} {}",
+            new.objects, new.bytes, new.packed, new.packed_bytes
+        )
+        .context("cannot write the object count")?;
         file.commit(false)?;
         Ok(new)
     }
+}
+
+fn hex_id(hex: &str) -> Option<BlobId> {
+    if !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
+        .collect();
+    BlobId::from_bytes(&bytes?).ok()
 }

@@ -1,0 +1,236 @@
+//! Packs: many objects in one memory-mapped file with a sorted id index, as git packs its
+//! loose objects (10M loose files cost tens of GB of filesystem blocks and inodes).
+//!
+//! A container file (see `format`) of kind 3 with chunks:
+//! ```text
+//! PHDR  id length u32, pad u32, object count u64
+//! PFAN  256 x u32: how many ids start with a byte <= i (git's .idx fanout)
+//! PIDS  the ids, sorted, id length bytes each
+//! POFF  count + 1 x u64: offsets of the objects in PDAT
+//! PDAT  the objects' bytes (each a whole object, envelope and checksum included)
+//! ```
+//! Written under a temporary name and renamed; never modified in place.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use memmap2::Mmap;
+
+use super::atomic::AtomicFile;
+use super::format::{u32_at, u64_at, BadFile, Container, FileKind, Writer};
+use super::BlobId;
+
+/// Writes a pack of `objects` (sorted and deduplicated here) to `path`.
+pub fn write(path: &Path, mut objects: Vec<(BlobId, Vec<u8>)>) -> Result<()> {
+    objects.sort_by(|a, b| a.0.cmp(&b.0));
+    objects.dedup_by(|a, b| a.0 == b.0);
+    let id_len = objects.first().map_or(20, |o| o.0.as_bytes().len());
+    if objects.iter().any(|o| o.0.as_bytes().len() != id_len) {
+        bail!("internal error: a pack mixes object id lengths");
+    }
+    let mut head = Vec::with_capacity(16);
+    head.extend_from_slice(&(id_len as u32).to_le_bytes());
+    head.extend_from_slice(&0u32.to_le_bytes());
+    head.extend_from_slice(&(objects.len() as u64).to_le_bytes());
+    let mut fanout = [0u32; 256];
+    for (id, _) in &objects {
+        fanout[usize::from(id.as_bytes()[0])] += 1;
+    }
+    let mut acc = 0;
+    let mut fan = Vec::with_capacity(1024);
+    for f in fanout {
+        acc += f;
+        fan.extend_from_slice(&acc.to_le_bytes());
+    }
+    let mut ids = Vec::with_capacity(objects.len() * id_len);
+    let mut offsets = Vec::with_capacity((objects.len() + 1) * 8);
+    let mut data = Vec::new();
+    for (id, bytes) in &objects {
+        ids.extend_from_slice(id.as_bytes());
+        offsets.extend_from_slice(&(data.len() as u64).to_le_bytes());
+        data.extend_from_slice(bytes);
+    }
+    offsets.extend_from_slice(&(data.len() as u64).to_le_bytes());
+    let mut w = Writer::new(FileKind::Pack);
+    w.chunk(*b"PHDR", head);
+    w.chunk(*b"PFAN", fan);
+    w.chunk(*b"PIDS", ids);
+    w.chunk(*b"POFF", offsets);
+    w.chunk(*b"PDAT", data);
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(&w.finish())?;
+    file.commit(true)
+}
+
+/// An open, validated pack.
+pub struct Pack {
+    map: Mmap,
+    id_len: usize,
+    count: usize,
+    fan: usize,
+    ids: usize,
+    offs: usize,
+    data: usize,
+    data_len: u64,
+}
+
+impl Pack {
+    /// Opens and validates the pack at `path` (container checks, then the fanout and the
+    /// offsets are ordered and in range); `None` when it does not exist.
+    pub fn open(path: &Path) -> Result<Option<Pack>> {
+        let Some(map) = super::mmap::map(path)? else {
+            return Ok(None);
+        };
+        let base = map.as_ptr() as usize;
+        let (id_len, count, fan, ids, offs, data, data_len) = {
+            let c = Container::parse(&map, FileKind::Pack)?;
+            let head = c.chunk(*b"PHDR")?;
+            if head.len() < 16 {
+                bail!(BadFile("pack header".into()));
+            }
+            let id_len = u32_at(head, 0) as usize;
+            let count =
+                usize::try_from(u64_at(head, 1)).map_err(|_| BadFile("pack count".into()))?;
+            if id_len != 20 && id_len != 32 {
+                bail!(BadFile(format!("pack of {id_len}-byte ids")));
+            }
+            let (fan, ids, offs, data) = (
+                c.chunk(*b"PFAN")?,
+                c.chunk(*b"PIDS")?,
+                c.chunk(*b"POFF")?,
+                c.chunk(*b"PDAT")?,
+            );
+            if fan.len() < 1024 || ids.len() < count * id_len || offs.len() < (count + 1) * 8 {
+                bail!(BadFile("pack chunk sizes".into()));
+            }
+            let mut prev = 0;
+            for i in 0..256 {
+                let f = u32_at(fan, i);
+                if f < prev {
+                    bail!(BadFile("pack fanout not ordered".into()));
+                }
+                prev = f;
+            }
+            if prev as usize != count {
+                bail!(BadFile("pack fanout does not cover the ids".into()));
+            }
+            let mut prev = 0;
+            for i in 0..=count {
+                let o = u64_at(offs, i);
+                if o < prev || o > data.len() as u64 {
+                    bail!(BadFile(format!("pack offset {o}")));
+                }
+                prev = o;
+            }
+            let at = |chunk: &[u8]| chunk.as_ptr() as usize - base;
+            (id_len, count, at(fan), at(ids), at(offs), at(data), prev)
+        };
+        Ok(Some(Pack {
+            map,
+            id_len,
+            count,
+            fan,
+            ids,
+            offs,
+            data,
+            data_len,
+        }))
+    }
+
+    /// Number of objects.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether the pack holds no object.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    fn id_at(&self, i: usize) -> &[u8] {
+        let at = self.ids + i * self.id_len;
+        &self.map[at..at + self.id_len]
+    }
+
+    /// The id of the `i`-th object, in id order.
+    pub fn id(&self, i: usize) -> Option<BlobId> {
+        (i < self.count)
+            .then(|| BlobId::from_bytes(self.id_at(i)).ok())
+            .flatten()
+    }
+
+    /// The bytes of the object `id`, if the pack has it.
+    pub fn get(&self, id: &BlobId) -> Option<&[u8]> {
+        let key = id.as_bytes();
+        if key.len() != self.id_len {
+            return None;
+        }
+        let fan = &self.map[self.fan..];
+        let first = usize::from(key[0]);
+        let lo = if first == 0 {
+            0
+        } else {
+            u32_at(fan, first - 1) as usize
+        };
+        let hi = u32_at(fan, first) as usize;
+        let (mut lo, mut hi) = (lo, hi.min(self.count));
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.id_at(mid).cmp(key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    let offs = &self.map[self.offs..];
+                    let (s, e) = (u64_at(offs, mid), u64_at(offs, mid + 1));
+                    if e > self.data_len {
+                        return None;
+                    }
+                    return Some(&self.map[self.data + s as usize..self.data + e as usize]);
+                }
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn id(b: u8, c: u8) -> BlobId {
+        let mut v = [b; 20];
+        v[19] = c;
+        BlobId::from_bytes(&v).unwrap()
+    }
+
+    #[test]
+    fn lookups_and_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p");
+        let objs = vec![
+            (id(9, 1), b"nine".to_vec()),
+            (id(0, 2), b"zero".to_vec()),
+            (id(255, 0), vec![]),
+            (id(9, 0), b"n0".to_vec()),
+        ];
+        write(&path, objs).unwrap();
+        let p = Pack::open(&path).unwrap().unwrap();
+        assert_eq!(p.len(), 4);
+        assert_eq!(p.get(&id(9, 1)), Some(&b"nine"[..]));
+        assert_eq!(p.get(&id(9, 0)), Some(&b"n0"[..]));
+        assert_eq!(p.get(&id(0, 2)), Some(&b"zero"[..]));
+        assert_eq!(p.get(&id(255, 0)), Some(&b""[..]));
+        assert_eq!(p.get(&id(9, 2)), None);
+        assert_eq!(p.id(0), Some(id(0, 2)));
+        drop(p);
+        let good = std::fs::read(&path).unwrap();
+        for i in (0..good.len()).step_by(7) {
+            let mut b = good.clone();
+            b[i] ^= 0x10;
+            std::fs::write(&path, &b).unwrap();
+            assert!(Pack::open(&path).is_err(), "flip at {i}");
+        }
+    }
+}
