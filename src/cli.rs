@@ -40,6 +40,9 @@ pub enum Command {
     Rank(RankArgs),
     /// Remove objects whose blob git no longer has, and pack the rest (after `git gc`).
     Gc(GcArgs),
+    /// Share prebuilt index data with other clones through git notes (refs/notes/atse).
+    #[command(subcommand)]
+    Share(ShareCommand),
     /// Install the hooks that keep the index in step with git, and index HEAD.
     Install(InstallArgs),
     /// Remove the hooks that `install` added, restoring any hooks they chained.
@@ -78,6 +81,23 @@ pub struct GcArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// `git atse share ...`.
+#[derive(Debug, Subcommand)]
+pub enum ShareCommand {
+    /// Publish the objects the remote does not have yet, and a note on the indexed commit.
+    Push {
+        /// The remote.
+        #[arg(default_value = "origin")]
+        remote: String,
+    },
+    /// Fetch the remote's notes (merging with ours), verify and import their objects.
+    Fetch {
+        /// The remote.
+        #[arg(default_value = "origin")]
+        remote: String,
+    },
 }
 
 /// `git atse install`.

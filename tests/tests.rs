@@ -12,4 +12,5 @@ mod grep_symbol;
 mod hooks;
 mod incremental;
 mod objects;
+mod share;
 mod tags;

@@ -9,6 +9,7 @@ mod install;
 mod output;
 mod rank;
 mod refs;
+mod share;
 mod status;
 mod tags;
 mod update;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Refs(args) => refs::run(&args),
         Command::Rank(args) => rank::run(&args),
         Command::Gc(args) => gc::run(&args),
+        Command::Share(cmd) => share::run(&cmd),
         Command::Install(args) => install::run_install(&args),
         Command::Uninstall(args) => install::run_uninstall(&args),
         Command::DebugExtract(args) => debug_extract::run(&args),

@@ -4,6 +4,7 @@
 pub mod diff;
 pub mod head_hint;
 pub mod hooks_dir;
+pub mod notes;
 pub mod repo;
 
 pub use diff::Change;

@@ -114,6 +114,66 @@ impl Objects {
         }
     }
 
+    /// The stored bytes of the object `id` (loose or packed), if it is sound.
+    pub fn raw(&self, id: &BlobId) -> Option<Vec<u8>> {
+        let bytes = match fs::read(self.path(id)) {
+            Ok(b) => b,
+            Err(_) => self.packs().iter().find_map(|p| p.get(id))?.to_vec(),
+        };
+        matches!(Self::check(&bytes), Lookup::Found(_)).then_some(bytes)
+    }
+
+    /// Writes a pack of `objects` (id and stored bytes) into the object store.
+    pub fn add_pack(&self, objects: Vec<(BlobId, Vec<u8>)>) -> Result<()> {
+        let _ = self.write_pack(objects)?;
+        self.recount()?;
+        Ok(())
+    }
+
+    /// Verifies a pack that came from elsewhere and adds its objects: the container must be
+    /// sound, every object must pass the object checks (checksum, FlatBuffers verifier,
+    /// extractor version) and `known` must accept its id (a blob this repository has).
+    /// Nothing is added from a pack with any bad object. Returns the ids added.
+    pub fn import_pack(
+        &self,
+        bytes: &[u8],
+        known: &dyn Fn(&BlobId) -> bool,
+    ) -> Result<Vec<BlobId>> {
+        let dir = self.pack_dir();
+        fs::create_dir_all(&dir)
+            .with_context(|| format!("{}: cannot create directory", dir.display()))?;
+        let tmp = dir.join(format!(".incoming-{}", std::process::id()));
+        fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
+        let result = (|| -> Result<Vec<(BlobId, Vec<u8>)>> {
+            let Some(pack) = Pack::open(&tmp)? else {
+                anyhow::bail!("the pack vanished while being checked");
+            };
+            let mut out = Vec::with_capacity(pack.len());
+            for i in 0..pack.len() {
+                let Some(id) = pack.id(i) else {
+                    anyhow::bail!("object {i} has no valid id");
+                };
+                let Some(data) = pack.get(&id) else {
+                    anyhow::bail!("object {id} has no data");
+                };
+                if let Lookup::Unusable(why) = Self::check(data) {
+                    anyhow::bail!("object {id}: {why}");
+                }
+                if known(&id) {
+                    out.push((id, data.to_vec()));
+                }
+            }
+            Ok(out)
+        })();
+        let _ = fs::remove_file(&tmp);
+        let objects = result?;
+        let ids = objects.iter().map(|o| o.0.clone()).collect();
+        if !objects.is_empty() {
+            self.add_pack(objects)?;
+        }
+        Ok(ids)
+    }
+
     fn pack_dir(&self) -> PathBuf {
         self.dir.join("pack")
     }

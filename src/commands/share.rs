@@ -1,0 +1,240 @@
+//! `git atse share push|fetch`: prebuilt objects travel between clones as git notes.
+//!
+//! A publish writes the objects the remote does not have yet as one pack, stored as the note
+//! of a small anchor blob (so the pack is reachable from `refs/notes/atse` and travels with
+//! it), then a note on the indexed commit naming every pack published so far:
+//! ```text
+//! atse-share 1
+//! tree <indexed tree>
+//! pack <anchor id>        (one line per pack)
+//! ```
+//! Never one note per object: 10M notes do not scale. A fetch merges the remote's notes with
+//! ours (no forced refspec), finds the nearest commit of HEAD's history with a note, and
+//! imports its packs after verifying every object; `update` then finds the objects and
+//! parses nothing it does not have to.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context as _, Result};
+
+use super::Session;
+use crate::cli::ShareCommand;
+use crate::git::notes::Notes;
+use crate::store::BlobId;
+
+const NOTE_HEADER: &str = "atse-share 1";
+/// A commit note longer than this is refused.
+const MAX_NOTE_BYTES: u64 = 1 << 20;
+/// A pack larger than this is refused.
+const MAX_PACK_BYTES: u64 = 4 << 30;
+/// How far back in HEAD's history a fetch looks for a note.
+const MAX_ANCESTRY: usize = 10_000;
+
+pub(super) fn run(cmd: &ShareCommand) -> Result<ExitCode> {
+    let session = Session::open()?;
+    match cmd {
+        ShareCommand::Push { remote } => push(&session, remote),
+        ShareCommand::Fetch { remote } => fetch(&session, remote),
+    }
+}
+
+fn notes(session: &Session) -> Notes {
+    Notes::at(
+        &session
+            .repo
+            .work_dir()
+            .unwrap_or_else(|| session.repo.git_dir()),
+    )
+}
+
+/// Ids of objects already published (or imported), kept beside the objects.
+fn published_path(session: &Session) -> PathBuf {
+    session.layout.common.join("published")
+}
+
+fn read_published(session: &Session) -> (HashSet<String>, Vec<String>) {
+    let text = std::fs::read_to_string(published_path(session)).unwrap_or_default();
+    let mut ids = HashSet::new();
+    let mut packs = Vec::new();
+    for line in text.lines() {
+        match line.split_once(' ') {
+            Some(("pack", anchor)) => packs.push(anchor.to_string()),
+            Some(("object", id)) => {
+                ids.insert(id.to_string());
+            }
+            _ => {}
+        }
+    }
+    (ids, packs)
+}
+
+fn append_published(session: &Session, lines: &[String]) -> Result<()> {
+    use std::io::Write;
+    let path = published_path(session);
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .with_context(|| format!("{}: cannot open", path.display()))?;
+    for l in lines {
+        writeln!(f, "{l}").with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    Ok(())
+}
+
+fn push(session: &Session, remote: &str) -> Result<ExitCode> {
+    let Some(index) = session.index_for_query(false)? else {
+        bail!("nothing is indexed yet; run `git atse update`");
+    };
+    let state = index.state()?.unwrap_or_default();
+    let Some(commit) = state.commit.clone() else {
+        bail!("the index describes a tree, not a commit: nothing to attach a note to");
+    };
+    let notes = notes(session);
+    // Merge what the remote already has first, so that we publish only what it lacks.
+    notes.fetch_and_merge(remote)?;
+    let (published, mut packs) = read_published(session);
+    let objects = session.layout.objects();
+    let paths = index.paths()?;
+    let mut new = Vec::new();
+    let mut seen = HashSet::new();
+    for id in index.file_ids()? {
+        let Some((blob, _)) = paths.blob(id)? else {
+            continue;
+        };
+        let hex = blob.to_hex();
+        if published.contains(&hex) || !seen.insert(hex) {
+            continue;
+        }
+        if let Some(bytes) = objects.raw(&blob) {
+            new.push((blob, bytes));
+        }
+    }
+    let mut record = Vec::new();
+    if !new.is_empty() {
+        let tmp = tempfile_in(&session.layout.common)?;
+        crate::store::pack::write(&tmp, new.clone())?;
+        let bytes =
+            std::fs::read(&tmp).with_context(|| format!("{}: cannot read", tmp.display()))?;
+        let _ = std::fs::remove_file(&tmp);
+        let pack_blob = notes.write_blob(&bytes)?;
+        let anchor = notes.write_blob(format!("atse-pack {pack_blob}\n").as_bytes())?;
+        notes.set(&anchor, &pack_blob)?;
+        packs.push(anchor.clone());
+        record.push(format!("pack {anchor}"));
+        record.extend(new.iter().map(|(id, _)| format!("object {}", id.to_hex())));
+    }
+    let mut text = format!("{NOTE_HEADER}\ntree {}\n", state.tree);
+    for p in &packs {
+        text.push_str(&format!("pack {p}\n"));
+    }
+    let note_blob = notes.write_blob(text.as_bytes())?;
+    notes.set(&commit, &note_blob)?;
+    notes.push(remote)?;
+    append_published(session, &record)?;
+    println!(
+        "published {} new objects for commit {commit} to {remote}",
+        new.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn tempfile_in(dir: &std::path::Path) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    Ok(dir.join(format!(".share-{}.pack", std::process::id())))
+}
+
+/// The packs named by a commit note, checked strictly.
+fn parse_note(text: &str) -> Result<Vec<String>> {
+    let mut lines = text.lines();
+    if lines.next() != Some(NOTE_HEADER) {
+        bail!("not a git-atse note (or from a newer version)");
+    }
+    let mut packs = Vec::new();
+    for line in lines {
+        match line.split_once(' ') {
+            Some(("tree", _)) => {}
+            Some(("pack", id)) if is_hex_id(id) => packs.push(id.to_string()),
+            _ => bail!("unexpected line {line:?}"),
+        }
+    }
+    Ok(packs)
+}
+
+fn is_hex_id(s: &str) -> bool {
+    (s.len() == 40 || s.len() == 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn fetch(session: &Session, remote: &str) -> Result<ExitCode> {
+    let notes = notes(session);
+    if !notes.fetch_and_merge(remote)? {
+        println!("{remote} has no git-atse notes");
+        return Ok(ExitCode::from(1));
+    }
+    let by_object: HashMap<String, String> =
+        notes.list()?.into_iter().map(|(n, o)| (o, n)).collect();
+    let Some(head) = session.head()?.and_then(|h| h.commit) else {
+        bail!("HEAD has no commit yet");
+    };
+    let Some((commit, note)) = notes
+        .ancestry(&head.to_string(), MAX_ANCESTRY)?
+        .into_iter()
+        .find_map(|c| by_object.get(&c).map(|n| (c.clone(), n.clone())))
+    else {
+        println!("no commit of HEAD's history has a git-atse note");
+        return Ok(ExitCode::from(1));
+    };
+    let text = notes
+        .read_blob(&note, MAX_NOTE_BYTES)
+        .context("cannot read the commit note")?;
+    let packs = parse_note(&String::from_utf8_lossy(&text))
+        .with_context(|| format!("the note on commit {commit} was rejected"))?;
+    let (_, have) = read_published(session);
+    let have: BTreeSet<String> = have.into_iter().collect();
+    let objects = session.layout.objects();
+    let repo = &session.repo;
+    let known =
+        |id: &BlobId| gix::ObjectId::try_from(id.as_bytes()).is_ok_and(|oid| repo.has_object(&oid));
+    let mut imported = 0;
+    let mut rejected = 0;
+    let mut record = Vec::new();
+    for anchor in packs {
+        if have.contains(&anchor) {
+            continue;
+        }
+        let result = (|| -> Result<Vec<BlobId>> {
+            let Some(pack_note) = by_object.get(&anchor) else {
+                bail!("no pack is attached to it");
+            };
+            let bytes = notes.read_blob(pack_note, MAX_PACK_BYTES)?;
+            objects.import_pack(&bytes, &known)
+        })();
+        match result {
+            Ok(ids) => {
+                imported += ids.len();
+                record.push(format!("pack {anchor}"));
+                record.extend(ids.iter().map(|id| format!("object {}", id.to_hex())));
+            }
+            Err(e) => {
+                rejected += 1;
+                eprintln!("git-atse: rejected pack {anchor} from {remote}: {e:#}");
+            }
+        }
+    }
+    append_published(session, &record)?;
+    println!(
+        "imported {imported} objects from the note on commit {commit}{}",
+        if rejected > 0 {
+            format!("; rejected {rejected} packs")
+        } else {
+            String::new()
+        }
+    );
+    Ok(if rejected > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,164 @@
+//! Git notes under `refs/notes/atse`, through the git CLI: the plumbing that sharing needs
+//! is a handful of calls per publish (never one per object), and git's own notes merge
+//! and push rules apply.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{bail, Context as _, Result};
+
+/// The notes ref git-atse publishes to.
+pub const NOTES_REF: &str = "refs/notes/atse";
+
+/// Runs git in `dir` and returns its stdout; fails with git's stderr.
+fn git(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Result<Vec<u8>> {
+    let mut cmd = Command::new("git");
+    cmd.args(args)
+        .current_dir(dir)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .with_context(|| format!("cannot run git {}", args.join(" ")))?;
+    if let (Some(data), Some(mut pipe)) = (stdin, child.stdin.take()) {
+        pipe.write_all(data).context("cannot write to git")?;
+    }
+    let out = child.wait_with_output().context("cannot wait for git")?;
+    if !out.status.success() {
+        bail!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(out.stdout)
+}
+
+/// Notes of one repository (its work tree or git dir).
+pub struct Notes {
+    dir: PathBuf,
+}
+
+impl Notes {
+    /// Notes of the repository at `dir`.
+    pub fn at(dir: &Path) -> Notes {
+        Notes {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// Writes `data` as a blob; returns its id.
+    pub fn write_blob(&self, data: &[u8]) -> Result<String> {
+        let out = git(&self.dir, &["hash-object", "-w", "--stdin"], Some(data))?;
+        Ok(String::from_utf8_lossy(&out).trim().to_string())
+    }
+
+    /// Attaches the blob `note` (as is, byte for byte) as the note of `object`.
+    pub fn set(&self, object: &str, note_blob: &str) -> Result<()> {
+        git(
+            &self.dir,
+            &[
+                "notes", "--ref", NOTES_REF, "add", "-f", "-C", note_blob, object,
+            ],
+            None,
+        )?;
+        Ok(())
+    }
+
+    /// `(note blob, annotated object)` for every note.
+    pub fn list(&self) -> Result<Vec<(String, String)>> {
+        let out = match git(&self.dir, &["notes", "--ref", NOTES_REF, "list"], None) {
+            Ok(o) => o,
+            Err(_) => return Ok(Vec::new()), // no notes ref yet
+        };
+        Ok(String::from_utf8_lossy(&out)
+            .lines()
+            .filter_map(|l| {
+                l.split_once(' ')
+                    .map(|(n, o)| (n.to_string(), o.to_string()))
+            })
+            .collect())
+    }
+
+    /// The bytes of blob `id`, refused when larger than `max_bytes`.
+    pub fn read_blob(&self, id: &str, max_bytes: u64) -> Result<Vec<u8>> {
+        if !id.bytes().all(|b| b.is_ascii_hexdigit()) || !(id.len() == 40 || id.len() == 64) {
+            bail!("{id:?} is not an object id");
+        }
+        let size: u64 = String::from_utf8_lossy(&git(&self.dir, &["cat-file", "-s", id], None)?)
+            .trim()
+            .parse()
+            .with_context(|| format!("blob {id}: cannot read its size"))?;
+        if size > max_bytes {
+            bail!("blob {id} is {size} bytes, over the limit of {max_bytes}");
+        }
+        git(&self.dir, &["cat-file", "blob", id], None)
+    }
+
+    /// Pushes the notes ref to `remote`.
+    pub fn push(&self, remote: &str) -> Result<()> {
+        git(
+            &self.dir,
+            &["push", "-q", remote, &format!("{NOTES_REF}:{NOTES_REF}")],
+            None,
+        )?;
+        Ok(())
+    }
+
+    /// Fetches `remote`'s notes without a forced refspec into a fresh local ref, then
+    /// merges them into ours (union of lines on conflict: the same object id always means
+    /// the same bytes, so merging is safe). Returns false when the remote has no notes.
+    pub fn fetch_and_merge(&self, remote: &str) -> Result<bool> {
+        let tracking = "refs/notes/atse-fetched";
+        let _ = git(&self.dir, &["update-ref", "-d", tracking], None);
+        if git(
+            &self.dir,
+            &["fetch", "-q", remote, &format!("{NOTES_REF}:{tracking}")],
+            None,
+        )
+        .is_err()
+        {
+            return Ok(false);
+        }
+        let have_local = git(&self.dir, &["rev-parse", "-q", "--verify", NOTES_REF], None).is_ok();
+        if have_local {
+            git(
+                &self.dir,
+                &[
+                    "notes",
+                    "--ref",
+                    NOTES_REF,
+                    "merge",
+                    "-q",
+                    "-s",
+                    "cat_sort_uniq",
+                    tracking,
+                ],
+                None,
+            )?;
+        } else {
+            git(&self.dir, &["update-ref", NOTES_REF, tracking], None)?;
+        }
+        let _ = git(&self.dir, &["update-ref", "-d", tracking], None);
+        Ok(true)
+    }
+
+    /// Commits from `rev` back, newest first, at most `limit`.
+    pub fn ancestry(&self, rev: &str, limit: usize) -> Result<Vec<String>> {
+        let out = git(
+            &self.dir,
+            &["rev-list", &format!("--max-count={limit}"), rev],
+            None,
+        )?;
+        Ok(String::from_utf8_lossy(&out)
+            .lines()
+            .map(str::to_string)
+            .collect())
+    }
+}
