@@ -8,14 +8,12 @@
 //! (Kirsch-Mitzenmacher). About 10 bits per name and 7 hashes give about 1% false
 //! positives, and never a false negative.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Result};
 use memmap2::Mmap;
 use twox_hash::XxHash3_64;
 
-use super::atomic::AtomicFile;
 use super::format::{u64_at, BadFile, Container, FileKind, Writer};
 
 /// Seed of the name hash; part of the format.
@@ -93,9 +91,7 @@ fn store(path: &Path, bits: u64, n: u64, label: &Label, array: Vec<u8>) -> Resul
     w.chunk(*b"BTRE", label.tree.as_bytes().to_vec());
     w.chunk(*b"BCOM", label.commit.as_bytes().to_vec());
     w.chunk(*b"BITS", array);
-    let mut file = AtomicFile::create(path)?;
-    file.write_all(&w.finish())?;
-    file.commit(false)
+    w.write_to(path, false)
 }
 
 /// An open filter.

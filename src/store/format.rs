@@ -68,6 +68,15 @@ impl Writer {
         self.chunks.push((id, data));
     }
 
+    /// Writes the file to `path` atomically (temporary file, then rename; synced first when
+    /// `durable`).
+    pub fn write_to(self, path: &std::path::Path, durable: bool) -> Result<()> {
+        use std::io::Write;
+        let mut file = super::atomic::AtomicFile::create(path)?;
+        file.write_all(&self.finish())?;
+        file.commit(durable)
+    }
+
     /// The file's bytes.
     pub fn finish(self) -> Vec<u8> {
         let table_len = (self.chunks.len() + 1) * ENTRY_LEN;

@@ -7,13 +7,11 @@
 //! read from there (see `query::deps`), and the base is rebuilt once the dirty set grows,
 //! so a 1-file commit never rewrites a 10M-node file.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Result};
 use memmap2::Mmap;
 
-use super::atomic::AtomicFile;
 use super::format::{u32_at, u64_at, BadFile, Container, FileKind, Writer};
 
 /// Builds CSR arrays from (source, target) edges over nodes `0..nodes`.
@@ -53,9 +51,7 @@ pub fn write(path: &Path, nodes: u32, generation: u64, mut edges: Vec<(u32, u32)
     w.chunk(*b"FEDG", fedg);
     w.chunk(*b"ROFF", roff);
     w.chunk(*b"REDG", redg);
-    let mut file = AtomicFile::create(path)?;
-    file.write_all(&w.finish())?;
-    file.commit(true)
+    w.write_to(path, true)
 }
 
 /// Byte ranges of the chunks inside the map.

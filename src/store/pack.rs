@@ -11,13 +11,11 @@
 //! ```
 //! Written under a temporary name and renamed; never modified in place.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Result};
 use memmap2::Mmap;
 
-use super::atomic::AtomicFile;
 use super::format::{u32_at, u64_at, BadFile, Container, FileKind, Writer};
 use super::BlobId;
 
@@ -58,9 +56,7 @@ pub fn write(path: &Path, mut objects: Vec<(BlobId, Vec<u8>)>) -> Result<()> {
     w.chunk(*b"PIDS", ids);
     w.chunk(*b"POFF", offsets);
     w.chunk(*b"PDAT", data);
-    let mut file = AtomicFile::create(path)?;
-    file.write_all(&w.finish())?;
-    file.commit(true)
+    w.write_to(path, true)
 }
 
 /// An open, validated pack.
