@@ -388,8 +388,7 @@ impl Index {
         let hi = edge_key(id, u32::MAX);
         let mut out = Vec::new();
         for row in rdeps.range(lo.as_slice()..=hi.as_slice())? {
-            let k = row?.0.value().to_vec();
-            out.push(u32::from_be_bytes([k[4], k[5], k[6], k[7]]));
+            out.push(trailing_id(row?.0.value())?);
         }
         Ok(out)
     }
@@ -435,8 +434,7 @@ impl Index {
         for row in callers.range(lo.as_slice()..hi.as_slice())? {
             let k = row?.0.value().to_vec();
             if k.len() == name.len() + 5 {
-                let b = &k[k.len() - 4..];
-                out.push(u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+                out.push(trailing_id(&k)?);
             }
         }
         Ok(out)
@@ -690,11 +688,7 @@ fn invalidate(t: &mut Tables<'_>, keys: &[String]) -> Result<usize> {
         let (lo, hi) = prefix_range(k.as_bytes());
         for row in t.ikeys.range(lo.as_slice()..hi.as_slice())? {
             let (key, _) = row?;
-            let key = key.value();
-            if key.len() >= 4 {
-                let b = &key[key.len() - 4..];
-                ids.push(u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
-            }
+            ids.push(trailing_id(key.value())?);
         }
     }
     for id in &ids {
@@ -729,6 +723,16 @@ fn prefix_range(prefix: &[u8]) -> (Vec<u8>, Vec<u8>) {
     hi.pop();
     hi.push(1);
     (lo, hi)
+}
+
+/// The file id at the end of a `... file:u32be` key; a shorter key is damage.
+fn trailing_id(key: &[u8]) -> Result<u32> {
+    match key.len().checked_sub(4).map(|at| &key[at..]) {
+        Some(b) => Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]])),
+        None => bail!(Corrupt {
+            reason: format!("a key of {} bytes where a file id ends it", key.len())
+        }),
+    }
 }
 
 fn unpack_ids(bytes: &[u8]) -> Vec<u32> {
@@ -1038,9 +1042,7 @@ impl Patch {
         let mut out = Vec::new();
         for row in basenames.range(lo.as_slice()..hi.as_slice())? {
             let (k, _) = row?;
-            let k = k.value();
-            let b = &k[k.len() - 4..];
-            let id = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+            let id = trailing_id(k.value())?;
             if let Some(v) = files.get(id)? {
                 out.push(String::from_utf8_lossy(&decode_file_value(v.value())?.1).into_owned());
             }
