@@ -73,7 +73,11 @@ pub struct Corrupt {
 
 impl std::fmt::Display for Corrupt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the index cannot be used: {} (run `git atse update --full` to rebuild it)", self.reason)
+        write!(
+            f,
+            "the index cannot be used: {} (run `git atse update --full` to rebuild it)",
+            self.reason
+        )
     }
 }
 
