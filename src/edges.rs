@@ -89,7 +89,7 @@ pub(crate) fn recompute(
             let Some((blob, lang, path)) = patch.file_row(id)? else {
                 continue; // deleted after it was marked
             };
-            if let Some(index) = object(repo, objects, &mut extractor, &blob, lang)? {
+            if let Some(index) = object(repo, objects, &mut extractor, &blob, lang, &path)? {
                 work.push((id, String::from_utf8_lossy(&path).into_owned(), index));
             }
         }
@@ -184,6 +184,7 @@ fn object(
     extractor: &mut Extractor,
     blob: &BlobId,
     lang: crate::model::Lang,
+    path: &[u8],
 ) -> Result<Option<FileIndex>> {
     if let Lookup::Found(index) = objects.read(blob)? {
         if index.lang == lang {
@@ -192,8 +193,5 @@ fn object(
     }
     let id =
         ObjectId::try_from(blob.as_bytes()).map_err(|e| anyhow::anyhow!("blob {blob}: {e}"))?;
-    match repo.read_blob(&id, extractor.limits().max_file_bytes)? {
-        crate::git::repo::BlobData::Data(d) => Ok(Some(extractor.extract(lang, &d)?)),
-        crate::git::repo::BlobData::TooLarge(_) => Ok(None),
-    }
+    crate::update::extract_blob(repo, extractor, path, &id, Some(lang))
 }

@@ -546,7 +546,7 @@ fn object_for(
 }
 
 /// Reads and extracts a blob; `None` when it turns out not to be a supported language.
-fn extract_blob(
+pub(crate) fn extract_blob(
     repo: &Repo,
     extractor: &mut Extractor,
     path: &[u8],

@@ -100,15 +100,8 @@ impl Layout {
     }
 
     fn open_lock_file(&self) -> Result<(File, PathBuf)> {
-        self.create_dirs()?;
         let path = self.local.join("update.lock");
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("{}: cannot open lock file", path.display()))?;
-        Ok((file, path))
+        Ok((open_lock_file(&path)?, path))
     }
 
     /// Opens this worktree's index read-only (`None` when there is none). An index left in
@@ -155,6 +148,20 @@ impl Layout {
             }
         }
     }
+}
+
+/// Opens (creating it and its directory) the file `path` to take an flock on.
+pub(crate) fn open_lock_file(path: &Path) -> Result<File> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create directory", dir.display()))?;
+    }
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("{}: cannot open lock file", path.display()))
 }
 
 /// Held while a process updates an index; released on drop (or when the process dies, so

@@ -228,15 +228,7 @@ impl Objects {
     }
 
     fn gc_lock(&self) -> Result<fs::File> {
-        fs::create_dir_all(&self.dir)
-            .with_context(|| format!("{}: cannot create directory", self.dir.display()))?;
-        let path = self.dir.join("gc.lock");
-        fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("{}: cannot open lock file", path.display()))
+        super::open_lock_file(&self.dir.join("gc.lock"))
     }
 
     /// Packs the loose objects into a new pack and removes them (when another process is
@@ -427,15 +419,8 @@ impl Objects {
         if created == 0 {
             return Ok(self.count());
         }
-        fs::create_dir_all(&self.dir)
-            .with_context(|| format!("{}: cannot create directory", self.dir.display()))?;
         let lock_path = self.dir.join("count.lock");
-        let lock = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .with_context(|| format!("{}: cannot open lock file", lock_path.display()))?;
+        let lock = super::open_lock_file(&lock_path)?;
         lock.lock()
             .with_context(|| format!("{}: cannot take lock", lock_path.display()))?;
         let old = self.count();
