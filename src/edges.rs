@@ -7,12 +7,13 @@ use std::cell::RefCell;
 
 use anyhow::Result;
 use gix::ObjectId;
+use rayon::prelude::*;
 
 use crate::extract::{Extractor, Limits};
 use crate::git::Repo;
 use crate::model::FileIndex;
 use crate::resolve::{self, Resolved, Resolver};
-use crate::store::index::Patch;
+use crate::store::index::{Patch, TreeTables};
 use crate::store::objects::{Lookup, Objects};
 use crate::store::BlobId;
 
@@ -24,7 +25,7 @@ const ROUND: usize = 4096;
 /// The repository as the resolver sees it: the index's files (as patched so far) and
 /// configuration files read from the target tree.
 struct TreeView<'a> {
-    patch: &'a Patch,
+    tables: TreeTables<'a>,
     repo: &'a Repo,
     tree: ObjectId,
     /// The first error met (the trait cannot return one); reported after resolution.
@@ -42,15 +43,15 @@ impl TreeView<'_> {
 
 impl resolve::Tree for TreeView<'_> {
     fn exists(&self, path: &str) -> bool {
-        self.keep(self.patch.path_id(path.as_bytes())).is_some()
+        self.keep(self.tables.path_id(path.as_bytes())).is_some()
     }
 
     fn files_in_dir(&self, dir: &str) -> Vec<String> {
-        self.keep(self.patch.files_in_dir(dir))
+        self.keep(self.tables.files_in_dir(dir))
     }
 
     fn files_named(&self, name: &str) -> Vec<String> {
-        self.keep(self.patch.files_named(name))
+        self.keep(self.tables.files_named(name))
     }
 
     fn config(&self, path: &str) -> Option<String> {
@@ -77,27 +78,36 @@ pub(crate) fn recompute(
     } else {
         invalidate_appeared(repo, tree, patch)?;
     }
-    let mut extractor = Extractor::new(limits);
+    let sync = repo.sync();
     let mut done = 0;
     loop {
         let ids = patch.take_pending(ROUND)?;
         if ids.is_empty() {
             return Ok(done);
         }
-        let mut work = Vec::with_capacity(ids.len());
+        let mut rows = Vec::with_capacity(ids.len());
         for id in ids {
-            let Some((blob, lang, path)) = patch.file_row(id)? else {
-                continue; // deleted after it was marked
-            };
-            if let Some(index) = object(repo, objects, &mut extractor, &blob, lang, &path)? {
-                work.push((id, String::from_utf8_lossy(&path).into_owned(), index));
+            // None: deleted after it was marked.
+            if let Some(row) = patch.file_row(id)? {
+                rows.push((id, row));
             }
         }
+        let work: Vec<(u32, String, FileIndex)> = rows
+            .into_par_iter()
+            .map_init(
+                || (Repo::from_sync(&sync), Extractor::new(limits)),
+                |(repo, extractor), (id, (blob, lang, path))| {
+                    Ok(object(repo, objects, extractor, &blob, lang, &path)?
+                        .map(|index| (id, String::from_utf8_lossy(&path).into_owned(), index)))
+                },
+            )
+            .filter_map(Result::transpose)
+            .collect::<Result<_>>()?;
         // Resolve the whole round against the index as it is (one resolver: it caches the
         // go.mod and tsconfig parses), then write the edges.
         let edges = {
             let view = TreeView {
-                patch,
+                tables: patch.tree_tables()?,
                 repo,
                 tree,
                 error: RefCell::new(None),
@@ -111,7 +121,7 @@ pub(crate) fn recompute(
                     match resolver.resolve(index.lang, importer, &import.path) {
                         Resolved::Files(paths) => {
                             for p in paths {
-                                if let Some(t) = view.keep(patch.path_id(p.as_bytes())) {
+                                if let Some(t) = view.keep(view.tables.path_id(p.as_bytes())) {
                                     if t != *id {
                                         targets.push(t);
                                     }
@@ -151,7 +161,7 @@ fn invalidate_appeared(repo: &Repo, tree: ObjectId, patch: &mut Patch) -> Result
         let mut scopes = Vec::new();
         {
             let view = TreeView {
-                patch,
+                tables: patch.tree_tables()?,
                 repo,
                 tree,
                 error: RefCell::new(None),

@@ -159,10 +159,12 @@ pub fn update(
         rebuilt,
         ..Summary::default()
     };
-    let mut patch = index.begin()?;
-    if old_tree.is_none() {
-        patch.clear()?;
-    }
+    let generation = base.as_ref().map_or(0, |s| s.generation);
+    let mut fresh = None;
+    let mut patch = match old_tree {
+        Some(_) => index.begin()?,
+        None => begin_rebuild(layout, generation, &mut fresh)?,
+    };
     match apply_diff(
         repo,
         &objects,
@@ -176,14 +178,13 @@ pub fn update(
         Ok(()) => {}
         Err(e) if old_tree.is_some() && e.is::<NeedsRebuild>() => {
             // An old object could not be recovered, so its postings cannot be retracted
-            // exactly: start over from the empty tree in a fresh transaction.
+            // exactly: start over from the empty tree.
             drop(patch);
             summary = Summary {
                 rebuilt: Some(format!("{e:#}")),
                 ..Summary::default()
             };
-            patch = index.begin()?;
-            patch.clear()?;
+            patch = begin_rebuild(layout, generation, &mut fresh)?;
             apply_diff(
                 repo,
                 &objects,
@@ -197,13 +198,14 @@ pub fn update(
         }
         Err(e) => return Err(e),
     }
+    patch.finish_bulk()?;
     let tree_hex = target.tree.to_string();
     crate::edges::recompute(
         repo,
         target.tree,
         &objects,
         opts.limits,
-        old_tree.is_none(),
+        fresh.is_some(),
         &mut patch,
     )?;
     let graph_path = layout.local.join("graph");
@@ -225,13 +227,23 @@ pub fn update(
         // As git packs past gc.auto loose objects: 10M loose files would cost tens of GB.
         objects.pack_loose()?;
     }
-    let index =
-        if summary.changed >= REWRITE_AFTER_CHANGES && summary.changed * 2 >= summary.state.files {
+    let index = match fresh {
+        Some(fresh) => {
+            // The rebuilt index replaces the old one (readers that opened it keep reading
+            // it); written in key order, it needs no rewrite.
+            drop(index);
+            std::fs::rename(&fresh, &path)
+                .with_context(|| format!("{}: cannot replace the index", path.display()))?;
+            Index::open_write(&path)?
+        }
+        None if summary.changed >= REWRITE_AFTER_CHANGES
+            && summary.changed * 2 >= summary.state.files =>
+        {
             // Most of the index was just written in random name order: rewrite it in order.
             index.rewrite_sorted(&path)?
-        } else {
-            index
-        };
+        }
+        None => index,
+    };
     if rebuild_bloom {
         // Only now: a filter must never lack a name of a committed state it is labelled with.
         write_bloom(&bloom_path, &label, &index, summary.state.names)?;
@@ -290,6 +302,30 @@ fn write_bloom(path: &Path, label: &store::bloom::Label, index: &Index, names: u
     index.all_names(|n| all.push(n.to_string()))?;
     let capacity = (all.len() as u64 * 2).max(1024);
     store::bloom::write(path, capacity, label, all.iter().map(|n| n.as_bytes()))
+}
+
+/// Starts a rebuild from the empty tree in a new file beside the index (`fresh` is set to
+/// it), renamed over the index once committed. Deleting the old tables in place would keep
+/// their pages allocated until the commit and double the file; and a rebuild killed
+/// midway leaves the old index untouched. The generation continues from `generation`, so
+/// that no graph file written for the old index passes for the new one's.
+fn begin_rebuild(
+    layout: &Layout,
+    generation: u64,
+    fresh: &mut Option<std::path::PathBuf>,
+) -> Result<index::Patch> {
+    let tmp = layout.index_path().with_extension("redb.rebuild");
+    match std::fs::remove_file(&tmp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(e).with_context(|| format!("{}: cannot remove", tmp.display()));
+        }
+    }
+    let mut patch = Index::open_write(&tmp)?.begin()?;
+    patch.clear(&layout.local, generation)?;
+    *fresh = Some(tmp);
+    Ok(patch)
 }
 
 /// Opens the index for writing; a file redb cannot open is removed and recreated (it can

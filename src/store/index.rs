@@ -40,6 +40,7 @@ use redb::{
     ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction,
 };
 
+use super::runs::Runs;
 use super::BlobId;
 use crate::model::{FileIndex, Kind, Lang, SkipReason, EXTRACTOR_VERSION};
 
@@ -515,6 +516,8 @@ impl Index {
             txn,
             state,
             track_fresh: true,
+            bulk: None,
+            rdeps_runs: None,
         })
     }
 }
@@ -637,6 +640,7 @@ fn retract(t: &mut Tables<'_>, st: &mut State, id: u32, old: &Side<'_>) -> Resul
 fn add(
     t: &mut Tables<'_>,
     st: &mut State,
+    bulk: Option<&mut Bulk>,
     id: u32,
     path: &[u8],
     blob: &BlobId,
@@ -653,6 +657,20 @@ fn add(
     t.files.insert(id, val.as_slice())?;
     if index.skip.is_some() {
         st.skipped += 1;
+    }
+    if let Some(bulk) = bulk {
+        for d in &index.definitions {
+            posting_key(&mut key, &d.name, id, d.line, d.column);
+            posting_value(&mut val, d, index.lang);
+            bulk.defs.push(&key, &val)?;
+        }
+        for name in distinct_call_names(index) {
+            bulk.callers.push(&id_key(name.as_bytes(), id), &[])?;
+        }
+        for k in new.import_keys {
+            bulk.ikeys.push(&id_key(k.as_bytes(), id), &[])?;
+        }
+        return Ok(());
     }
     for d in &index.definitions {
         posting_key(&mut key, &d.name, id, d.line, d.column);
@@ -837,7 +855,29 @@ pub struct Patch {
     /// Whether names defined for the first time are recorded for the Bloom filter (not in
     /// a rebuild, whose filter is rebuilt whole after the commit).
     track_fresh: bool,
+    /// In a rebuild, the rows of the large tables, sorted before they are inserted.
+    bulk: Option<Bulk>,
+    /// In a rebuild, the reverse edges, sorted before they are inserted at the commit.
+    rdeps_runs: Option<Runs>,
 }
+
+/// The rows a rebuild collects for the tables whose keys are random in tree order; they
+/// are inserted in key order by `Patch::finish_bulk`. (`paths` and `files` are filled
+/// directly: tree order is path order, and file ids are handed out in sequence.)
+struct Bulk {
+    defs: Runs,
+    callers: Runs,
+    ikeys: Runs,
+    basenames: Runs,
+    dir: std::path::PathBuf,
+    /// For the runs made while loading (names, folded names).
+    other_budget: usize,
+}
+
+/// Memory for a rebuild's sort runs (beyond it, runs spill to disk): postings are the
+/// bulk of the rows.
+const BULK_DEFS_BUDGET: usize = 128 << 20;
+const BULK_OTHER_BUDGET: usize = 32 << 20;
 
 /// What a path holds on one side of a change.
 pub struct Side<'a> {
@@ -865,14 +905,118 @@ impl Patch {
         &self.state
     }
 
-    /// Empties every table, for a rebuild from scratch.
-    pub fn clear(&mut self) -> Result<()> {
+    /// Empties every table, for a rebuild from scratch. Until `finish_bulk`, the postings,
+    /// callers, import keys and base names applied are collected in sort runs (spilled to
+    /// `spill_dir` beyond a memory budget) instead of being inserted. The state restarts
+    /// from `generation`.
+    pub fn clear(&mut self, spill_dir: &Path, generation: u64) -> Result<()> {
+        self.clear_with_budgets(spill_dir, generation, BULK_DEFS_BUDGET, BULK_OTHER_BUDGET)
+    }
+
+    fn clear_with_budgets(
+        &mut self,
+        spill_dir: &Path,
+        generation: u64,
+        defs_budget: usize,
+        other_budget: usize,
+    ) -> Result<()> {
         let handles: Vec<_> = self.txn.list_tables()?.collect();
         for h in handles {
             self.txn.delete_table(h)?;
         }
-        self.state = State::default();
+        self.state = State {
+            generation,
+            ..State::default()
+        };
         self.track_fresh = false;
+        self.bulk = Some(Bulk {
+            defs: Runs::new(spill_dir, defs_budget),
+            callers: Runs::new(spill_dir, other_budget),
+            ikeys: Runs::new(spill_dir, other_budget),
+            basenames: Runs::new(spill_dir, other_budget),
+            dir: spill_dir.to_path_buf(),
+            other_budget,
+        });
+        self.rdeps_runs = Some(Runs::new(spill_dir, other_budget));
+        Ok(())
+    }
+
+    /// Inserts what a rebuild collected, in key order, and counts the postings and names.
+    /// Must run before anything reads those tables (the edge pass); `commit` runs it too.
+    pub fn finish_bulk(&mut self) -> Result<()> {
+        let Some(bulk) = self.bulk.take() else {
+            return Ok(());
+        };
+        let st = &mut self.state;
+        // Postings, and each name's count (equal names are adjacent: names never contain NUL,
+        // but the counts are summed in a second sort rather than trusting that).
+        let mut name_runs = Runs::new(&bulk.dir, bulk.other_budget);
+        {
+            let mut defs = self.txn.open_table(DEFS)?;
+            let mut cursor = defs.upper_bound_mut(std::ops::Bound::<&[u8]>::Unbounded)?;
+            let mut name = Vec::new();
+            let mut count = 0u64;
+            // Equal keys (two definitions at one position) make one posting, the last one
+            // applied, as `insert` does in an incremental update.
+            bulk.defs.drain_distinct(|k, v| {
+                cursor.insert_before(k, v).map_err(sort_error)?;
+                st.symbols += 1;
+                let n = posting_name(k)?;
+                if n != name.as_slice() {
+                    if count > 0 {
+                        name_runs.push(&name, &count.to_le_bytes())?;
+                    }
+                    name.clear();
+                    name.extend_from_slice(n);
+                    count = 0;
+                }
+                count += 1;
+                Ok(())
+            })?;
+            if count > 0 {
+                name_runs.push(&name, &count.to_le_bytes())?;
+            }
+            cursor.close()?;
+        }
+        let mut folded_runs = Runs::new(&bulk.dir, bulk.other_budget);
+        {
+            let mut names = self.txn.open_table(NAMES)?;
+            let mut cursor = names.upper_bound_mut(std::ops::Bound::<&str>::Unbounded)?;
+            let mut held: Option<(String, u64)> = None;
+            let mut key = Vec::new();
+            let mut emit = |name: &str, count: u64| -> Result<()> {
+                cursor.insert_before(name, count).map_err(sort_error)?;
+                st.names += 1;
+                folded_runs.push(folded_key(&mut key, name), &[])
+            };
+            name_runs.drain(|k, v| {
+                let n = std::str::from_utf8(k).context("internal error: a name is not UTF-8")?;
+                let c = u64::from_le_bytes(v.try_into().context("internal error: a name count")?);
+                match &mut held {
+                    Some((hn, hc)) if hn.as_str() == n => *hc += c,
+                    Some((hn, hc)) => {
+                        emit(hn, *hc)?;
+                        hn.clear();
+                        hn.push_str(n);
+                        *hc = c;
+                    }
+                    None => held = Some((n.to_string(), c)),
+                }
+                Ok(())
+            })?;
+            if let Some((n, c)) = &held {
+                emit(n, *c)?;
+            }
+            cursor.close()?;
+        }
+        for (runs, def) in [
+            (folded_runs, FOLDED),
+            (bulk.callers, CALLERS),
+            (bulk.ikeys, IKEYS),
+            (bulk.basenames, BASENAMES),
+        ] {
+            load_keys(&self.txn, def, runs)?;
+        }
         Ok(())
     }
 
@@ -902,13 +1046,19 @@ impl Patch {
                             st.next_file += 1;
                             st.files += 1;
                             t.paths.insert(c.path, id)?;
-                            t.basenames
-                                .insert(basename_key(c.path, id).as_slice(), ())?;
-                            t.appeared.insert(c.path, ())?;
+                            let base = basename_key(c.path, id);
+                            match &mut self.bulk {
+                                // A rebuild recomputes every file's edges anyway.
+                                Some(bulk) => bulk.basenames.push(&base, &[])?,
+                                None => {
+                                    t.basenames.insert(base.as_slice(), ())?;
+                                    t.appeared.insert(c.path, ())?;
+                                }
+                            }
                             id
                         }
                     };
-                    add(&mut t, st, id, c.path, blob, new)?;
+                    add(&mut t, st, self.bulk.as_mut(), id, c.path, blob, new)?;
                     t.pending.insert(id, ())?;
                     t.dirty.insert(id, ())?;
                 }
@@ -1027,43 +1177,22 @@ impl Patch {
         }
     }
 
-    /// The file id of `path`.
-    pub fn path_id(&self, path: &[u8]) -> Result<Option<u32>> {
-        Ok(self.txn.open_table(PATHS)?.get(path)?.map(|v| v.value()))
-    }
-
-    /// Paths of the indexed files directly in directory `dir` ("" for the root).
-    pub fn files_in_dir(&self, dir: &str) -> Result<Vec<String>> {
-        let paths = self.txn.open_table(PATHS)?;
-        list_dir(&paths, dir)
-    }
-
-    /// Paths of the indexed files named `name`.
-    pub fn files_named(&self, name: &str) -> Result<Vec<String>> {
-        let basenames = self.txn.open_table(BASENAMES)?;
-        let files = self.txn.open_table(FILES)?;
-        let (lo, hi) = prefix_range(name.as_bytes());
-        let mut out = Vec::new();
-        for row in basenames.range(lo.as_slice()..hi.as_slice())? {
-            let (k, _) = row?;
-            let id = trailing_id(k.value())?;
-            if let Some(v) = files.get(id)? {
-                out.push(String::from_utf8_lossy(&decode_file_value(v.value())?.1).into_owned());
-            }
-        }
-        // Configuration files are few: a scan of them is cheap.
-        let configs = self.txn.open_table(CONFIGS)?;
-        for row in configs.iter()? {
-            let path = row?.0.value().to_vec();
-            if path.rsplit(|&b| b == b'/').next() == Some(name.as_bytes()) {
-                out.push(String::from_utf8_lossy(&path).into_owned());
-            }
-        }
-        Ok(out)
+    /// The tables import resolution reads, opened once for many lookups. Drop it before
+    /// writing (a table cannot be open twice).
+    pub fn tree_tables(&self) -> Result<TreeTables<'_>> {
+        Ok(TreeTables {
+            paths: self.txn.open_table(PATHS)?,
+            basenames: self.txn.open_table(BASENAMES)?,
+            files: self.txn.open_table(FILES)?,
+            configs: self.txn.open_table(CONFIGS)?,
+        })
     }
 
     /// Replaces the edges of file `id`: its resolved targets and its external imports.
     pub fn set_edges(&mut self, id: u32, targets: &[u32], externals: &[String]) -> Result<()> {
+        if let Some(runs) = &mut self.rdeps_runs {
+            return rebuild_edges(&self.txn, runs, id, targets, externals);
+        }
         let mut t = Tables::open(&self.txn, self.track_fresh)?;
         let old = t
             .deps
@@ -1156,6 +1285,10 @@ impl Patch {
         updated_at: u64,
         update_ms: u64,
     ) -> Result<State> {
+        self.finish_bulk()?;
+        if let Some(runs) = self.rdeps_runs.take() {
+            load_keys(&self.txn, RDEPS, runs)?;
+        }
         self.state.tree = tree.to_string();
         self.state.commit = commit.map(str::to_string);
         self.state.updated_at = updated_at;
@@ -1195,6 +1328,48 @@ impl Patch {
     }
 }
 
+/// The tables import resolution reads, in an update's write transaction (see
+/// `Patch::tree_tables`).
+pub struct TreeTables<'t> {
+    paths: redb::Table<'t, &'static [u8], u32>,
+    basenames: redb::Table<'t, &'static [u8], ()>,
+    files: redb::Table<'t, u32, &'static [u8]>,
+    configs: redb::Table<'t, &'static [u8], ()>,
+}
+
+impl TreeTables<'_> {
+    /// The file id of `path`.
+    pub fn path_id(&self, path: &[u8]) -> Result<Option<u32>> {
+        Ok(self.paths.get(path)?.map(|v| v.value()))
+    }
+
+    /// Paths of the indexed files directly in directory `dir` ("" for the root).
+    pub fn files_in_dir(&self, dir: &str) -> Result<Vec<String>> {
+        list_dir(&self.paths, dir)
+    }
+
+    /// Paths of the indexed files named `name`.
+    pub fn files_named(&self, name: &str) -> Result<Vec<String>> {
+        let (lo, hi) = prefix_range(name.as_bytes());
+        let mut out = Vec::new();
+        for row in self.basenames.range(lo.as_slice()..hi.as_slice())? {
+            let (k, _) = row?;
+            let id = trailing_id(k.value())?;
+            if let Some(v) = self.files.get(id)? {
+                out.push(String::from_utf8_lossy(&decode_file_value(v.value())?.1).into_owned());
+            }
+        }
+        // Configuration files are few: a scan of them is cheap.
+        for row in self.configs.iter()? {
+            let path = row?.0.value().to_vec();
+            if path.rsplit(|&b| b == b'/').next() == Some(name.as_bytes()) {
+                out.push(String::from_utf8_lossy(&path).into_owned());
+            }
+        }
+        Ok(out)
+    }
+}
+
 fn posting_key(key: &mut Vec<u8>, name: &str, file: u32, line: u32, column: u32) {
     key.clear();
     key.extend_from_slice(name.as_bytes());
@@ -1202,6 +1377,62 @@ fn posting_key(key: &mut Vec<u8>, name: &str, file: u32, line: u32, column: u32)
     key.extend_from_slice(&file.to_be_bytes());
     key.extend_from_slice(&line.to_be_bytes());
     key.extend_from_slice(&column.to_be_bytes());
+}
+
+/// `Patch::set_edges` in a rebuild: the file has no edges yet and is dirty already (every
+/// file is), and its reverse edges go to the sort runs.
+fn rebuild_edges(
+    txn: &WriteTransaction,
+    rdeps: &mut Runs,
+    id: u32,
+    targets: &[u32],
+    externals: &[String],
+) -> Result<()> {
+    if !targets.is_empty() {
+        let packed: Vec<u8> = targets.iter().flat_map(|t| t.to_le_bytes()).collect();
+        if txn
+            .open_table(DEPS)?
+            .insert(id, packed.as_slice())?
+            .is_some()
+        {
+            bail!("internal error: the edges of file {id} were set twice in a rebuild");
+        }
+        for &target in targets {
+            rdeps.push(&edge_key(target, id), &[])?;
+        }
+    }
+    if !externals.is_empty() {
+        txn.open_table(EXT)?
+            .insert(id, externals.join("\n").as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The name of a `defs` key (everything before its 13-byte suffix).
+fn posting_name(key: &[u8]) -> Result<&[u8]> {
+    key.len()
+        .checked_sub(13)
+        .map(|n| &key[..n])
+        .ok_or_else(|| anyhow::anyhow!("internal error: a posting key of {} bytes", key.len()))
+}
+
+/// Fills the empty key-only table `def` from sort runs, through redb's buffered cursor
+/// (which packs pages as it appends).
+fn load_keys(
+    txn: &WriteTransaction,
+    def: TableDefinition<&'static [u8], ()>,
+    runs: Runs,
+) -> Result<()> {
+    let mut table = txn.open_table(def)?;
+    let mut cursor = table.upper_bound_mut(std::ops::Bound::<&[u8]>::Unbounded)?;
+    runs.drain_distinct(|k, _| cursor.insert_before(k, ()).map_err(sort_error))?;
+    cursor.close()?;
+    Ok(())
+}
+
+/// A bulk load met keys out of order: a bug, never the user's doing.
+fn sort_error(e: redb::CursorError) -> anyhow::Error {
+    anyhow::Error::new(e).context("internal error: a bulk load of the index went out of key order")
 }
 
 fn folded_key<'k>(key: &'k mut Vec<u8>, name: &str) -> &'k [u8] {
@@ -1495,5 +1726,81 @@ mod tests {
         assert_eq!(after, before);
         assert_eq!(index.state().unwrap(), state);
         assert!(!dir.path().join("i.redb.rewrite").exists());
+
+        // A rebuild (bulk load through sort runs small enough to spill) of the same files,
+        // with calls and import keys, in a fresh file: the same rows and counters.
+        let rebuilt = Index::open_write(&dir.path().join("r.redb")).unwrap();
+        let mut patch = rebuilt.begin().unwrap();
+        patch
+            .clear_with_budgets(dir.path(), state.as_ref().unwrap().generation, 256, 64)
+            .unwrap();
+        let keys = ["k1".to_string(), "k2".to_string()];
+        let mut with_calls = Vec::new();
+        for (path, f) in &model {
+            let mut f = f.clone();
+            f.references = f
+                .definitions
+                .iter()
+                .map(|d| crate::model::Reference {
+                    name: d.name.clone(),
+                    line: 1,
+                    column: 1,
+                    caller: None,
+                })
+                .collect();
+            // A duplicate position: one posting, as `insert` makes it.
+            if let Some(d) = f.definitions.first().cloned() {
+                f.definitions.push(d);
+            }
+            with_calls.push((path.clone(), f));
+        }
+        for (path, f) in &with_calls {
+            patch
+                .apply(&[FileChange {
+                    path,
+                    old: None,
+                    new: Some((
+                        Side {
+                            index: f,
+                            import_keys: &keys,
+                        },
+                        &blob,
+                    )),
+                }])
+                .unwrap();
+        }
+        patch.finish_bulk().unwrap();
+        let got = patch.commit("t", None, 0, 0).unwrap();
+        let want = state.unwrap();
+        assert_eq!(
+            (got.files, got.symbols, got.names, got.generation),
+            (want.files, want.symbols, want.names, want.generation + 1)
+        );
+        let mut bulk = Vec::new();
+        rebuilt
+            .all_postings(|p| {
+                bulk.push(p);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(bulk, after);
+        for name in pool {
+            let folded = rebuilt.names_folded(&name.to_lowercase(), true).unwrap();
+            assert_eq!(
+                folded,
+                index.names_folded(&name.to_lowercase(), true).unwrap()
+            );
+            assert_eq!(rebuilt.callers_of(name).unwrap().len(), {
+                let defined = with_calls
+                    .iter()
+                    .filter(|(_, f)| f.definitions.iter().any(|d| d.name == name));
+                defined.count()
+            });
+        }
+        let mut names = Vec::new();
+        rebuilt.all_names(|n| names.push(n.to_string())).unwrap();
+        let mut expect = Vec::new();
+        index.all_names(|n| expect.push(n.to_string())).unwrap();
+        assert_eq!(names, expect);
     }
 }

@@ -13,6 +13,7 @@ pub mod mmap;
 pub mod object;
 pub mod objects;
 pub mod pack;
+pub mod runs;
 
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
