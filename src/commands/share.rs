@@ -14,6 +14,7 @@
 //! parses nothing it does not have to.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,6 +30,10 @@ const NOTE_HEADER: &str = "atse-share 1";
 const MAX_NOTE_BYTES: u64 = 1 << 20;
 /// A pack larger than this is refused.
 const MAX_PACK_BYTES: u64 = 4 << 30;
+/// zstd's default level: 3x smaller than the pack, at several hundred MB/s.
+const ZSTD_LEVEL: i32 = 3;
+/// A zstd frame starts with these bytes.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 /// How far back in HEAD's history a fetch looks for a note.
 const MAX_ANCESTRY: usize = 10_000;
 
@@ -119,7 +124,9 @@ fn push(session: &Session, remote: &str) -> Result<ExitCode> {
         let bytes =
             std::fs::read(&tmp).with_context(|| format!("{}: cannot read", tmp.display()))?;
         let _ = std::fs::remove_file(&tmp);
-        let pack_blob = notes.write_blob(&bytes)?;
+        let packed =
+            zstd::bulk::compress(&bytes, ZSTD_LEVEL).context("cannot compress the pack")?;
+        let pack_blob = notes.write_compressed_blob(&packed)?;
         let anchor = notes.write_blob(format!("atse-pack {pack_blob}\n").as_bytes())?;
         notes.set(&anchor, &pack_blob)?;
         packs.push(anchor.clone());
@@ -144,6 +151,35 @@ fn push(session: &Session, remote: &str) -> Result<ExitCode> {
 fn tempfile_in(dir: &std::path::Path) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     Ok(dir.join(format!(".share-{}.pack", std::process::id())))
+}
+
+/// Copies a published pack to `out`, decompressing a zstd frame (packs published before
+/// compression are taken as they are); refuses more than `max` bytes of output, so a small
+/// hostile frame cannot fill the disk.
+fn unpack(blob: &mut dyn Read, out: &mut dyn Write, max: u64) -> Result<()> {
+    let mut head = [0u8; 4];
+    let mut got = 0;
+    while got < head.len() {
+        match blob
+            .read(&mut head[got..])
+            .context("cannot read the pack")?
+        {
+            0 => break,
+            n => got += n,
+        }
+    }
+    let rest = head[..got].chain(blob);
+    let mut reader: Box<dyn Read + '_> = if head[..got] == ZSTD_MAGIC {
+        Box::new(zstd::stream::read::Decoder::new(rest).context("cannot decompress the pack")?)
+    } else {
+        Box::new(rest)
+    };
+    let copied = std::io::copy(&mut (&mut reader).take(max + 1), out)
+        .context("cannot decompress the pack")?;
+    if copied > max {
+        bail!("the pack decompresses to more than {max} bytes");
+    }
+    Ok(())
 }
 
 /// The packs named by a commit note, checked strictly.
@@ -208,8 +244,11 @@ fn fetch(session: &Session, remote: &str) -> Result<ExitCode> {
             let Some(pack_note) = by_object.get(&anchor) else {
                 bail!("no pack is attached to it");
             };
-            let bytes = notes.read_blob(pack_note, MAX_PACK_BYTES)?;
-            objects.import_pack(&bytes, &known)
+            let mut incoming = objects.incoming()?;
+            notes.read_blob_with(pack_note, MAX_PACK_BYTES, |blob| {
+                unpack(blob, &mut incoming, MAX_PACK_BYTES)
+            })?;
+            objects.import_pack(incoming, &known)
         })();
         match result {
             Ok(ids) => {
@@ -237,4 +276,41 @@ fn fetch(session: &Session, remote: &str) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn unpacked(blob: &[u8], max: u64) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        unpack(&mut &blob[..], &mut out, max)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn packs_are_unpacked_within_bounds() {
+        let pack: Vec<u8> = (0..100_000u32)
+            .flat_map(|i| (i % 251).to_le_bytes())
+            .collect();
+        let frame = zstd::bulk::compress(&pack, ZSTD_LEVEL).unwrap();
+        assert!(frame.len() < pack.len() / 3);
+        assert_eq!(unpacked(&frame, 1 << 20).unwrap(), pack);
+        // An uncompressed pack (an earlier publish) is taken as it is.
+        assert_eq!(unpacked(&pack, 1 << 20).unwrap(), pack);
+        assert_eq!(unpacked(b"ab", 10).unwrap(), b"ab");
+        // A small frame of a huge output is cut off at the bound.
+        let bomb = zstd::bulk::compress(&vec![0u8; 4 << 20], ZSTD_LEVEL).unwrap();
+        let err = unpacked(&bomb, 1 << 20).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("decompresses to more than"),
+            "{err:#}"
+        );
+        // A damaged frame is an error, not a panic.
+        let mut bad = frame.clone();
+        bad.truncate(frame.len() / 2);
+        bad.extend_from_slice(&[0xff; 64]);
+        assert!(unpacked(&bad, 1 << 20).is_err());
+    }
 }

@@ -59,6 +59,20 @@ impl Notes {
         Ok(String::from_utf8_lossy(&out).trim().to_string())
     }
 
+    /// Writes already-compressed `data` as a blob, without zlib on top (it would gain
+    /// nothing and cost a pass over the bytes on every side); returns its id.
+    pub fn write_compressed_blob(&self, data: &[u8]) -> Result<String> {
+        let args = [
+            "-c",
+            "core.looseCompression=0",
+            "hash-object",
+            "-w",
+            "--stdin",
+        ];
+        let out = git(&self.dir, &args, Some(data))?;
+        Ok(String::from_utf8_lossy(&out).trim().to_string())
+    }
+
     /// Attaches the blob `note` (as is, byte for byte) as the note of `object`.
     pub fn set(&self, object: &str, note_blob: &str) -> Result<()> {
         git(
@@ -88,6 +102,43 @@ impl Notes {
 
     /// The bytes of blob `id`, refused when larger than `max_bytes`.
     pub fn read_blob(&self, id: &str, max_bytes: u64) -> Result<Vec<u8>> {
+        self.check_size(id, max_bytes)?;
+        git(&self.dir, &["cat-file", "blob", id], None)
+    }
+
+    /// Streams blob `id` to `f` (never whole in memory), refused when larger than
+    /// `max_bytes`.
+    pub fn read_blob_with(
+        &self,
+        id: &str,
+        max_bytes: u64,
+        f: impl FnOnce(&mut dyn std::io::Read) -> Result<()>,
+    ) -> Result<()> {
+        self.check_size(id, max_bytes)?;
+        let mut child = Command::new("git")
+            .args(["cat-file", "blob", id])
+            .current_dir(&self.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot run git cat-file")?;
+        let result = match child.stdout.take() {
+            Some(mut out) => f(&mut out),
+            None => Err(anyhow::anyhow!("git cat-file has no output")),
+        };
+        if result.is_err() {
+            let _ = child.kill();
+        }
+        let status = child.wait().context("cannot wait for git cat-file")?;
+        result?;
+        if !status.success() {
+            bail!("git cat-file blob {id} failed ({status})");
+        }
+        Ok(())
+    }
+
+    fn check_size(&self, id: &str, max_bytes: u64) -> Result<()> {
         if !id.bytes().all(|b| b.is_ascii_hexdigit()) || !(id.len() == 40 || id.len() == 64) {
             bail!("{id:?} is not an object id");
         }
@@ -98,14 +149,22 @@ impl Notes {
         if size > max_bytes {
             bail!("blob {id} is {size} bytes, over the limit of {max_bytes}");
         }
-        git(&self.dir, &["cat-file", "blob", id], None)
+        Ok(())
     }
 
     /// Pushes the notes ref to `remote`.
     pub fn push(&self, remote: &str) -> Result<()> {
         git(
             &self.dir,
-            &["push", "-q", remote, &format!("{NOTES_REF}:{NOTES_REF}")],
+            &[
+                // The notes' bulk is zstd-compressed packs: zlib would gain nothing.
+                "-c",
+                "pack.compression=0",
+                "push",
+                "-q",
+                remote,
+                &format!("{NOTES_REF}:{NOTES_REF}"),
+            ],
             None,
         )?;
         Ok(())
@@ -119,7 +178,16 @@ impl Notes {
         let _ = git(&self.dir, &["update-ref", "-d", tracking], None);
         if git(
             &self.dir,
-            &["fetch", "-q", remote, &format!("{NOTES_REF}:{tracking}")],
+            &[
+                // Keep what arrives as a pack: unpacking a few large blobs into loose
+                // objects would deflate them all again.
+                "-c",
+                "fetch.unpackLimit=1",
+                "fetch",
+                "-q",
+                remote,
+                &format!("{NOTES_REF}:{tracking}"),
+            ],
             None,
         )
         .is_err()

@@ -58,6 +58,23 @@ impl AtomicFile {
 }
 
 impl AtomicFile {
+    /// The temporary path being written (to read the contents back before committing).
+    pub fn temp_path(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// The open file, for a writer that needs one (a child process's stdout).
+    pub fn file(&self) -> Result<&File> {
+        self.file
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("{}: already committed", self.tmp.display()))
+    }
+
+    /// Changes the final path (for contents-addressed names known only once written).
+    pub fn set_dest(&mut self, dest: &Path) {
+        self.dest = dest.to_path_buf();
+    }
+
     /// Like `commit`, but never replaces an existing file: returns `false` (and discards
     /// this one) when `dest` already exists. Used for content-addressed files, where an
     /// existing file has the same contents, and to count new files exactly.

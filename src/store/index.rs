@@ -533,6 +533,9 @@ fn open_read_table<K: redb::Key + 'static, V: redb::Value + 'static>(
     }
 }
 
+/// A path and its file id.
+pub type PathRow = (Vec<u8>, u32);
+
 /// The whole edge set, for writing a graph file.
 pub struct AllEdges {
     /// Node count (every file id ever handed out since the last rebuild).
@@ -1175,6 +1178,33 @@ impl Patch {
             }
             None => Ok(None),
         }
+    }
+
+    /// Every indexed path with its file id, in path order; `None` when the paths take more
+    /// than `budget` bytes (a list in memory must stay bounded whatever the tree size).
+    pub fn paths_within(&self, budget: usize) -> Result<Option<Vec<PathRow>>> {
+        let paths = self.txn.open_table(PATHS)?;
+        let mut out = Vec::new();
+        let mut bytes = 0;
+        for row in paths.iter()? {
+            let (k, v) = row?;
+            bytes += k.value().len() + 32;
+            if bytes > budget {
+                return Ok(None);
+            }
+            out.push((k.value().to_vec(), v.value()));
+        }
+        Ok(Some(out))
+    }
+
+    /// The configuration files (go.mod, tsconfig.json) of the tree.
+    pub fn config_paths(&self) -> Result<Vec<Vec<u8>>> {
+        let configs = self.txn.open_table(CONFIGS)?;
+        let mut out = Vec::new();
+        for row in configs.iter()? {
+            out.push(row?.0.value().to_vec());
+        }
+        Ok(out)
     }
 
     /// The tables import resolution reads, opened once for many lookups. Drop it before

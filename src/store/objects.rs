@@ -130,26 +130,33 @@ impl Objects {
         Ok(())
     }
 
-    /// Verifies a pack that came from elsewhere and adds its objects: the container must be
-    /// sound, every object must pass the object checks (checksum, FlatBuffers verifier,
-    /// extractor version) and `known` must accept its id (a blob this repository has).
-    /// Nothing is added from a pack with any bad object. Returns the ids added.
-    pub fn import_pack(
-        &self,
-        bytes: &[u8],
-        known: &dyn Fn(&BlobId) -> bool,
-    ) -> Result<Vec<BlobId>> {
+    /// A new file for a pack that comes from elsewhere, to hand to `import_pack`.
+    pub fn incoming(&self) -> Result<AtomicFile> {
         let dir = self.pack_dir();
         fs::create_dir_all(&dir)
             .with_context(|| format!("{}: cannot create directory", dir.display()))?;
-        let tmp = dir.join(format!(".incoming-{}", std::process::id()));
-        fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
-        let result = (|| -> Result<Vec<(BlobId, Vec<u8>)>> {
-            let Some(pack) = Pack::open(&tmp)? else {
-                anyhow::bail!("the pack vanished while being checked");
-            };
-            let mut out = Vec::with_capacity(pack.len());
-            for i in 0..pack.len() {
+        AtomicFile::create(&dir.join("incoming"))
+    }
+
+    /// Verifies a pack that came from elsewhere (written to `incoming`) and adds its
+    /// objects: the container must be sound, every object must pass the object checks
+    /// (checksum, FlatBuffers verifier, extractor version) and `known` must accept its id
+    /// (a blob this repository has). Nothing is added from a pack with any bad object.
+    /// When every object is known, the checked file itself becomes the pack; otherwise the
+    /// known objects are written to a new one. Returns the ids added.
+    pub fn import_pack(
+        &self,
+        mut incoming: AtomicFile,
+        known: &dyn Fn(&BlobId) -> bool,
+    ) -> Result<Vec<BlobId>> {
+        use rayon::prelude::*;
+        let Some(pack) = Pack::open(incoming.temp_path())? else {
+            anyhow::bail!("the pack vanished while being checked");
+        };
+        // Checking is a full decode of every object: on all cores.
+        let ids = (0..pack.len())
+            .into_par_iter()
+            .map(|i| {
                 let Some(id) = pack.id(i) else {
                     anyhow::bail!("object {i} has no valid id");
                 };
@@ -159,19 +166,26 @@ impl Objects {
                 if let Lookup::Unusable(why) = Self::check(data) {
                     anyhow::bail!("object {id}: {why}");
                 }
-                if known(&id) {
-                    out.push((id, data.to_vec()));
-                }
-            }
-            Ok(out)
-        })();
-        let _ = fs::remove_file(&tmp);
-        let objects = result?;
-        let ids = objects.iter().map(|o| o.0.clone()).collect();
-        if !objects.is_empty() {
-            self.add_pack(objects)?;
+                Ok(id)
+            })
+            .collect::<Result<Vec<BlobId>>>()?;
+        let wanted: Vec<BlobId> = ids.iter().filter(|id| known(id)).cloned().collect();
+        if wanted.is_empty() {
+            return Ok(wanted);
         }
-        Ok(ids)
+        if wanted.len() == ids.len() {
+            drop(pack);
+            incoming.set_dest(&self.pack_dir().join(pack_name(&wanted)));
+            incoming.commit(true)?;
+        } else {
+            let objects = wanted
+                .iter()
+                .filter_map(|id| pack.get(id).map(|d| (id.clone(), d.to_vec())))
+                .collect();
+            let _ = self.write_pack(objects)?;
+        }
+        self.recount()?;
+        Ok(wanted)
     }
 
     fn pack_dir(&self) -> PathBuf {
@@ -263,13 +277,8 @@ impl Objects {
         let dir = self.pack_dir();
         fs::create_dir_all(&dir)
             .with_context(|| format!("{}: cannot create directory", dir.display()))?;
-        let mut ids: Vec<&[u8]> = objects.iter().map(|o| o.0.as_bytes()).collect();
-        ids.sort();
-        let name = format!(
-            "pack-{:016x}.pack",
-            twox_hash::XxHash3_64::oneshot(&ids.concat())
-        );
-        let path = dir.join(name);
+        let ids: Vec<BlobId> = objects.iter().map(|o| o.0.clone()).collect();
+        let path = dir.join(pack_name(&ids));
         super::pack::write(&path, objects)?;
         Ok(path)
     }
@@ -450,4 +459,14 @@ fn hex_id(hex: &str) -> Option<BlobId> {
         .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
         .collect();
     BlobId::from_bytes(&bytes?).ok()
+}
+
+/// A pack's file name: a hash of its sorted ids, so the same objects make the same name.
+fn pack_name(ids: &[BlobId]) -> String {
+    let mut sorted: Vec<&[u8]> = ids.iter().map(BlobId::as_bytes).collect();
+    sorted.sort();
+    format!(
+        "pack-{:016x}.pack",
+        twox_hash::XxHash3_64::oneshot(&sorted.concat())
+    )
 }

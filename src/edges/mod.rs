@@ -14,13 +14,19 @@ use crate::git::Repo;
 use crate::model::FileIndex;
 use crate::resolve::{self, Resolved, Resolver};
 use crate::store::index::{Patch, TreeTables};
+
+mod mem_tree;
 use crate::store::objects::{Lookup, Objects};
 use crate::store::BlobId;
+use mem_tree::{MemTree, PathList};
 
 /// Configuration files (go.mod, tsconfig.json) larger than this are ignored.
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 /// Pending files taken per round.
 const ROUND: usize = 4096;
+/// A rebuild resolves on all cores against the paths in memory while they take less than
+/// this (about 3M paths); beyond, one core against the index.
+const MEM_TREE_BUDGET: usize = 256 << 20;
 
 /// The repository as the resolver sees it: the index's files (as patched so far) and
 /// configuration files read from the target tree.
@@ -78,6 +84,13 @@ pub(crate) fn recompute(
     } else {
         invalidate_appeared(repo, tree, patch)?;
     }
+    let list = match everything {
+        true => match patch.paths_within(MEM_TREE_BUDGET)? {
+            Some(paths) => Some(PathList::new(paths, patch.config_paths()?)),
+            None => None,
+        },
+        false => None,
+    };
     let sync = repo.sync();
     let mut done = 0;
     loop {
@@ -103,50 +116,94 @@ pub(crate) fn recompute(
             )
             .filter_map(Result::transpose)
             .collect::<Result<_>>()?;
-        // Resolve the whole round against the index as it is (one resolver: it caches the
-        // go.mod and tsconfig parses), then write the edges.
-        let edges = {
-            let view = TreeView {
-                tables: patch.tree_tables()?,
-                repo,
-                tree,
-                error: RefCell::new(None),
-            };
-            let resolver = Resolver::new(&view);
-            let mut edges = Vec::with_capacity(work.len());
-            for (id, importer, index) in &work {
-                let mut targets = Vec::new();
-                let mut externals = Vec::new();
-                for import in &index.imports {
-                    match resolver.resolve(index.lang, importer, &import.path) {
-                        Resolved::Files(paths) => {
-                            for p in paths {
-                                if let Some(t) = view.keep(view.tables.path_id(p.as_bytes())) {
-                                    if t != *id {
-                                        targets.push(t);
-                                    }
-                                }
-                            }
+        let edges = match &list {
+            // A rebuild: every path is known, so the round resolves on all cores.
+            Some(list) => work
+                .par_chunks(256)
+                .map_init(
+                    || Repo::from_sync(&sync),
+                    |repo, chunk| {
+                        let view = MemTree {
+                            list,
+                            repo,
+                            tree,
+                            error: RefCell::new(None),
+                        };
+                        let resolver = Resolver::new(&view);
+                        let out: Vec<Edges> = chunk
+                            .iter()
+                            .map(|(id, importer, index)| {
+                                edges_of(&resolver, *id, importer, index, |p| list.id(p.as_bytes()))
+                            })
+                            .collect();
+                        match view.error.into_inner() {
+                            Some(e) => Err(e.context("cannot resolve imports")),
+                            None => Ok(out),
                         }
-                        Resolved::External => externals.push(import.path.clone()),
-                    }
+                    },
+                )
+                .collect::<Result<Vec<Vec<Edges>>>>()?
+                .into_iter()
+                .flatten()
+                .collect(),
+            // Resolve the whole round against the index as it is (one resolver: it caches
+            // the go.mod and tsconfig parses).
+            None => {
+                let view = TreeView {
+                    tables: patch.tree_tables()?,
+                    repo,
+                    tree,
+                    error: RefCell::new(None),
+                };
+                let resolver = Resolver::new(&view);
+                let edges: Vec<Edges> = work
+                    .iter()
+                    .map(|(id, importer, index)| {
+                        edges_of(&resolver, *id, importer, index, |p| {
+                            view.keep(view.tables.path_id(p.as_bytes()))
+                        })
+                    })
+                    .collect();
+                if let Some(e) = view.error.into_inner() {
+                    return Err(e.context("cannot resolve imports"));
                 }
-                targets.sort_unstable();
-                targets.dedup();
-                externals.sort();
-                externals.dedup();
-                edges.push((*id, targets, externals));
+                edges
             }
-            if let Some(e) = view.error.into_inner() {
-                return Err(e.context("cannot resolve imports"));
-            }
-            edges
         };
         for (id, targets, externals) in edges {
             patch.set_edges(id, &targets, &externals)?;
             done += 1;
         }
     }
+}
+
+/// A file's resolved targets (file ids) and external imports.
+type Edges = (u32, Vec<u32>, Vec<String>);
+
+/// Resolves the imports of file `id` (at `importer`); `id_of` maps a resolved path to its
+/// file id.
+fn edges_of(
+    resolver: &Resolver<'_>,
+    id: u32,
+    importer: &str,
+    index: &FileIndex,
+    id_of: impl Fn(&str) -> Option<u32>,
+) -> Edges {
+    let mut targets = Vec::new();
+    let mut externals = Vec::new();
+    for import in &index.imports {
+        match resolver.resolve(index.lang, importer, &import.path) {
+            Resolved::Files(paths) => {
+                targets.extend(paths.iter().filter_map(|p| id_of(p)).filter(|&t| t != id));
+            }
+            Resolved::External => externals.push(import.path.clone()),
+        }
+    }
+    targets.sort_unstable();
+    targets.dedup();
+    externals.sort();
+    externals.dedup();
+    (id, targets, externals)
 }
 
 /// Marks the importers that the paths which appeared, disappeared or (configuration files)
