@@ -150,7 +150,7 @@ impl Objects {
         known: &dyn Fn(&BlobId) -> bool,
     ) -> Result<Vec<BlobId>> {
         use rayon::prelude::*;
-        let Some(pack) = Pack::open(incoming.temp_path())? else {
+        let Some(pack) = Pack::open_verified(incoming.temp_path())? else {
             anyhow::bail!("the pack vanished while being checked");
         };
         // Checking is a full decode of every object: on all cores.
@@ -298,12 +298,13 @@ impl Objects {
         let pack_paths = self.pack_paths();
         let mut objects: Vec<(BlobId, Vec<u8>)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        // A damaged copy is counted and dropped; it never hides a sound copy elsewhere.
         let mut consider = |id: BlobId, bytes: Option<Vec<u8>>, report: &mut GcReport| {
-            if !seen.insert(id.clone()) {
-                return;
-            }
             match bytes {
                 Some(b) if matches!(Self::check(&b), Lookup::Found(_)) => {
+                    if !seen.insert(id.clone()) {
+                        return;
+                    }
                     if keep(&id) {
                         objects.push((id, b));
                     } else {
