@@ -1,5 +1,6 @@
 //! `git atse status`: what is indexed, from the index's own counters (no scan).
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -28,6 +29,9 @@ pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
     let objects = session.layout.objects().count();
     let bytes = index_bytes + objects.bytes + objects.packed_bytes;
     let s = state.clone().unwrap_or_default();
+    // Written through a handle that reports errors: `git atse status | head -1` closes
+    // the pipe, which is not a failure (see main).
+    let mut out = std::io::stdout().lock();
     if args.json {
         let v = serde_json::json!({
             "indexed_commit": state.as_ref().and_then(|s| s.commit.clone()),
@@ -46,38 +50,48 @@ pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
             "updated_at": s.updated_at,
             "update_ms": s.update_ms,
         });
-        println!("{v}");
+        writeln!(out, "{v}")?;
     } else {
         match &state {
-            None => println!("not indexed yet (run `git atse update`)"),
+            None => writeln!(out, "not indexed yet (run `git atse update`)")?,
             Some(st) => {
-                println!("indexed tree:   {}", st.tree);
-                println!(
+                writeln!(out, "indexed tree:   {}", st.tree)?;
+                writeln!(
+                    out,
                     "indexed commit: {}",
                     st.commit.as_deref().unwrap_or("(none)")
-                );
-                println!(
+                )?;
+                writeln!(
+                    out,
                     "HEAD tree:      {}",
                     head_tree.as_deref().unwrap_or("(no commit)")
-                );
-                println!("current:        {}", if current { "yes" } else { "no" });
-                println!("files:          {} ({} skipped)", st.files, st.skipped);
-                println!(
+                )?;
+                writeln!(
+                    out,
+                    "current:        {}",
+                    if current { "yes" } else { "no" }
+                )?;
+                writeln!(out, "files:          {} ({} skipped)", st.files, st.skipped)?;
+                writeln!(
+                    out,
                     "symbols:        {} ({} distinct names)",
                     st.symbols, st.names
-                );
-                println!(
+                )?;
+                writeln!(
+                    out,
                     "objects:        {} loose, {} packed",
                     objects.objects, objects.packed
-                );
-                println!(
+                )?;
+                writeln!(
+                    out,
                     "size on disk:   {bytes} bytes (index {index_bytes}, objects {})",
                     objects.bytes + objects.packed_bytes
-                );
-                println!(
+                )?;
+                writeln!(
+                    out,
                     "last update:    {} ms, at unix time {}",
                     st.update_ms, st.updated_at
-                );
+                )?;
             }
         }
     }
