@@ -71,39 +71,134 @@ impl Writer {
     /// Writes the file to `path` atomically (temporary file, then rename; synced first when
     /// `durable`).
     pub fn write_to(self, path: &std::path::Path, durable: bool) -> Result<()> {
-        use std::io::Write;
-        let mut file = super::atomic::AtomicFile::create(path)?;
-        file.write_all(&self.finish())?;
+        let file = super::atomic::AtomicFile::create(path)?;
+        let mut out = StreamWriter::new(self.kind, &self.sizes(), std::io::BufWriter::new(file))?;
+        for (_, data) in &self.chunks {
+            out.write(data)?;
+        }
+        let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
         file.commit(durable)
     }
 
     /// The file's bytes.
     pub fn finish(self) -> Vec<u8> {
-        let table_len = (self.chunks.len() + 1) * ENTRY_LEN;
-        let mut offset = align8(HEADER_LEN + table_len);
-        let mut out =
-            Vec::with_capacity(offset + self.chunks.iter().map(|c| c.1.len() + 8).sum::<usize>());
-        out.extend_from_slice(&MAGIC);
-        out.push(VERSION);
-        out.push(self.kind as u8);
-        out.extend_from_slice(&[0, 0]);
-        out.extend_from_slice(&(self.chunks.len() as u32).to_le_bytes());
-        for (id, data) in &self.chunks {
-            out.extend_from_slice(id);
-            out.extend_from_slice(&(offset as u64).to_le_bytes());
-            offset = align8(offset + data.len());
-        }
-        out.extend_from_slice(&[0; 4]);
-        out.extend_from_slice(&(offset as u64).to_le_bytes());
-        for (_, data) in &self.chunks {
-            out.resize(align8(out.len()), 0);
-            out.extend_from_slice(data);
-        }
-        out.resize(align8(out.len()), 0);
-        let sum = XxHash3_64::oneshot(&out);
-        out.extend_from_slice(&sum.to_le_bytes());
-        out
+        // Writing into memory cannot fail, and the chunks match their announced sizes.
+        let build = || -> Result<Vec<u8>> {
+            let mut out = StreamWriter::new(self.kind, &self.sizes(), Vec::new())?;
+            for (_, data) in &self.chunks {
+                out.write(data)?;
+            }
+            out.finish()
+        };
+        build().unwrap_or_default()
     }
+
+    fn sizes(&self) -> Vec<([u8; 4], u64)> {
+        self.chunks
+            .iter()
+            .map(|(id, d)| (*id, d.len() as u64))
+            .collect()
+    }
+}
+
+/// Writes a container whose chunk sizes are known up front, streaming: the chunks' bytes
+/// are written in order as they come, and the checksum is computed on the way, so a
+/// multi-gigabyte pack never has to be in memory.
+pub struct StreamWriter<W: std::io::Write> {
+    out: W,
+    hasher: XxHash3_64,
+    /// Sizes of the chunks not yet complete (the current one first), bytes left in it.
+    left: std::collections::VecDeque<u64>,
+    written: u64,
+}
+
+impl<W: std::io::Write> StreamWriter<W> {
+    /// Writes the header and chunk table of a container of `kind` with `chunks` (id, size).
+    pub fn new(kind: FileKind, chunks: &[([u8; 4], u64)], out: W) -> Result<StreamWriter<W>> {
+        let table_len = (chunks.len() + 1) * ENTRY_LEN;
+        let mut offset = align8(HEADER_LEN + table_len) as u64;
+        let mut head = Vec::with_capacity(HEADER_LEN + table_len);
+        head.extend_from_slice(&MAGIC);
+        head.push(VERSION);
+        head.push(kind as u8);
+        head.extend_from_slice(&[0, 0]);
+        head.extend_from_slice(&(chunks.len() as u32).to_le_bytes());
+        for (id, len) in chunks {
+            head.extend_from_slice(id);
+            head.extend_from_slice(&offset.to_le_bytes());
+            offset = align8_u64(offset + len);
+        }
+        head.extend_from_slice(&[0; 4]);
+        head.extend_from_slice(&offset.to_le_bytes());
+        let mut w = StreamWriter {
+            out,
+            hasher: XxHash3_64::with_seed(0),
+            left: chunks.iter().map(|c| c.1).collect(),
+            written: 0,
+        };
+        w.put(&head)?;
+        w.pad()?;
+        w.skip_empty()?;
+        Ok(w)
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> Result<()> {
+        use std::hash::Hasher;
+        self.hasher.write(bytes);
+        self.out
+            .write_all(bytes)
+            .map_err(|e| anyhow::Error::new(e).context("cannot write a container file"))?;
+        self.written += bytes.len() as u64;
+        Ok(())
+    }
+
+    fn pad(&mut self) -> Result<()> {
+        let pad = (align8_u64(self.written) - self.written) as usize;
+        self.put(&[0u8; 8][..pad])
+    }
+
+    /// Moves past chunks that are complete (padding after each).
+    fn skip_empty(&mut self) -> Result<()> {
+        while self.left.front() == Some(&0) {
+            self.left.pop_front();
+            self.pad()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the next bytes of the current chunk (and on into the following ones).
+    pub fn write(&mut self, mut bytes: &[u8]) -> Result<()> {
+        while !bytes.is_empty() {
+            let Some(left) = self.left.front().copied() else {
+                bail!("internal error: more container data than announced");
+            };
+            let n = (bytes.len() as u64).min(left) as usize;
+            self.put(&bytes[..n])?;
+            if let Some(l) = self.left.front_mut() {
+                *l -= n as u64;
+            }
+            bytes = &bytes[n..];
+            self.skip_empty()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the checksum once every chunk is complete; returns the writer.
+    pub fn finish(mut self) -> Result<W> {
+        use std::hash::Hasher;
+        if !self.left.is_empty() {
+            bail!("internal error: less container data than announced");
+        }
+        let sum = self.hasher.finish();
+        self.out
+            .write_all(&sum.to_le_bytes())
+            .map_err(|e| anyhow::Error::new(e).context("cannot write a container file"))?;
+        Ok(self.out)
+    }
+}
+
+fn align8_u64(n: u64) -> u64 {
+    (n + 7) & !7
 }
 
 fn align8(n: usize) -> usize {

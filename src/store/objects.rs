@@ -253,17 +253,17 @@ impl Objects {
             return Ok(0);
         }
         let loose = self.loose()?;
-        let mut objects = Vec::with_capacity(loose.len());
+        let mut pack = self.pack_builder()?;
         for (id, path) in &loose {
             if let Ok(bytes) = fs::read(path) {
                 if matches!(Self::check(&bytes), Lookup::Found(_)) {
-                    objects.push((id.clone(), bytes));
+                    pack.add(id, &bytes)?;
                 }
             }
         }
-        let packed = objects.len() as u64;
+        let packed = pack.len() as u64;
         if packed > 0 {
-            self.write_pack(objects)?;
+            self.finish_pack(pack)?;
         }
         // Only what was read is removed: an object written meanwhile stays loose.
         for (_, path) in &loose {
@@ -273,14 +273,26 @@ impl Objects {
         Ok(packed)
     }
 
-    fn write_pack(&self, objects: Vec<(BlobId, Vec<u8>)>) -> Result<PathBuf> {
+    fn pack_builder(&self) -> Result<super::pack::Builder> {
         let dir = self.pack_dir();
         fs::create_dir_all(&dir)
             .with_context(|| format!("{}: cannot create directory", dir.display()))?;
-        let ids: Vec<BlobId> = objects.iter().map(|o| o.0.clone()).collect();
-        let path = dir.join(pack_name(&ids));
-        super::pack::write(&path, objects)?;
+        super::pack::Builder::new(&dir)
+    }
+
+    /// Writes the pack under its name (a hash of its ids); returns its path.
+    fn finish_pack(&self, pack: super::pack::Builder) -> Result<PathBuf> {
+        let path = self.pack_dir().join(pack_name(&pack.ids()));
+        pack.finish(&path)?;
         Ok(path)
+    }
+
+    fn write_pack(&self, objects: Vec<(BlobId, Vec<u8>)>) -> Result<PathBuf> {
+        let mut pack = self.pack_builder()?;
+        for (id, bytes) in &objects {
+            pack.add(id, bytes)?;
+        }
+        self.finish_pack(pack)
     }
 
     /// Keeps the objects whose blob `keep` says git still has, in one new pack, and removes
@@ -296,23 +308,26 @@ impl Objects {
         };
         let loose = self.loose()?;
         let pack_paths = self.pack_paths();
-        let mut objects: Vec<(BlobId, Vec<u8>)> = Vec::new();
+        // Objects go to the new pack as they are read: memory follows their number, not
+        // their size.
+        let mut objects = self.pack_builder()?;
+        let mut error = None;
         let mut seen = std::collections::HashSet::new();
         // A damaged copy is counted and dropped; it never hides a sound copy elsewhere.
-        let mut consider = |id: BlobId, bytes: Option<Vec<u8>>, report: &mut GcReport| {
-            match bytes {
-                Some(b) if matches!(Self::check(&b), Lookup::Found(_)) => {
-                    if !seen.insert(id.clone()) {
-                        return;
-                    }
-                    if keep(&id) {
-                        objects.push((id, b));
-                    } else {
-                        report.removed += 1;
-                    }
+        let mut consider = |id: BlobId, bytes: Option<Vec<u8>>, report: &mut GcReport| match bytes {
+            Some(b) if matches!(Self::check(&b), Lookup::Found(_)) => {
+                if !seen.insert(id.clone()) {
+                    return;
                 }
-                _ => report.damaged += 1,
+                if keep(&id) {
+                    if let Err(e) = objects.add(&id, &b) {
+                        error.get_or_insert(e);
+                    }
+                } else {
+                    report.removed += 1;
+                }
             }
+            _ => report.damaged += 1,
         };
         for (id, path) in &loose {
             consider(id.clone(), fs::read(path).ok(), &mut report);
@@ -330,11 +345,14 @@ impl Objects {
                 _ => report.damaged += 1,
             }
         }
+        if let Some(e) = error {
+            return Err(e);
+        }
         report.kept = objects.len() as u64;
         let new_pack = if objects.is_empty() {
             None
         } else {
-            Some(self.write_pack(objects)?)
+            Some(self.finish_pack(objects)?)
         };
         for path in pack_paths {
             if Some(&path) != new_pack.as_ref() {

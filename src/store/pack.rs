@@ -16,47 +16,154 @@ use std::path::Path;
 use anyhow::{bail, Result};
 use memmap2::Mmap;
 
-use super::format::{u32_at, u64_at, BadFile, Container, FileKind, Writer};
+use super::format::{u32_at, u64_at, BadFile, Container, FileKind, StreamWriter};
 use super::BlobId;
 
 /// Writes a pack of `objects` (sorted and deduplicated here) to `path`.
-pub fn write(path: &Path, mut objects: Vec<(BlobId, Vec<u8>)>) -> Result<()> {
-    objects.sort_by(|a, b| a.0.cmp(&b.0));
-    objects.dedup_by(|a, b| a.0 == b.0);
-    let id_len = objects.first().map_or(20, |o| o.0.as_bytes().len());
-    if objects.iter().any(|o| o.0.as_bytes().len() != id_len) {
-        bail!("internal error: a pack mixes object id lengths");
+pub fn write(path: &Path, objects: Vec<(BlobId, Vec<u8>)>) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut b = Builder::new(dir)?;
+    for (id, bytes) in objects {
+        b.add(&id, &bytes)?;
     }
-    let mut head = Vec::with_capacity(16);
-    head.extend_from_slice(&(id_len as u32).to_le_bytes());
-    head.extend_from_slice(&0u32.to_le_bytes());
-    head.extend_from_slice(&(objects.len() as u64).to_le_bytes());
-    let mut fanout = [0u32; 256];
-    for (id, _) in &objects {
-        fanout[usize::from(id.as_bytes()[0])] += 1;
+    b.finish(path)
+}
+
+/// Builds a pack from objects added one at a time, in any order, in memory proportional to
+/// their number (about 48 bytes each), not their size: their bytes wait in an unlinked
+/// temporary file, and the pack is written streaming.
+pub struct Builder {
+    data: std::fs::File,
+    entries: Vec<Entry>,
+    len: u64,
+}
+
+struct Entry {
+    id: [u8; 32],
+    id_len: u8,
+    at: u64,
+    len: u64,
+}
+
+impl Entry {
+    fn id(&self) -> &[u8] {
+        &self.id[..usize::from(self.id_len)]
     }
-    let mut acc = 0;
-    let mut fan = Vec::with_capacity(1024);
-    for f in fanout {
-        acc += f;
-        fan.extend_from_slice(&acc.to_le_bytes());
+}
+
+impl Builder {
+    /// A builder whose temporary file lives in `dir` (the pack's directory).
+    pub fn new(dir: &Path) -> Result<Builder> {
+        let (data, _) = super::runs::temp_file(dir)?;
+        Ok(Builder {
+            data,
+            entries: Vec::new(),
+            len: 0,
+        })
     }
-    let mut ids = Vec::with_capacity(objects.len() * id_len);
-    let mut offsets = Vec::with_capacity((objects.len() + 1) * 8);
-    let mut data = Vec::new();
-    for (id, bytes) in &objects {
-        ids.extend_from_slice(id.as_bytes());
-        offsets.extend_from_slice(&(data.len() as u64).to_le_bytes());
-        data.extend_from_slice(bytes);
+
+    /// Adds object `id` (a repeated id keeps its first bytes).
+    pub fn add(&mut self, id: &BlobId, bytes: &[u8]) -> Result<()> {
+        use std::io::Write;
+        let raw = id.as_bytes();
+        let mut e = Entry {
+            id: [0; 32],
+            id_len: raw.len() as u8,
+            at: self.len,
+            len: bytes.len() as u64,
+        };
+        e.id[..raw.len()].copy_from_slice(raw);
+        self.data
+            .write_all(bytes)
+            .map_err(|err| anyhow::Error::new(err).context("cannot write a pack's data"))?;
+        self.len += e.len;
+        self.entries.push(e);
+        Ok(())
     }
-    offsets.extend_from_slice(&(data.len() as u64).to_le_bytes());
-    let mut w = Writer::new(FileKind::Pack);
-    w.chunk(*b"PHDR", head);
-    w.chunk(*b"PFAN", fan);
-    w.chunk(*b"PIDS", ids);
-    w.chunk(*b"POFF", offsets);
-    w.chunk(*b"PDAT", data);
-    w.write_to(path, true)
+
+    /// Number of objects added.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no object was added.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The ids added, sorted and deduplicated.
+    pub fn ids(&self) -> Vec<BlobId> {
+        let mut ids: Vec<BlobId> = self
+            .entries
+            .iter()
+            .filter_map(|e| BlobId::from_bytes(e.id()).ok())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// Writes the pack to `path` (atomically, synced).
+    pub fn finish(mut self, path: &Path) -> Result<()> {
+        use std::os::unix::fs::FileExt;
+        self.entries.sort_by(|a, b| a.id().cmp(b.id()));
+        self.entries.dedup_by(|a, b| a.id() == b.id());
+        let entries = self.entries;
+        let id_len = entries.first().map_or(20, |e| usize::from(e.id_len));
+        if entries.iter().any(|e| usize::from(e.id_len) != id_len) {
+            bail!("internal error: a pack mixes object id lengths");
+        }
+        let count = entries.len() as u64;
+        let data_len: u64 = entries.iter().map(|e| e.len).sum();
+        let mut head = Vec::with_capacity(16);
+        head.extend_from_slice(&(id_len as u32).to_le_bytes());
+        head.extend_from_slice(&0u32.to_le_bytes());
+        head.extend_from_slice(&count.to_le_bytes());
+        let mut fanout = [0u32; 256];
+        for e in &entries {
+            fanout[usize::from(e.id[0])] += 1;
+        }
+        let mut fan = Vec::with_capacity(1024);
+        let mut acc = 0;
+        for f in fanout {
+            acc += f;
+            fan.extend_from_slice(&acc.to_le_bytes());
+        }
+        let chunks = [
+            (*b"PHDR", head.len() as u64),
+            (*b"PFAN", fan.len() as u64),
+            (*b"PIDS", count * id_len as u64),
+            (*b"POFF", (count + 1) * 8),
+            (*b"PDAT", data_len),
+        ];
+        let file = super::atomic::AtomicFile::create(path)?;
+        let mut out = StreamWriter::new(
+            FileKind::Pack,
+            &chunks,
+            std::io::BufWriter::with_capacity(1 << 20, file),
+        )?;
+        out.write(&head)?;
+        out.write(&fan)?;
+        for e in &entries {
+            out.write(e.id())?;
+        }
+        let mut offset = 0u64;
+        for e in &entries {
+            out.write(&offset.to_le_bytes())?;
+            offset += e.len;
+        }
+        out.write(&offset.to_le_bytes())?;
+        let mut buf = Vec::new();
+        for e in &entries {
+            buf.resize(e.len as usize, 0);
+            self.data
+                .read_exact_at(&mut buf, e.at)
+                .map_err(|err| anyhow::Error::new(err).context("cannot read back a pack's data"))?;
+            out.write(&buf)?;
+        }
+        let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
+        file.commit(true)
+    }
 }
 
 /// An open, validated pack.

@@ -255,7 +255,7 @@ fn row_at(buf: &[u8], at: usize) -> (&[u8], &[u8]) {
 
 /// A new file in `dir`, already unlinked where the platform allows, so that nothing is
 /// left behind by a killed process.
-fn temp_file(dir: &Path) -> Result<(File, PathBuf)> {
+pub(crate) fn temp_file(dir: &Path) -> Result<(File, PathBuf)> {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
