@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use anyhow::{anyhow, Context as _, Result};
+use anyhow::{anyhow, bail, Context as _, Result};
 use gix::ObjectId;
 use rayon::prelude::*;
 
@@ -267,8 +267,70 @@ fn maybe_write_graph(path: &Path, patch: &mut index::Patch) -> Result<()> {
     if !due {
         return Ok(());
     }
+    write_graph(path, patch)
+}
+
+fn write_graph(path: &Path, patch: &mut index::Patch) -> Result<()> {
     let all = patch.take_all_edges()?;
     store::graph::write(path, all.nodes, all.generation, all.edges)
+}
+
+/// Makes the index file `snapshot`, which came from elsewhere (a shared snapshot of
+/// `tree`), this worktree's index. It must pass `Index::verify_foreign`, describe `tree`,
+/// and hold, for every file, the blob `tree` has at its path; otherwise it is rejected
+/// and the worktree's index is untouched. Then its graph and Bloom filter are written.
+/// The caller holds the update lock. `update` then catches up from `tree` incrementally.
+pub fn adopt_snapshot(
+    repo: &Repo,
+    layout: &Layout,
+    _lock: &UpdateLock,
+    snapshot: &Path,
+    tree: ObjectId,
+) -> Result<State> {
+    let started = Instant::now();
+    let (state, files) = Index::verify_foreign(snapshot)?;
+    if repo.parse_id(&state.tree).ok() != Some(tree) {
+        bail!("it describes tree {}, not {tree}", state.tree);
+    }
+    let mut want: std::collections::HashMap<Vec<u8>, BlobId> = files.into_iter().collect();
+    git::diff::changes(repo, None, tree, BATCH, &mut |batch| {
+        for c in batch {
+            if let (Some(blob), Some(new)) = (want.get(&c.path), c.new) {
+                if blob.as_bytes() != new.as_bytes() {
+                    bail!(
+                        "it has another blob than the tree at {}",
+                        String::from_utf8_lossy(&c.path)
+                    );
+                }
+                want.remove(&c.path);
+            }
+        }
+        Ok(())
+    })?;
+    if let Some(path) = want.keys().next() {
+        bail!(
+            "it has a file the tree lacks: {}",
+            String::from_utf8_lossy(path)
+        );
+    }
+    let path = layout.index_path();
+    std::fs::rename(snapshot, &path)
+        .with_context(|| format!("{}: cannot replace the index", path.display()))?;
+    let index = Index::open_write(&path)?;
+    let mut patch = index.begin()?;
+    write_graph(&layout.local.join("graph"), &mut patch)?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let ms = started.elapsed().as_millis() as u64;
+    let state = patch.commit(&state.tree, state.commit.as_deref(), now, ms)?;
+    let label = store::bloom::Label {
+        tree: state.tree.clone(),
+        commit: state.commit.clone().unwrap_or_default(),
+    };
+    write_bloom(&layout.local.join("bloom"), &label, &index, state.names)?;
+    Ok(state)
 }
 
 /// Adds the names this update defined for the first time to the Bloom filter before the

@@ -45,13 +45,17 @@ fn a_clone_indexes_from_notes_without_parsing() {
     repo.git(&["clone", "-q", remote.to_str().unwrap(), b.to_str().unwrap()]);
     let (code, out, err) = run(&repo, &b, &["atse", "share", "fetch"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("imported 21 objects"), "{out}");
-    let (_, _, err) = run(&repo, &b, &["atse", "update"]);
+    // The objects, and A's index itself: B has nothing left to do.
     assert!(
-        err.contains("(21 changed paths: 0 parsed, 21 reused)"),
-        "{err}"
+        out.contains("imported 21 objects and the index of tree"),
+        "{out}"
     );
+    let (_, _, err) = run(&repo, &b, &["atse", "update"]);
+    assert!(err.contains("index is up to date: 21 files"), "{err}");
     assert_eq!(run(&repo, &b, &["atse", "tags"]).1, a_tags);
+    for args in [&["atse", "rdeps", "src/m1.py"][..], &["atse", "rank"][..]] {
+        assert_eq!(run(&repo, &b, args), run(&repo, &a, args), "{args:?}");
+    }
 
     // A later commit in A publishes only its new objects.
     std::fs::write(a.join("src/new.py"), "def brand_new():\n    pass\n").unwrap();
@@ -60,11 +64,13 @@ fn a_clone_indexes_from_notes_without_parsing() {
     run(&repo, &a, &["push", "-q"]);
     let (code, out, err) = run(&repo, &a, &["atse", "share", "push"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("published 1 new objects"), "{out}");
+    // Only the new object: the snapshot is carried forward (the tree barely moved).
+    assert!(out.contains("published 1 new objects for"), "{out}");
     run(&repo, &b, &["pull", "-q"]);
     let (code, out, _) = run(&repo, &b, &["atse", "share", "fetch"]);
     assert_eq!(code, 0);
-    assert!(out.contains("imported 1 objects"), "{out}");
+    // B keeps its own index: a snapshot only seeds a clone that has none.
+    assert!(out.contains("imported 1 objects from"), "{out}");
     let (_, _, err) = run(&repo, &b, &["atse", "update"]);
     assert!(err.contains("0 parsed, 1 reused"), "{err}");
 
@@ -164,4 +170,108 @@ fn hostile_notes_are_rejected_and_change_nothing() {
     let (code, _, err) = run(&repo, &c, &["atse", "share", "fetch"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("was rejected"), "{err}");
+}
+
+#[test]
+fn a_lying_or_damaged_index_snapshot_is_rejected() {
+    let (repo, remote, a) = setup();
+    let tree1 = run(&repo, &a, &["rev-parse", "HEAD^{tree}"])
+        .1
+        .trim()
+        .to_string();
+    std::fs::write(a.join("src/two.py"), "def two():\n    pass\n").unwrap();
+    run(&repo, &a, &["add", "-A"]);
+    run(&repo, &a, &["commit", "-q", "-m", "two"]);
+    run(&repo, &a, &["push", "-q"]);
+    let (code, out, err) = run(&repo, &a, &["atse", "share", "push"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let head = run(&repo, &a, &["rev-parse", "HEAD"]).1.trim().to_string();
+    let note = run(
+        &repo,
+        &remote,
+        &["notes", "--ref", "refs/notes/atse", "show", &head],
+    )
+    .1;
+    let index_line = note.lines().find(|l| l.starts_with("index ")).unwrap();
+    let anchor = index_line.split(' ').nth(1).unwrap().to_string();
+    let forge = |text: String| {
+        let path = repo.tmp().join("forged-note");
+        std::fs::write(&path, text).unwrap();
+        let (code, _, err) = run(
+            &repo,
+            &remote,
+            &[
+                "notes",
+                "--ref",
+                "refs/notes/atse",
+                "add",
+                "-f",
+                "-F",
+                path.to_str().unwrap(),
+                &head,
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+    };
+    let fetch_into = |name: &str| {
+        let b = repo.tmp().join(name);
+        repo.git(&["clone", "-q", remote.to_str().unwrap(), b.to_str().unwrap()]);
+        let (code, _, err) = run(&repo, &b, &["atse", "share", "fetch"]);
+        (b, code, err)
+    };
+
+    // The note claims the snapshot describes the first commit's tree: it does not.
+    forge(note.replace(index_line, &format!("index {anchor} {tree1}")));
+    let (b, code, err) = fetch_into("b");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("rejected the index snapshot"), "{err}");
+    assert!(err.contains(&format!("not {tree1}")), "{err}");
+    // The objects were fine: B builds its index from them, parsing nothing.
+    let (_, _, err) = run(&repo, &b, &["atse", "update"]);
+    assert!(err.contains("0 parsed, 22 reused"), "{err}");
+    assert_eq!(
+        run(&repo, &b, &["atse", "tags"]).1,
+        run(&repo, &a, &["atse", "tags"]).1
+    );
+
+    // The snapshot's bytes are garbage (a zstd frame of junk, then raw junk).
+    for junk in [
+        {
+            let mut z = vec![0x28, 0xb5, 0x2f, 0xfd];
+            z.extend_from_slice(&[0x55; 300]);
+            z
+        },
+        b"not an index at all".to_vec(),
+    ] {
+        let path = repo.tmp().join("junk");
+        std::fs::write(&path, &junk).unwrap();
+        let blob = run(
+            &repo,
+            &remote,
+            &["hash-object", "-w", path.to_str().unwrap()],
+        )
+        .1;
+        forge(note.clone());
+        let (code, _, err) = run(
+            &repo,
+            &remote,
+            &[
+                "notes",
+                "--ref",
+                "refs/notes/atse",
+                "add",
+                "-f",
+                "-C",
+                blob.trim(),
+                &anchor,
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        let (b, code, err) = fetch_into(&format!("c{}", junk.len()));
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("rejected the index snapshot"), "{err}");
+        assert!(!b.join(".git/atse/index.redb.incoming").exists());
+        let (_, _, err) = run(&repo, &b, &["atse", "update"]);
+        assert!(err.contains("0 parsed, 22 reused"), "{err}");
+    }
 }

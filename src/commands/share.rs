@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _, Result};
@@ -30,6 +30,8 @@ const NOTE_HEADER: &str = "atse-share 1";
 const MAX_NOTE_BYTES: u64 = 1 << 20;
 /// A pack larger than this is refused.
 const MAX_PACK_BYTES: u64 = 4 << 30;
+/// An index snapshot larger than this (decompressed) is refused.
+const MAX_INDEX_BYTES: u64 = 64 << 30;
 /// zstd's default level: 3x smaller than the pack, at several hundred MB/s.
 const ZSTD_LEVEL: i32 = 3;
 /// A zstd frame starts with these bytes.
@@ -103,7 +105,9 @@ fn push(session: &Session, remote: &str) -> Result<ExitCode> {
     let (published, mut packs) = read_published(session);
     let objects = session.layout.objects();
     let paths = index.paths()?;
-    let mut new = Vec::new();
+    // The new objects go to a pack on disk as they are read (memory follows their number).
+    let tmp_dir = &session.layout.common;
+    let mut pack = crate::store::pack::Builder::new(tmp_dir)?;
     let mut seen = HashSet::new();
     for id in index.file_ids()? {
         let Some((blob, _)) = paths.blob(id)? else {
@@ -114,43 +118,158 @@ fn push(session: &Session, remote: &str) -> Result<ExitCode> {
             continue;
         }
         if let Some(bytes) = objects.raw(&blob) {
-            new.push((blob, bytes));
+            pack.add(&blob, &bytes)?;
         }
     }
+    drop(paths);
+    drop(index);
+    let new = pack.ids();
     let mut record = Vec::new();
     if !new.is_empty() {
-        let tmp = tempfile_in(&session.layout.common)?;
-        crate::store::pack::write(&tmp, new.clone())?;
-        let bytes =
-            std::fs::read(&tmp).with_context(|| format!("{}: cannot read", tmp.display()))?;
-        let _ = std::fs::remove_file(&tmp);
-        let packed =
-            zstd::bulk::compress(&bytes, ZSTD_LEVEL).context("cannot compress the pack")?;
-        let pack_blob = notes.write_compressed_blob(&packed)?;
-        let anchor = notes.write_blob(format!("atse-pack {pack_blob}\n").as_bytes())?;
-        notes.set(&anchor, &pack_blob)?;
+        let tmp = tempfile_in(tmp_dir, "pack")?;
+        pack.finish(&tmp)?;
+        let anchor = publish_file(&notes, &tmp, "atse-pack")?;
         packs.push(anchor.clone());
         record.push(format!("pack {anchor}"));
-        record.extend(new.iter().map(|(id, _)| format!("object {}", id.to_hex())));
+        record.extend(new.iter().map(|id| format!("object {}", id.to_hex())));
     }
+    let snapshot = match nearest_snapshot(&notes, &commit)? {
+        Some(s) if !drifted(session, &s.tree, &state)? => s,
+        _ => publish_snapshot(session, &notes)?,
+    };
     let mut text = format!("{NOTE_HEADER}\ntree {}\n", state.tree);
     for p in &packs {
         text.push_str(&format!("pack {p}\n"));
     }
+    text.push_str(&format!("index {} {}\n", snapshot.anchor, snapshot.tree));
     let note_blob = notes.write_blob(text.as_bytes())?;
     notes.set(&commit, &note_blob)?;
     notes.push(remote)?;
     append_published(session, &record)?;
     println!(
-        "published {} new objects for commit {commit} to {remote}",
-        new.len()
+        "published {} new objects{} for commit {commit} to {remote}",
+        new.len(),
+        if snapshot.new {
+            format!(" and the index of tree {}", snapshot.tree)
+        } else {
+            String::new()
+        }
     );
     Ok(ExitCode::SUCCESS)
 }
 
-fn tempfile_in(dir: &std::path::Path) -> Result<PathBuf> {
+/// An index snapshot named by a note.
+struct Snapshot {
+    /// The anchor blob its (compressed) file is the note of.
+    anchor: String,
+    /// The tree it describes.
+    tree: String,
+    /// Published by this push.
+    new: bool,
+}
+
+/// The snapshot named by the nearest note in `commit`'s history, if any.
+fn nearest_snapshot(notes: &Notes, commit: &str) -> Result<Option<Snapshot>> {
+    let by_object: HashMap<String, String> =
+        notes.list()?.into_iter().map(|(n, o)| (o, n)).collect();
+    for c in notes.ancestry(commit, MAX_ANCESTRY)? {
+        let Some(note) = by_object.get(&c) else {
+            continue;
+        };
+        let text = notes.read_blob(note, MAX_NOTE_BYTES)?;
+        if let Ok(parsed) = parse_note(&String::from_utf8_lossy(&text)) {
+            if let Some((anchor, tree)) = parsed.index {
+                return Ok(Some(Snapshot {
+                    anchor,
+                    tree,
+                    new: false,
+                }));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Whether the indexed tree has moved from `snapshot_tree` by more than an eighth of its
+/// files (at least 1,000 paths): then a new snapshot is worth its size, and the cost of
+/// snapshots stays proportional to the change, amortized.
+fn drifted(
+    session: &Session,
+    snapshot_tree: &str,
+    state: &crate::store::index::State,
+) -> Result<bool> {
+    let repo = &session.repo;
+    let (Ok(old), Ok(new)) = (repo.parse_id(snapshot_tree), repo.parse_id(&state.tree)) else {
+        return Ok(true);
+    };
+    if !repo.has_object(&old) {
+        return Ok(true);
+    }
+    let limit = (state.files / 8).max(1000);
+    let mut changed = 0u64;
+    let counted = crate::git::diff::changes(repo, Some(old), new, 1024, &mut |batch| {
+        changed += batch.len() as u64;
+        if changed > limit {
+            bail!("far");
+        }
+        Ok(())
+    });
+    Ok(counted.is_err() || changed > limit)
+}
+
+/// Publishes a compressed copy of this worktree's index (taken under the update lock, so
+/// no update is midway) as the note of an anchor blob.
+fn publish_snapshot(session: &Session, notes: &Notes) -> Result<Snapshot> {
+    let copy = tempfile_in(&session.layout.local, "index")?;
+    {
+        let _lock = session.layout.lock_update()?;
+        std::fs::copy(session.layout.index_path(), &copy)
+            .with_context(|| format!("{}: cannot copy the index", copy.display()))?;
+    }
+    let tree = crate::store::index::Index::open_read(&copy)?
+        .map(|i| i.state())
+        .transpose()?
+        .flatten()
+        .map(|s| s.tree)
+        .ok_or_else(|| anyhow::anyhow!("the index describes no tree"));
+    let result = tree.and_then(|tree| {
+        let anchor = publish_file(notes, &copy, "atse-index")?;
+        Ok(Snapshot {
+            anchor,
+            tree,
+            new: true,
+        })
+    });
+    let _ = std::fs::remove_file(&copy);
+    result
+}
+
+/// Publishes the file at `path` (removed afterwards) as a zstd frame, the note of an
+/// anchor blob `<kind> <blob id>`; returns the anchor.
+fn publish_file(notes: &Notes, path: &Path, kind: &str) -> Result<String> {
+    let frame = path.with_extension("zst");
+    let result = (|| -> Result<String> {
+        let mut input = std::fs::File::open(path)
+            .with_context(|| format!("{}: cannot open", path.display()))?;
+        let output = std::fs::File::create(&frame)
+            .with_context(|| format!("{}: cannot create", frame.display()))?;
+        let mut enc = zstd::stream::write::Encoder::new(output, ZSTD_LEVEL)
+            .context("cannot start compressing")?;
+        std::io::copy(&mut input, &mut enc).context("cannot compress")?;
+        enc.finish().context("cannot compress")?;
+        let blob = notes.write_compressed_file(&frame)?;
+        let anchor = notes.write_blob(format!("{kind} {blob}\n").as_bytes())?;
+        notes.set(&anchor, &blob)?;
+        Ok(anchor)
+    })();
+    let _ = std::fs::remove_file(path);
+    let _ = std::fs::remove_file(&frame);
+    result
+}
+
+fn tempfile_in(dir: &Path, what: &str) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    Ok(dir.join(format!(".share-{}.pack", std::process::id())))
+    Ok(dir.join(format!(".share-{}.{what}", std::process::id())))
 }
 
 /// Copies a published pack to `out`, decompressing a zstd frame (packs published before
@@ -182,21 +301,36 @@ fn unpack(blob: &mut dyn Read, out: &mut dyn Write, max: u64) -> Result<()> {
     Ok(())
 }
 
-/// The packs named by a commit note, checked strictly.
-fn parse_note(text: &str) -> Result<Vec<String>> {
+/// A commit note: the packs it names and the index snapshot (anchor, tree), if any.
+struct Note {
+    packs: Vec<String>,
+    index: Option<(String, String)>,
+}
+
+/// Parses a commit note, strictly.
+fn parse_note(text: &str) -> Result<Note> {
     let mut lines = text.lines();
     if lines.next() != Some(NOTE_HEADER) {
         bail!("not a git-atse note (or from a newer version)");
     }
-    let mut packs = Vec::new();
+    let mut note = Note {
+        packs: Vec::new(),
+        index: None,
+    };
     for line in lines {
         match line.split_once(' ') {
             Some(("tree", _)) => {}
-            Some(("pack", id)) if is_hex_id(id) => packs.push(id.to_string()),
+            Some(("pack", id)) if is_hex_id(id) => note.packs.push(id.to_string()),
+            Some(("index", rest)) => match rest.split_once(' ') {
+                Some((anchor, tree)) if is_hex_id(anchor) && is_hex_id(tree) => {
+                    note.index = Some((anchor.to_string(), tree.to_string()));
+                }
+                _ => bail!("unexpected line {line:?}"),
+            },
             _ => bail!("unexpected line {line:?}"),
         }
     }
-    Ok(packs)
+    Ok(note)
 }
 
 fn is_hex_id(s: &str) -> bool {
@@ -225,7 +359,7 @@ fn fetch(session: &Session, remote: &str) -> Result<ExitCode> {
     let text = notes
         .read_blob(&note, MAX_NOTE_BYTES)
         .context("cannot read the commit note")?;
-    let packs = parse_note(&String::from_utf8_lossy(&text))
+    let Note { packs, index } = parse_note(&String::from_utf8_lossy(&text))
         .with_context(|| format!("the note on commit {commit} was rejected"))?;
     let (_, have) = read_published(session);
     let have: BTreeSet<String> = have.into_iter().collect();
@@ -263,10 +397,21 @@ fn fetch(session: &Session, remote: &str) -> Result<ExitCode> {
         }
     }
     append_published(session, &record)?;
+    let mut installed = String::new();
+    if let Some((anchor, tree)) = index {
+        match install_snapshot(session, &notes, &by_object, &anchor, &tree) {
+            Ok(true) => installed = format!(" and the index of tree {tree}"),
+            Ok(false) => {}
+            Err(e) => {
+                rejected += 1;
+                eprintln!("git-atse: rejected the index snapshot {anchor} from {remote}: {e:#}");
+            }
+        }
+    }
     println!(
-        "imported {imported} objects from the note on commit {commit}{}",
+        "imported {imported} objects{installed} from the note on commit {commit}{}",
         if rejected > 0 {
-            format!("; rejected {rejected} packs")
+            format!("; rejected {rejected} packs or snapshots")
         } else {
             String::new()
         }
@@ -276,6 +421,51 @@ fn fetch(session: &Session, remote: &str) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Makes the snapshot of `tree` (the note of `anchor`) this worktree's index, when it has
+/// none yet (a fresh clone); an index kept up to date here is never replaced. Returns
+/// whether it was installed.
+fn install_snapshot(
+    session: &Session,
+    notes: &Notes,
+    by_object: &HashMap<String, String>,
+    anchor: &str,
+    tree: &str,
+) -> Result<bool> {
+    let layout = &session.layout;
+    layout.create_dirs()?;
+    let lock = layout.lock_update()?;
+    if layout
+        .open_index_read()?
+        .is_some_and(|i| i.state().ok().flatten().is_some())
+    {
+        return Ok(false);
+    }
+    let tree = session
+        .repo
+        .parse_id(tree)
+        .ok()
+        .filter(|t| session.repo.has_object(t))
+        .ok_or_else(|| anyhow::anyhow!("this repository lacks its tree {tree}"))?;
+    let Some(blob) = by_object.get(anchor) else {
+        bail!("no index is attached to it");
+    };
+    let tmp = layout.index_path().with_extension("redb.incoming");
+    let result = (|| -> Result<()> {
+        let mut file = std::fs::File::create(&tmp)
+            .with_context(|| format!("{}: cannot create", tmp.display()))?;
+        notes.read_blob_with(blob, MAX_INDEX_BYTES, |b| {
+            unpack(b, &mut file, MAX_INDEX_BYTES)
+        })?;
+        file.sync_all()
+            .with_context(|| format!("{}: cannot sync", tmp.display()))?;
+        drop(file);
+        crate::update::adopt_snapshot(&session.repo, layout, &lock, &tmp, tree)?;
+        Ok(())
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result.map(|()| true)
 }
 
 #[cfg(test)]

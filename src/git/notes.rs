@@ -59,6 +59,22 @@ impl Notes {
         Ok(String::from_utf8_lossy(&out).trim().to_string())
     }
 
+    /// Writes the already-compressed file at `path` as a blob (see
+    /// `write_compressed_blob`); returns its id.
+    pub fn write_compressed_file(&self, path: &Path) -> Result<String> {
+        let path = path.to_string_lossy();
+        let args = [
+            "-c",
+            "core.looseCompression=0",
+            "hash-object",
+            "-w",
+            "--",
+            &path,
+        ];
+        let out = git(&self.dir, &args, None)?;
+        Ok(String::from_utf8_lossy(&out).trim().to_string())
+    }
+
     /// Writes already-compressed `data` as a blob, without zlib on top (it would gain
     /// nothing and cost a pass over the bytes on every side); returns its id.
     pub fn write_compressed_blob(&self, data: &[u8]) -> Result<String> {

@@ -358,6 +358,24 @@ impl Index {
         })
     }
 
+    /// Checks an index file that came from elsewhere (a shared snapshot) before it is
+    /// used: redb reads every page of every table, every row decodes, every file id is in
+    /// range and known, and the counters agree with the rows. Returns its state and each
+    /// file's path and blob, for the caller to check against the tree. A panic inside redb
+    /// on a hostile file is caught and reported as a rejection.
+    pub fn verify_foreign(path: &Path) -> Result<(State, Vec<FileBlob>)> {
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let result = std::panic::catch_unwind(|| verify(path));
+        std::panic::set_hook(hook);
+        match result {
+            Ok(r) => r,
+            Err(_) => bail!(Corrupt {
+                reason: "redb cannot read it".into()
+            }),
+        }
+    }
+
     /// Every live file id.
     pub fn file_ids(&self) -> Result<Vec<u32>> {
         let txn = self.read_txn()?;
@@ -522,6 +540,119 @@ impl Index {
     }
 }
 
+/// See `Index::verify_foreign`.
+fn verify(path: &Path) -> Result<(State, Vec<FileBlob>)> {
+    let bad = |reason: String| Corrupt { reason };
+    let Some(index) = Index::open_read(path)? else {
+        bail!(bad("there is no file".into()));
+    };
+    let Some(st) = index.state()? else {
+        bail!(bad("it describes no tree".into()));
+    };
+    let txn = index.read_txn()?;
+    let table = |name: &str| bad(format!("it has no {name} table"));
+    let files = open_read_table(&txn, FILES)?.ok_or_else(|| table("files"))?;
+    let paths = open_read_table(&txn, PATHS)?.ok_or_else(|| table("paths"))?;
+    let known = |id: u32| -> Result<()> {
+        if u64::from(id) >= st.next_file || files.get(id)?.is_none() {
+            bail!(bad(format!("file id {id} is not a file")));
+        }
+        Ok(())
+    };
+    let mut out = Vec::new();
+    for row in files.iter()? {
+        let (k, v) = row?;
+        let ((blob, _, _), path) = decode_file_value(v.value())?;
+        if u64::from(k.value()) >= st.next_file
+            || paths.get(path.as_slice())?.map(|v| v.value()) != Some(k.value())
+        {
+            bail!(bad(format!("file {} is not its path's", k.value())));
+        }
+        out.push((path, blob));
+    }
+    if out.len() as u64 != st.files || paths.len()? != st.files {
+        bail!(bad("its file count is wrong".into()));
+    }
+    let mut symbols = 0;
+    let mut cache = PathCache::default();
+    if let Some(defs) = open_read_table(&txn, DEFS)? {
+        for row in defs.iter()? {
+            let (k, v) = row?;
+            decode_posting(k.value(), v.value(), &mut cache, &files)?;
+            symbols += 1;
+        }
+    }
+    let mut names = 0;
+    if let Some(t) = open_read_table(&txn, NAMES)? {
+        for row in t.iter()? {
+            if row?.1.value() == 0 {
+                bail!(bad("a name without postings".into()));
+            }
+            names += 1;
+        }
+    }
+    if symbols != st.symbols || names != st.names {
+        bail!(bad("its symbol or name count is wrong".into()));
+    }
+    for def in [CALLERS, BASENAMES, IKEYS] {
+        if let Some(t) = open_read_table(&txn, def)? {
+            for row in t.iter()? {
+                known(trailing_id(row?.0.value())?)?;
+            }
+        }
+    }
+    if let Some(t) = open_read_table(&txn, RDEPS)? {
+        for row in t.iter()? {
+            let (k, _) = row?;
+            let k = k.value();
+            if k.len() != 8 {
+                bail!(bad("a malformed reverse edge".into()));
+            }
+            known(trailing_id(&k[..4])?)?;
+            known(trailing_id(k)?)?;
+        }
+    }
+    if let Some(t) = open_read_table(&txn, DEPS)? {
+        for row in t.iter()? {
+            let (k, v) = row?;
+            known(k.value())?;
+            if v.value().len() % 4 != 0 {
+                bail!(bad("a malformed edge list".into()));
+            }
+            for id in unpack_ids(v.value()) {
+                known(id)?;
+            }
+        }
+    }
+    for def in [EXT] {
+        if let Some(t) = open_read_table(&txn, def)? {
+            for row in t.iter()? {
+                known(row?.0.value())?;
+            }
+        }
+    }
+    for def in [PENDING, DIRTY] {
+        if let Some(t) = open_read_table(&txn, def)? {
+            for row in t.iter()? {
+                row?;
+            }
+        }
+    }
+    for def in [FOLDED, APPEARED, CONFIGS] {
+        if let Some(t) = open_read_table(&txn, def)? {
+            for row in t.iter()? {
+                row?;
+            }
+        }
+    }
+    if let Some(t) = open_read_table(&txn, FRESH)? {
+        for row in t.iter()? {
+            row?;
+        }
+    }
+    Ok((st, out))
+}
+
 fn open_read_table<K: redb::Key + 'static, V: redb::Value + 'static>(
     txn: &ReadTransaction,
     def: TableDefinition<K, V>,
@@ -535,6 +666,9 @@ fn open_read_table<K: redb::Key + 'static, V: redb::Value + 'static>(
 
 /// A path and its file id.
 pub type PathRow = (Vec<u8>, u32);
+
+/// A file's path and blob.
+pub type FileBlob = (Vec<u8>, BlobId);
 
 /// The whole edge set, for writing a graph file.
 pub struct AllEdges {
