@@ -267,12 +267,7 @@ fn maybe_write_graph(path: &Path, patch: &mut index::Patch) -> Result<()> {
     if !due {
         return Ok(());
     }
-    write_graph(path, patch)
-}
-
-fn write_graph(path: &Path, patch: &mut index::Patch) -> Result<()> {
-    let all = patch.take_all_edges()?;
-    store::graph::write(path, all.nodes, all.generation, all.edges)
+    patch.write_graph(path)
 }
 
 /// Makes the index file `snapshot`, which came from elsewhere (a shared snapshot of
@@ -318,7 +313,7 @@ pub fn adopt_snapshot(
         .with_context(|| format!("{}: cannot replace the index", path.display()))?;
     let index = Index::open_write(&path)?;
     let mut patch = index.begin()?;
-    write_graph(&layout.local.join("graph"), &mut patch)?;
+    patch.write_graph(&layout.local.join("graph"))?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -360,10 +355,9 @@ fn extend_bloom(
 
 /// Writes a Bloom filter of the committed names, with room to grow.
 fn write_bloom(path: &Path, label: &store::bloom::Label, index: &Index, names: u64) -> Result<()> {
-    let mut all = Vec::with_capacity(names as usize);
-    index.all_names(|n| all.push(n.to_string()))?;
-    let capacity = (all.len() as u64 * 2).max(1024);
-    store::bloom::write(path, capacity, label, all.iter().map(|n| n.as_bytes()))
+    let mut bloom = store::bloom::Builder::new((names * 2).max(1024));
+    index.all_names(|n| bloom.insert(n.as_bytes()))?;
+    bloom.write(path, label)
 }
 
 /// Starts a rebuild from the empty tree in a new file beside the index (`fresh` is set to

@@ -35,12 +35,42 @@ pub fn write<'n>(
     label: &Label,
     names: impl Iterator<Item = &'n [u8]>,
 ) -> Result<()> {
-    let bits = (capacity.max(1) * BITS_PER_NAME)
-        .max(64)
-        .next_multiple_of(64);
-    let mut array = vec![0u8; (bits / 8) as usize];
-    let n = set_all(&mut array, bits, names);
-    store(path, bits, n, label, array)
+    let mut b = Builder::new(capacity);
+    for name in names {
+        b.insert(name);
+    }
+    b.write(path, label)
+}
+
+/// A new filter filled one name at a time (no list of the names is ever held).
+pub struct Builder {
+    array: Vec<u8>,
+    bits: u64,
+    n: u64,
+}
+
+impl Builder {
+    /// A filter with room for `capacity` names.
+    pub fn new(capacity: u64) -> Builder {
+        let bits = (capacity.max(1) * BITS_PER_NAME)
+            .max(64)
+            .next_multiple_of(64);
+        Builder {
+            array: vec![0u8; (bits / 8) as usize],
+            bits,
+            n: 0,
+        }
+    }
+
+    /// Adds a name.
+    pub fn insert(&mut self, name: &[u8]) {
+        self.n += set_all(&mut self.array, self.bits, std::iter::once(name));
+    }
+
+    /// Writes the filter to `path`, labelled with the tree (and commit) its names are of.
+    pub fn write(self, path: &Path, label: &Label) -> Result<()> {
+        store(path, self.bits, self.n, label, self.array)
+    }
 }
 
 /// What a filter is labelled with: the tree (and commit) whose names it holds.

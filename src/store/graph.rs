@@ -12,46 +12,117 @@ use std::path::Path;
 use anyhow::{bail, Result};
 use memmap2::Mmap;
 
-use super::format::{u32_at, u64_at, BadFile, Container, FileKind, Writer};
+use super::format::{u32_at, u64_at, BadFile, Container, FileKind, StreamWriter};
 
-/// Builds CSR arrays from (source, target) edges over nodes `0..nodes`.
-fn csr(nodes: usize, edges: &mut [(u32, u32)]) -> (Vec<u8>, Vec<u8>) {
+/// One direction of a graph, for `write_rows`: calls its argument with each node that has
+/// neighbours and those neighbours (sorted), in increasing node order. It is called more
+/// than once.
+pub type Rows<'a> = dyn Fn(&mut dyn FnMut(u32, &[u32]) -> Result<()>) -> Result<()> + 'a;
+
+/// Writes the graph of `edges` (source, target) over nodes `0..nodes` to `path`,
+/// atomically (in memory: for tests and benchmarks; updates use `write_rows`).
+pub fn write(path: &Path, nodes: u32, generation: u64, mut edges: Vec<(u32, u32)>) -> Result<()> {
     edges.sort_unstable();
-    let mut offsets = Vec::with_capacity((nodes + 1) * 8);
-    let mut targets = Vec::with_capacity(edges.len() * 4);
-    let mut e = 0;
-    for n in 0..nodes {
-        offsets.extend_from_slice(&(e as u64).to_le_bytes());
-        while e < edges.len() && edges[e].0 as usize == n {
-            targets.extend_from_slice(&edges[e].1.to_le_bytes());
-            e += 1;
+    edges.dedup();
+    let mut reversed: Vec<(u32, u32)> = edges.iter().map(|&(s, t)| (t, s)).collect();
+    reversed.sort_unstable();
+    let rows = |pairs: &[(u32, u32)], f: &mut dyn FnMut(u32, &[u32]) -> Result<()>| {
+        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let targets: Vec<u32> = group.iter().map(|e| e.1).collect();
+            f(group[0].0, &targets)?;
         }
-    }
-    offsets.extend_from_slice(&(e as u64).to_le_bytes());
-    (offsets, targets)
+        Ok(())
+    };
+    write_rows(path, nodes, generation, &|f| rows(&edges, f), &|f| {
+        rows(&reversed, f)
+    })
 }
 
-/// Writes the graph of `edges` over nodes `0..nodes` to `path`, atomically.
-pub fn write(path: &Path, nodes: u32, generation: u64, mut edges: Vec<(u32, u32)>) -> Result<()> {
-    if let Some(bad) = edges.iter().find(|(s, t)| *s >= nodes || *t >= nodes) {
-        bail!("internal error: edge {bad:?} outside {nodes} nodes");
-    }
+/// Writes the graph whose forward and reverse rows `forward` and `reverse` give (they must
+/// describe the same edges) over nodes `0..nodes` to `path`, atomically, streaming: memory
+/// is 4 bytes per node, whatever the number of edges.
+pub fn write_rows(
+    path: &Path,
+    nodes: u32,
+    generation: u64,
+    forward: &Rows<'_>,
+    reverse: &Rows<'_>,
+) -> Result<()> {
     let n = nodes as usize;
-    let (foff, fedg) = csr(n, &mut edges);
-    let mut reversed: Vec<(u32, u32)> = edges.iter().map(|&(s, t)| (t, s)).collect();
-    let (roff, redg) = csr(n, &mut reversed);
+    let mut in_degree = vec![0u32; n];
+    let mut edges = 0u64;
+    let mut last = None;
+    forward(&mut |s, targets| {
+        if s >= nodes || last.is_some_and(|l| l >= s) {
+            bail!("internal error: graph row {s} out of order or outside {nodes} nodes");
+        }
+        last = Some(s);
+        for &t in targets {
+            match in_degree.get_mut(t as usize) {
+                Some(d) => *d += 1,
+                None => bail!("internal error: edge {s} -> {t} outside {nodes} nodes"),
+            }
+        }
+        edges += targets.len() as u64;
+        Ok(())
+    })?;
+    let offsets_len = (n as u64 + 1) * 8;
+    let chunks = [
+        (*b"GMET", 24),
+        (*b"FOFF", offsets_len),
+        (*b"FEDG", edges * 4),
+        (*b"ROFF", offsets_len),
+        (*b"REDG", edges * 4),
+    ];
+    let file = super::atomic::AtomicFile::create(path)?;
+    let mut out = StreamWriter::new(
+        FileKind::Graph,
+        &chunks,
+        std::io::BufWriter::with_capacity(1 << 20, file),
+    )?;
     let mut meta = Vec::with_capacity(24);
     meta.extend_from_slice(&nodes.to_le_bytes());
     meta.extend_from_slice(&0u32.to_le_bytes());
-    meta.extend_from_slice(&(edges.len() as u64).to_le_bytes());
+    meta.extend_from_slice(&edges.to_le_bytes());
     meta.extend_from_slice(&generation.to_le_bytes());
-    let mut w = Writer::new(FileKind::Graph);
-    w.chunk(*b"GMET", meta);
-    w.chunk(*b"FOFF", foff);
-    w.chunk(*b"FEDG", fedg);
-    w.chunk(*b"ROFF", roff);
-    w.chunk(*b"REDG", redg);
-    w.write_to(path, true)
+    out.write(&meta)?;
+    // Forward offsets: a node without a row starts where the next one does.
+    let (mut next, mut at) = (0u32, 0u64);
+    forward(&mut |s, targets| {
+        while next <= s {
+            out.write(&at.to_le_bytes())?;
+            next += 1;
+        }
+        at += targets.len() as u64;
+        Ok(())
+    })?;
+    while next <= nodes {
+        out.write(&at.to_le_bytes())?;
+        next += 1;
+    }
+    forward(&mut |_, targets| {
+        for t in targets {
+            out.write(&t.to_le_bytes())?;
+        }
+        Ok(())
+    })?;
+    let mut at = 0u64;
+    for d in &in_degree {
+        out.write(&at.to_le_bytes())?;
+        at += u64::from(*d);
+    }
+    out.write(&at.to_le_bytes())?;
+    reverse(&mut |t, sources| {
+        if in_degree.get(t as usize).copied() != Some(sources.len() as u32) {
+            bail!("internal error: the reverse edges of {t} do not match the forward ones");
+        }
+        for s in sources {
+            out.write(&s.to_le_bytes())?;
+        }
+        Ok(())
+    })?;
+    let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
+    file.commit(true)
 }
 
 /// Byte ranges of the chunks inside the map.

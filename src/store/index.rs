@@ -670,16 +670,6 @@ pub type PathRow = (Vec<u8>, u32);
 /// A file's path and blob.
 pub type FileBlob = (Vec<u8>, BlobId);
 
-/// The whole edge set, for writing a graph file.
-pub struct AllEdges {
-    /// Node count (every file id ever handed out since the last rebuild).
-    pub nodes: u32,
-    /// The generation the graph is written at.
-    pub generation: u64,
-    /// (source, target) pairs.
-    pub edges: Vec<(u32, u32)>,
-}
-
 /// The write transaction's tables, opened once per batch.
 struct Tables<'t> {
     paths: redb::Table<'t, &'static [u8], u32>,
@@ -1395,30 +1385,64 @@ impl Patch {
         Ok(self.txn.open_table(DIRTY)?.len()?)
     }
 
-    /// Every edge (source, target), for writing a new graph file; then forgets the dirty
-    /// set and records `generation` (the generation this transaction will commit as) as the
-    /// graph's.
-    pub fn take_all_edges(&mut self) -> Result<AllEdges> {
-        let mut edges = Vec::new();
+    /// Writes a new graph file (the CSR base) of every edge, streaming from the `deps` and
+    /// `rdeps` tables; then forgets the dirty set and records the generation this
+    /// transaction will commit as as the graph's (the file carries it too).
+    pub fn write_graph(&mut self, path: &Path) -> Result<()> {
+        self.load_rdeps()?;
+        let generation = self.state.generation + 1;
+        let nodes = u32::try_from(self.state.next_file).map_err(|_| Corrupt {
+            reason: "more file ids than a graph can hold".into(),
+        })?;
         {
             let deps = self.txn.open_table(DEPS)?;
-            for row in deps.iter()? {
-                let (k, v) = row?;
-                let s = k.value();
-                for b in v.value().chunks_exact(4) {
-                    edges.push((s, u32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+            let rdeps = self.txn.open_table(RDEPS)?;
+            let forward = |f: &mut dyn FnMut(u32, &[u32]) -> Result<()>| -> Result<()> {
+                for row in deps.iter()? {
+                    let (k, v) = row?;
+                    f(k.value(), &unpack_ids(v.value()))?;
                 }
-            }
+                Ok(())
+            };
+            let reverse = |f: &mut dyn FnMut(u32, &[u32]) -> Result<()>| -> Result<()> {
+                let mut target = None;
+                let mut sources = Vec::new();
+                for row in rdeps.iter()? {
+                    let (k, _) = row?;
+                    let k = k.value();
+                    if k.len() != 8 {
+                        bail!(Corrupt {
+                            reason: "a malformed reverse edge".into()
+                        });
+                    }
+                    let t = trailing_id(&k[..4])?;
+                    if target != Some(t) {
+                        if let Some(prev) = target {
+                            f(prev, &sources)?;
+                        }
+                        target = Some(t);
+                        sources.clear();
+                    }
+                    sources.push(trailing_id(k)?);
+                }
+                match target {
+                    Some(t) => f(t, &sources),
+                    None => Ok(()),
+                }
+            };
+            super::graph::write_rows(path, nodes, generation, &forward, &reverse)?;
         }
         self.txn.delete_table(DIRTY)?;
-        let generation = self.state.generation + 1;
         self.state.graph_generation = generation;
-        let nodes = u32::try_from(self.state.next_file).unwrap_or(u32::MAX);
-        Ok(AllEdges {
-            nodes,
-            generation,
-            edges,
-        })
+        Ok(())
+    }
+
+    /// In a rebuild, inserts the reverse edges collected so far.
+    fn load_rdeps(&mut self) -> Result<()> {
+        match self.rdeps_runs.take() {
+            Some(runs) => load_keys(&self.txn, RDEPS, runs),
+            None => Ok(()),
+        }
     }
 
     /// Whether names defined for the first time are being recorded; false after `clear`,
@@ -1450,9 +1474,7 @@ impl Patch {
         update_ms: u64,
     ) -> Result<State> {
         self.finish_bulk()?;
-        if let Some(runs) = self.rdeps_runs.take() {
-            load_keys(&self.txn, RDEPS, runs)?;
-        }
+        self.load_rdeps()?;
         self.state.tree = tree.to_string();
         self.state.commit = commit.map(str::to_string);
         self.state.updated_at = updated_at;
