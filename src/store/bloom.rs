@@ -7,6 +7,14 @@
 //! one seeded xxh3-64 of the raw name bytes, split into two 32-bit halves for double hashing
 //! (Kirsch-Mitzenmacher). About 10 bits per name and 7 hashes give about 1% false
 //! positives, and never a false negative.
+//!
+//! Two files: the base `bloom`, sized for twice the names it was built from, and
+//! `bloom.delta`, a small filter of fixed size (`DELTA_NAMES` names) for the names defined
+//! since, with a `BASE` chunk holding the base's checksum. An update rewrites only the
+//! delta (and its label, which then is the filter's), so its cost follows the change, not
+//! the repository; once the delta or the base is full, the base is rebuilt from the index.
+//! A delta whose `BASE` is not the base's checksum is ignored: the base's own (older) label
+//! then applies, which proves nothing about later trees.
 
 use std::path::Path;
 
@@ -67,9 +75,15 @@ impl Builder {
         self.n += set_all(&mut self.array, self.bits, std::iter::once(name));
     }
 
-    /// Writes the filter to `path`, labelled with the tree (and commit) its names are of.
+    /// Writes the filter to `path` as a new base, labelled with the tree (and commit) its
+    /// names are of; the old delta goes (it belonged to the old base).
     pub fn write(self, path: &Path, label: &Label) -> Result<()> {
-        store(path, self.bits, self.n, label, self.array)
+        store(path, self.bits, self.n, label, self.array, None)?;
+        match std::fs::remove_file(delta_path(path)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(anyhow::Error::new(e)
+                .context(format!("{}: cannot remove", delta_path(path).display()))),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -93,23 +107,57 @@ fn set_all<'n>(array: &mut [u8], bits: u64, names: impl Iterator<Item = &'n [u8]
     n
 }
 
-/// Adds `names` to the filter at `path` (a new file, renamed into place), now labelled with
-/// `tree`. The result holds the old names too, so it answers for the old state and the new
-/// one. Returns false, writing nothing, when there is no filter or it is full.
+/// Names the delta filter holds before the base must be rebuilt: its 80 KB are rewritten by
+/// every update that defines a new name.
+const DELTA_NAMES: u64 = 65_536;
+
+fn delta_path(base: &Path) -> std::path::PathBuf {
+    base.with_extension("delta")
+}
+
+/// Adds `names` to the filter at `path` (in its delta, a new file renamed into place), now
+/// labelled with `label`. The result holds the old names too, so it answers for the old
+/// state and the new one. Returns false, writing nothing, when there is no filter or it
+/// is full.
 pub fn extend(path: &Path, label: &Label, names: &[&[u8]]) -> Result<bool> {
-    let Some(old) = Bloom::open(path)? else {
+    let Some(base) = Layer::open(path)? else {
         return Ok(false);
     };
-    if old.count + names.len() as u64 > old.bits / BITS_PER_NAME {
+    let delta = Layer::open(&delta_path(path))
+        .ok()
+        .flatten()
+        .filter(|d| d.base == Some(base.checksum));
+    let (mut array, bits, count) = match &delta {
+        Some(d) => (d.array().to_vec(), d.bits, d.count),
+        None => {
+            let bits = (DELTA_NAMES * BITS_PER_NAME).next_multiple_of(64);
+            (vec![0u8; (bits / 8) as usize], bits, 0)
+        }
+    };
+    let fresh = names.len() as u64;
+    if base.count + count + fresh > base.bits / BITS_PER_NAME || count + fresh > DELTA_NAMES {
         return Ok(false);
     }
-    let mut array = old.map[old.bits_at..old.bits_at + (old.bits / 8) as usize].to_vec();
-    let added = set_all(&mut array, old.bits, names.iter().copied());
-    store(path, old.bits, old.count + added, label, array)?;
+    let added = set_all(&mut array, bits, names.iter().copied());
+    store(
+        &delta_path(path),
+        bits,
+        count + added,
+        label,
+        array,
+        Some(base.checksum),
+    )?;
     Ok(true)
 }
 
-fn store(path: &Path, bits: u64, n: u64, label: &Label, array: Vec<u8>) -> Result<()> {
+fn store(
+    path: &Path,
+    bits: u64,
+    n: u64,
+    label: &Label,
+    array: Vec<u8>,
+    base: Option<u64>,
+) -> Result<()> {
     let mut head = Vec::with_capacity(32);
     head.extend_from_slice(&SEED.to_le_bytes());
     head.extend_from_slice(&bits.to_le_bytes());
@@ -121,26 +169,32 @@ fn store(path: &Path, bits: u64, n: u64, label: &Label, array: Vec<u8>) -> Resul
     w.chunk(*b"BTRE", label.tree.as_bytes().to_vec());
     w.chunk(*b"BCOM", label.commit.as_bytes().to_vec());
     w.chunk(*b"BITS", array);
+    if let Some(sum) = base {
+        w.chunk(*b"BASE", sum.to_le_bytes().to_vec());
+    }
     w.write_to(path, false)
 }
 
-/// An open filter.
-pub struct Bloom {
+/// One file of a filter (the base or the delta).
+struct Layer {
     map: Mmap,
     bits_at: usize,
     bits: u64,
     hashes: u32,
     count: u64,
     label: Label,
+    /// The checksum of the file (its last 8 bytes).
+    checksum: u64,
+    /// For a delta, the checksum of its base.
+    base: Option<u64>,
 }
 
-impl Bloom {
-    /// Opens and validates the filter at `path`; `None` when there is none.
-    pub fn open(path: &Path) -> Result<Option<Bloom>> {
+impl Layer {
+    fn open(path: &Path) -> Result<Option<Layer>> {
         let Some(map) = super::mmap::map(path)? else {
             return Ok(None);
         };
-        let (bits_at, bits, hashes, count, label) = {
+        let (bits_at, bits, hashes, count, label, base) = {
             let c = Container::parse(&map, FileKind::Bloom)?;
             let head = c.chunk(*b"BLMH")?;
             let array = c.chunk(*b"BITS")?;
@@ -166,36 +220,78 @@ impl Bloom {
             {
                 bail!(BadFile(format!("bloom of {bits} bits and {hashes} hashes")));
             }
+            let base = c
+                .chunk(*b"BASE")
+                .ok()
+                .filter(|b| b.len() >= 8)
+                .map(|b| u64_at(b, 0));
             let count = u64_at(head, 3);
             let bits_at = array.as_ptr() as usize - map.as_ptr() as usize;
-            (bits_at, bits, hashes, count, label)
+            (bits_at, bits, hashes, count, label, base)
         };
-        Ok(Some(Bloom {
+        // The container checked the length; its last 8 bytes are its checksum.
+        let checksum = u64_at(&map[map.len() - 8..], 0);
+        Ok(Some(Layer {
             map,
             bits_at,
             bits,
             hashes,
             count,
             label,
+            checksum,
+            base,
         }))
+    }
+
+    fn array(&self) -> &[u8] {
+        &self.map[self.bits_at..self.bits_at + (self.bits / 8) as usize]
+    }
+
+    fn may_contain(&self, name: &[u8]) -> bool {
+        let array = self.array();
+        positions(name, self.bits, self.hashes)
+            .all(|p| array[(p / 8) as usize] & (1 << (p % 8)) != 0)
+    }
+}
+
+/// An open filter: the base and, when it belongs to it, the delta.
+pub struct Bloom {
+    base: Layer,
+    delta: Option<Layer>,
+}
+
+impl Bloom {
+    /// Opens and validates the filter at `path`; `None` when there is none. A damaged
+    /// base is an error; a damaged or foreign delta is ignored.
+    pub fn open(path: &Path) -> Result<Option<Bloom>> {
+        let Some(base) = Layer::open(path)? else {
+            return Ok(None);
+        };
+        let delta = Layer::open(&delta_path(path))
+            .ok()
+            .flatten()
+            .filter(|d| d.base == Some(base.checksum));
+        Ok(Some(Bloom { base, delta }))
+    }
+
+    fn label(&self) -> &Label {
+        &self.delta.as_ref().unwrap_or(&self.base).label
     }
 
     /// The hex id of the tree whose names the filter holds (it may hold more: the names of
     /// the tree indexed before it, and names removed since it was sized).
     pub fn tree(&self) -> &str {
-        &self.label.tree
+        &self.label().tree
     }
 
     /// The hex id of the commit of [`Bloom::tree`], empty when none.
     pub fn commit(&self) -> &str {
-        &self.label.commit
+        &self.label().commit
     }
 
     /// False only when `name` was certainly not among the names the filter was built from.
     pub fn may_contain(&self, name: &[u8]) -> bool {
-        let array = &self.map[self.bits_at..];
-        positions(name, self.bits, self.hashes)
-            .all(|p| array[(p / 8) as usize] & (1 << (p % 8)) != 0)
+        self.base.may_contain(name) || self.delta.as_ref().is_some_and(|d| d.may_contain(name))
     }
 }
 
@@ -231,11 +327,37 @@ mod tests {
             .count();
         assert!(fp < 400, "{fp} false positives in 20000");
         drop(bloom);
-        // Extending keeps the old names and adds the new ones; a full filter refuses.
+        // Extending keeps the old names and adds the new ones, in the delta: the base is
+        // not rewritten. A full filter refuses.
+        let base_bytes = std::fs::read(&path).unwrap();
         assert!(extend(&path, &lbl("t2"), &[b"fresh".as_slice()]).unwrap());
+        assert!(extend(&path, &lbl("t2b"), &[b"fresher".as_slice()]).unwrap());
+        assert_eq!(std::fs::read(&path).unwrap(), base_bytes);
         let bloom = Bloom::open(&path).unwrap().unwrap();
-        assert_eq!((bloom.tree(), bloom.commit()), ("t2", "c-t2"));
-        assert!(bloom.may_contain(b"fresh") && bloom.may_contain(b"name_7"));
+        assert_eq!((bloom.tree(), bloom.commit()), ("t2b", "c-t2b"));
+        assert!(bloom.may_contain(b"fresh") && bloom.may_contain(b"fresher"));
+        assert!(bloom.may_contain(b"name_7"));
+        drop(bloom);
+        // A delta of another base is ignored: the base's own label applies again.
+        let delta = std::fs::read(delta_path(&path)).unwrap();
+        write(
+            &path,
+            25_000,
+            &lbl("t9"),
+            names.iter().map(|n| n.as_bytes()),
+        )
+        .unwrap();
+        std::fs::write(delta_path(&path), &delta).unwrap();
+        let bloom = Bloom::open(&path).unwrap().unwrap();
+        assert_eq!(bloom.tree(), "t9");
+        drop(bloom);
+        // A damaged delta is ignored too.
+        assert!(extend(&path, &lbl("t10"), &[b"fresh".as_slice()]).unwrap());
+        let mut d = std::fs::read(delta_path(&path)).unwrap();
+        let mid = d.len() / 2;
+        d[mid] ^= 1;
+        std::fs::write(delta_path(&path), &d).unwrap();
+        assert_eq!(Bloom::open(&path).unwrap().unwrap().tree(), "t9");
         let many: Vec<String> = (0..6000).map(|i| format!("more_{i}")).collect();
         let many: Vec<&[u8]> = many.iter().map(|n| n.as_bytes()).collect();
         assert!(!extend(&path, &lbl("t3"), &many).unwrap());
