@@ -361,6 +361,43 @@ fn fetch(session: &Session, remote: &str) -> Result<ExitCode> {
         .context("cannot read the commit note")?;
     let Note { packs, index } = parse_note(&String::from_utf8_lossy(&text))
         .with_context(|| format!("the note on commit {commit} was rejected"))?;
+    // The snapshot installs on its own thread while the packs are imported: the two are
+    // independent, and each leaves a core idle on its own.
+    let sync = session.repo.sync();
+    let layout = &session.layout;
+    let (notes_ref, by_object_ref) = (&notes, &by_object);
+    std::thread::scope(|scope| -> Result<ExitCode> {
+        let snapshot = index.map(|(anchor, tree)| {
+            let sync = &sync;
+            scope.spawn(move || {
+                let repo = crate::git::Repo::from_sync(sync);
+                let result =
+                    install_snapshot(&repo, layout, notes_ref, by_object_ref, &anchor, &tree);
+                (anchor, tree, result)
+            })
+        });
+        import_packs(
+            session,
+            remote,
+            notes_ref,
+            by_object_ref,
+            &commit,
+            packs,
+            snapshot,
+        )
+    })
+}
+
+/// Imports the `packs` a note names (see `fetch`), then reports them and the snapshot.
+fn import_packs(
+    session: &Session,
+    remote: &str,
+    notes: &Notes,
+    by_object: &HashMap<String, String>,
+    commit: &str,
+    packs: Vec<String>,
+    snapshot: Option<std::thread::ScopedJoinHandle<'_, (String, String, Result<bool>)>>,
+) -> Result<ExitCode> {
     let (_, have) = read_published(session);
     let have: BTreeSet<String> = have.into_iter().collect();
     let objects = session.layout.objects();
@@ -398,8 +435,11 @@ fn fetch(session: &Session, remote: &str) -> Result<ExitCode> {
     }
     append_published(session, &record)?;
     let mut installed = String::new();
-    if let Some((anchor, tree)) = index {
-        match install_snapshot(session, &notes, &by_object, &anchor, &tree) {
+    if let Some(handle) = snapshot {
+        let (anchor, tree, result) = handle
+            .join()
+            .map_err(|_| anyhow::anyhow!("internal error: the snapshot thread panicked"))?;
+        match result {
             Ok(true) => installed = format!(" and the index of tree {tree}"),
             Ok(false) => {}
             Err(e) => {
@@ -427,13 +467,13 @@ fn fetch(session: &Session, remote: &str) -> Result<ExitCode> {
 /// none yet (a fresh clone); an index kept up to date here is never replaced. Returns
 /// whether it was installed.
 fn install_snapshot(
-    session: &Session,
+    repo: &crate::git::Repo,
+    layout: &crate::store::Layout,
     notes: &Notes,
     by_object: &HashMap<String, String>,
     anchor: &str,
     tree: &str,
 ) -> Result<bool> {
-    let layout = &session.layout;
     layout.create_dirs()?;
     let lock = layout.lock_update()?;
     if layout
@@ -442,11 +482,10 @@ fn install_snapshot(
     {
         return Ok(false);
     }
-    let tree = session
-        .repo
+    let tree = repo
         .parse_id(tree)
         .ok()
-        .filter(|t| session.repo.has_object(t))
+        .filter(|t| repo.has_object(t))
         .ok_or_else(|| anyhow::anyhow!("this repository lacks its tree {tree}"))?;
     let Some(blob) = by_object.get(anchor) else {
         bail!("no index is attached to it");
@@ -461,7 +500,7 @@ fn install_snapshot(
         file.sync_all()
             .with_context(|| format!("{}: cannot sync", tmp.display()))?;
         drop(file);
-        crate::update::adopt_snapshot(&session.repo, layout, &lock, &tmp, tree)?;
+        crate::update::adopt_snapshot(repo, layout, &lock, &tmp, tree)?;
         Ok(())
     })();
     let _ = std::fs::remove_file(&tmp);
