@@ -15,6 +15,26 @@ fn run(repo: &Repo, dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Makes `bytes` (a new blob) the note of `object` in the remote, as a hostile publisher
+/// would.
+fn attach(repo: &Repo, remote: &Path, bytes: &[u8], object: &str) {
+    let path = repo.tmp().join("attached-note");
+    std::fs::write(&path, bytes).unwrap();
+    let blob = run(repo, remote, &["hash-object", "-w", path.to_str().unwrap()]).1;
+    let args = [
+        "notes",
+        "--ref",
+        "refs/notes/atse",
+        "add",
+        "-f",
+        "-C",
+        blob.trim(),
+        object,
+    ];
+    let (code, _, err) = run(repo, remote, &args);
+    assert_eq!(code, 0, "{err}");
+}
+
 /// A bare remote with a few commits, and clone A (the publisher) of it.
 fn setup() -> (Repo, PathBuf, PathBuf) {
     let repo = Repo::new();
@@ -107,34 +127,12 @@ fn hostile_notes_are_rejected_and_change_nothing() {
         if content.starts_with("atse-share") {
             continue;
         }
-        let mut cmd = repo.cmd("git", &["hash-object", "-w", "--stdin"]);
-        cmd.current_dir(&remote)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"ATSE\x1a\n\xa9\n not really a pack")
-            .unwrap();
-        let garbage = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
-        let (code, _, err) = run(
+        attach(
             &repo,
             &remote,
-            &[
-                "notes",
-                "--ref",
-                "refs/notes/atse",
-                "add",
-                "-f",
-                "-C",
-                garbage.trim(),
-                object,
-            ],
+            b"ATSE\x1a\n\xa9\n not really a pack",
+            object,
         );
-        assert_eq!(code, 0, "{err}");
     }
     let b = repo.tmp().join("b");
     repo.git(&["clone", "-q", remote.to_str().unwrap(), b.to_str().unwrap()]);
@@ -243,30 +241,8 @@ fn a_lying_or_damaged_index_snapshot_is_rejected() {
         },
         b"not an index at all".to_vec(),
     ] {
-        let path = repo.tmp().join("junk");
-        std::fs::write(&path, &junk).unwrap();
-        let blob = run(
-            &repo,
-            &remote,
-            &["hash-object", "-w", path.to_str().unwrap()],
-        )
-        .1;
         forge(note.clone());
-        let (code, _, err) = run(
-            &repo,
-            &remote,
-            &[
-                "notes",
-                "--ref",
-                "refs/notes/atse",
-                "add",
-                "-f",
-                "-C",
-                blob.trim(),
-                &anchor,
-            ],
-        );
-        assert_eq!(code, 0, "{err}");
+        attach(&repo, &remote, &junk, &anchor);
         let (b, code, err) = fetch_into(&format!("c{}", junk.len()));
         assert_eq!(code, 2, "{err}");
         assert!(err.contains("rejected the index snapshot"), "{err}");

@@ -221,8 +221,7 @@ impl Layer {
                 bail!(BadFile(format!("bloom of {bits} bits and {hashes} hashes")));
             }
             let base = c
-                .chunk(*b"BASE")
-                .ok()
+                .find(*b"BASE")
                 .filter(|b| b.len() >= 8)
                 .map(|b| u64_at(b, 0));
             let count = u64_at(head, 3);

@@ -277,6 +277,15 @@ impl<'a> Container<'a> {
         Ok(Container { data, chunks })
     }
 
+    /// The bytes of chunk `id`, `None` when there is none (an optional chunk: no error is
+    /// made, which costs a backtrace when RUST_BACKTRACE is set).
+    pub fn find(&self, id: [u8; 4]) -> Option<&'a [u8]> {
+        self.chunks
+            .iter()
+            .find(|c| c.0 == id)
+            .map(|&(_, start, end)| &self.data[start..end])
+    }
+
     /// The bytes of chunk `id` (with up to 7 bytes of alignment padding at the end).
     pub fn chunk(&self, id: [u8; 4]) -> Result<&'a [u8]> {
         match self.chunks.iter().find(|c| c.0 == id) {
