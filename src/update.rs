@@ -255,6 +255,10 @@ pub fn update(
 /// A new graph base is written once this many files (or a sixteenth of them) changed edges
 /// since the last one: a 1-file commit never rewrites a large graph file.
 const GRAPH_REBUILD_DIRTY: u64 = 1024;
+/// ... but never more than this many: every query that reads the graph loads the dirty
+/// set's edges, so it must stay bounded whatever the repository size (rewriting the base
+/// of 10M files every 65k changed files costs them well under a millisecond each).
+const GRAPH_REBUILD_DIRTY_MAX: u64 = 65_536;
 
 /// Writes a new graph file (CSR base) when the dirty set has grown past the threshold or
 /// there is none, and forgets the dirty set in the same transaction. The file carries the
@@ -263,7 +267,10 @@ const GRAPH_REBUILD_DIRTY: u64 = 1024;
 fn maybe_write_graph(path: &Path, patch: &mut index::Patch) -> Result<()> {
     let dirty = patch.dirty_count()?;
     let files = patch.state().files;
-    let due = dirty >= GRAPH_REBUILD_DIRTY.max(files / 16) || (dirty > 0 && !path.exists());
+    let threshold = GRAPH_REBUILD_DIRTY
+        .max(files / 16)
+        .min(GRAPH_REBUILD_DIRTY_MAX);
+    let due = dirty >= threshold || (dirty > 0 && !path.exists());
     if !due {
         return Ok(());
     }

@@ -22,7 +22,7 @@ use anyhow::{bail, Result};
 use memmap2::Mmap;
 use twox_hash::XxHash3_64;
 
-use super::format::{u64_at, BadFile, Container, FileKind, Writer};
+use super::format::{u64_at, BadFile, FileKind, Writer};
 
 /// Seed of the name hash; part of the format.
 const SEED: u64 = 0x6174_7365_626c_6f6d; // "atsebloom"
@@ -191,11 +191,11 @@ struct Layer {
 
 impl Layer {
     fn open(path: &Path) -> Result<Option<Layer>> {
-        let Some(map) = super::mmap::map(path)? else {
+        let Some((map, meta)) = super::checked::map(path)? else {
             return Ok(None);
         };
         let (bits_at, bits, hashes, count, label, base) = {
-            let c = Container::parse(&map, FileKind::Bloom)?;
+            let c = super::checked::parse(path, &meta, &map, FileKind::Bloom)?;
             let head = c.chunk(*b"BLMH")?;
             let array = c.chunk(*b"BITS")?;
             let text = |id| -> Result<String> {

@@ -433,15 +433,24 @@ impl Index {
             .unwrap_or_default())
     }
 
-    /// Files whose edges changed since the graph file was written.
-    pub fn dirty_ids(&self) -> Result<Vec<u32>> {
+    /// Files whose edges changed since the graph file was written, with their edges now.
+    pub fn dirty_edges(&self) -> Result<Vec<(u32, Vec<u32>)>> {
         let txn = self.read_txn()?;
-        let Some(dirty) = open_read_table(&txn, DIRTY)? else {
+        let (Some(dirty), deps) = (open_read_table(&txn, DIRTY)?, open_read_table(&txn, DEPS)?)
+        else {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
         for row in dirty.iter()? {
-            out.push(row?.0.value());
+            let id = row?.0.value();
+            let targets = match &deps {
+                Some(deps) => deps
+                    .get(id)?
+                    .map(|v| unpack_ids(v.value()))
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            };
+            out.push((id, targets));
         }
         Ok(out)
     }

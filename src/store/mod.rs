@@ -6,6 +6,7 @@
 
 pub mod atomic;
 pub mod bloom;
+pub mod checked;
 pub mod format;
 pub mod graph;
 pub mod index;
