@@ -757,6 +757,73 @@ fn distinct_call_names(index: &FileIndex) -> std::collections::BTreeSet<&str> {
     index.references.iter().map(|r| r.name.as_str()).collect()
 }
 
+/// What differs between the old and the new side of a modified file: the old postings,
+/// call names and import keys the new side lacks (to retract), and the new ones the old
+/// side lacks or has with other values (to add). Each side keeps its language and skip
+/// reason, so that `retract` and `add` keep the counters exact.
+fn changed_parts(
+    old: &Side<'_>,
+    new: &Side<'_>,
+) -> (FileIndex, Vec<String>, FileIndex, Vec<String>) {
+    use std::collections::{BTreeMap, BTreeSet};
+    // The posting each (name, line, column) ends up with: the last definition there.
+    let postings = |index: &FileIndex| -> BTreeMap<(String, u32, u32), Vec<u8>> {
+        let mut out = BTreeMap::new();
+        for d in &index.definitions {
+            let mut val = Vec::new();
+            posting_value(&mut val, d, index.lang);
+            out.insert((d.name.clone(), d.line, d.column), val);
+        }
+        out
+    };
+    let (old_postings, new_postings) = (postings(old.index), postings(new.index));
+    let pick = |index: &FileIndex, wanted: &dyn Fn(&(String, u32, u32)) -> bool| FileIndex {
+        extractor_version: index.extractor_version,
+        lang: index.lang,
+        skip: index.skip,
+        error_names: index.error_names,
+        definitions: index
+            .definitions
+            .iter()
+            .filter(|d| wanted(&(d.name.clone(), d.line, d.column)))
+            .cloned()
+            .collect(),
+        imports: Vec::new(),
+        references: Vec::new(),
+    };
+    let mut old_part = pick(old.index, &|k| !new_postings.contains_key(k));
+    let mut new_part = pick(new.index, &|k| old_postings.get(k) != new_postings.get(k));
+    let old_calls: BTreeSet<&str> = distinct_call_names(old.index);
+    let new_calls: BTreeSet<&str> = distinct_call_names(new.index);
+    old_part.references = old
+        .index
+        .references
+        .iter()
+        .filter(|r| !new_calls.contains(r.name.as_str()))
+        .cloned()
+        .collect();
+    new_part.references = new
+        .index
+        .references
+        .iter()
+        .filter(|r| !old_calls.contains(r.name.as_str()))
+        .cloned()
+        .collect();
+    let old_keys = old
+        .import_keys
+        .iter()
+        .filter(|k| !new.import_keys.contains(k))
+        .cloned()
+        .collect();
+    let new_keys = new
+        .import_keys
+        .iter()
+        .filter(|k| !old.import_keys.contains(k))
+        .cloned()
+        .collect();
+    (old_part, old_keys, new_part, new_keys)
+}
+
 /// Retracts what `old` contributed under file `id` (postings, callers, import keys).
 fn retract(t: &mut Tables<'_>, st: &mut State, id: u32, old: &Side<'_>) -> Result<()> {
     let mut key = Vec::new();
@@ -1181,9 +1248,24 @@ impl Patch {
         let st = &mut self.state;
         for c in changes {
             let existing = t.paths.get(c.path)?.map(|v| v.value());
+            // A modification touches only the rows that differ (see `changed_parts`); an edit
+            // of one function then rewrites a few rows, each maybe in its own B-tree page.
+            let reduced = match (existing, &c.old, &c.new, &self.bulk) {
+                (Some(_), Some(old), Some((new, _)), None) => Some(changed_parts(old, new)),
+                _ => None,
+            };
             let id = match (existing, &c.old) {
                 (Some(id), Some(old)) => {
-                    retract(&mut t, st, id, old)?;
+                    match &reduced {
+                        Some((old_part, old_keys, _, _)) => {
+                            let side = Side {
+                                index: old_part,
+                                import_keys: old_keys,
+                            };
+                            retract(&mut t, st, id, &side)?;
+                        }
+                        None => retract(&mut t, st, id, old)?,
+                    }
                     Some(id)
                 }
                 // An old side that was never indexed, or an index that has the path while
@@ -1213,9 +1295,22 @@ impl Patch {
                             id
                         }
                     };
-                    add(&mut t, st, self.bulk.as_mut(), id, c.path, blob, new)?;
+                    match &reduced {
+                        Some((_, _, new_part, new_keys)) => {
+                            let side = Side {
+                                index: new_part,
+                                import_keys: new_keys,
+                            };
+                            add(&mut t, st, None, id, c.path, blob, &side)?;
+                        }
+                        None => add(&mut t, st, self.bulk.as_mut(), id, c.path, blob, new)?,
+                    }
                     t.pending.insert(id, ())?;
-                    t.dirty.insert(id, ())?;
+                    // Incrementally, the edge pass marks the file dirty if its edges change;
+                    // a rebuild writes the graph of every file.
+                    if self.bulk.is_some() {
+                        t.dirty.insert(id, ())?;
+                    }
                 }
                 (None, Some(id)) => {
                     t.paths.remove(c.path)?;
@@ -1848,7 +1943,17 @@ mod tests {
                 })
                 .collect(),
             imports: vec![],
-            references: vec![],
+            // Each file calls what it defines at odd lines: callers change with definitions.
+            references: names
+                .iter()
+                .filter(|&&(_, line)| line % 2 == 1)
+                .map(|&(n, line)| crate::model::Reference {
+                    name: n.to_string(),
+                    line,
+                    column: 1,
+                    caller: None,
+                })
+                .collect(),
         }
     }
 
@@ -1916,6 +2021,11 @@ mod tests {
                 assert_eq!(got, expected, "round {round}, name {name}");
                 let folded = index.names_folded(&name.to_lowercase(), true).unwrap();
                 assert_eq!(folded.contains(&name.to_string()), !expected.is_empty());
+                let callers = model
+                    .values()
+                    .filter(|f| f.references.iter().any(|r| r.name == name))
+                    .count();
+                assert_eq!(index.callers_of(name).unwrap().len(), callers, "round {round}");
             }
         }
 
