@@ -2025,7 +2025,11 @@ mod tests {
                     .values()
                     .filter(|f| f.references.iter().any(|r| r.name == name))
                     .count();
-                assert_eq!(index.callers_of(name).unwrap().len(), callers, "round {round}");
+                assert_eq!(
+                    index.callers_of(name).unwrap().len(),
+                    callers,
+                    "round {round}"
+                );
             }
         }
 
