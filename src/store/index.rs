@@ -795,32 +795,20 @@ fn changed_parts(
     let mut new_part = pick(new.index, &|k| old_postings.get(k) != new_postings.get(k));
     let old_calls: BTreeSet<&str> = distinct_call_names(old.index);
     let new_calls: BTreeSet<&str> = distinct_call_names(new.index);
-    old_part.references = old
-        .index
-        .references
-        .iter()
-        .filter(|r| !new_calls.contains(r.name.as_str()))
-        .cloned()
-        .collect();
-    new_part.references = new
-        .index
-        .references
-        .iter()
-        .filter(|r| !old_calls.contains(r.name.as_str()))
-        .cloned()
-        .collect();
-    let old_keys = old
-        .import_keys
-        .iter()
-        .filter(|k| !new.import_keys.contains(k))
-        .cloned()
-        .collect();
-    let new_keys = new
-        .import_keys
-        .iter()
-        .filter(|k| !old.import_keys.contains(k))
-        .cloned()
-        .collect();
+    // The items of `from` whose key is not among `other`'s.
+    fn minus<T: Clone, K>(from: &[T], key: impl Fn(&T) -> K, other: &dyn Fn(&K) -> bool) -> Vec<T> {
+        from.iter().filter(|x| !other(&key(x))).cloned().collect()
+    }
+    let name = |r: &crate::model::Reference| r.name.clone();
+    old_part.references = minus(&old.index.references, name, &|n| {
+        new_calls.contains(n.as_str())
+    });
+    new_part.references = minus(&new.index.references, name, &|n| {
+        old_calls.contains(n.as_str())
+    });
+    let same = |k: &String| k.clone();
+    let old_keys = minus(old.import_keys, same, &|k| new.import_keys.contains(k));
+    let new_keys = minus(new.import_keys, same, &|k| old.import_keys.contains(k));
     (old_part, old_keys, new_part, new_keys)
 }
 
