@@ -115,6 +115,15 @@ fn delta_path(base: &Path) -> std::path::PathBuf {
     base.with_extension("delta")
 }
 
+/// The delta of the filter at `path` whose base is `base`; a missing, damaged or foreign
+/// one is none.
+fn delta_of(path: &Path, base: &Layer) -> Option<Layer> {
+    Layer::open(&delta_path(path))
+        .ok()
+        .flatten()
+        .filter(|d| d.base == Some(base.checksum))
+}
+
 /// Adds `names` to the filter at `path` (in its delta, a new file renamed into place), now
 /// labelled with `label`. The result holds the old names too, so it answers for the old
 /// state and the new one. Returns false, writing nothing, when there is no filter or it
@@ -123,10 +132,7 @@ pub fn extend(path: &Path, label: &Label, names: &[&[u8]]) -> Result<bool> {
     let Some(base) = Layer::open(path)? else {
         return Ok(false);
     };
-    let delta = Layer::open(&delta_path(path))
-        .ok()
-        .flatten()
-        .filter(|d| d.base == Some(base.checksum));
+    let delta = delta_of(path, &base);
     let (mut array, bits, count) = match &delta {
         Some(d) => (d.array().to_vec(), d.bits, d.count),
         None => {
@@ -266,10 +272,7 @@ impl Bloom {
         let Some(base) = Layer::open(path)? else {
             return Ok(None);
         };
-        let delta = Layer::open(&delta_path(path))
-            .ok()
-            .flatten()
-            .filter(|d| d.base == Some(base.checksum));
+        let delta = delta_of(path, &base);
         Ok(Some(Bloom { base, delta }))
     }
 

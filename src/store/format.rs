@@ -18,6 +18,8 @@
 use anyhow::{bail, Result};
 use twox_hash::XxHash3_64;
 
+use super::atomic::AtomicFile;
+
 const MAGIC: [u8; 8] = *b"ATSE\x1a\n\xa9\n";
 const VERSION: u8 = 1;
 const HEADER_LEN: usize = 16;
@@ -71,26 +73,21 @@ impl Writer {
     /// Writes the file to `path` atomically (temporary file, then rename; synced first when
     /// `durable`).
     pub fn write_to(self, path: &std::path::Path, durable: bool) -> Result<()> {
-        let file = super::atomic::AtomicFile::create(path)?;
-        let mut out = StreamWriter::new(self.kind, &self.sizes(), std::io::BufWriter::new(file))?;
+        let mut out = StreamWriter::create(path, self.kind, &self.sizes())?;
         for (_, data) in &self.chunks {
             out.write(data)?;
         }
-        let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
-        file.commit(durable)
+        out.commit(durable)
     }
 
     /// The file's bytes.
-    pub fn finish(self) -> Vec<u8> {
-        // Writing into memory cannot fail, and the chunks match their announced sizes.
-        let build = || -> Result<Vec<u8>> {
-            let mut out = StreamWriter::new(self.kind, &self.sizes(), Vec::new())?;
-            for (_, data) in &self.chunks {
-                out.write(data)?;
-            }
-            out.finish()
-        };
-        build().unwrap_or_default()
+    #[cfg(test)]
+    pub fn finish(self) -> Result<Vec<u8>> {
+        let mut out = StreamWriter::new(self.kind, &self.sizes(), Vec::new())?;
+        for (_, data) in &self.chunks {
+            out.write(data)?;
+        }
+        out.finish()
     }
 
     fn sizes(&self) -> Vec<([u8; 4], u64)> {
@@ -194,6 +191,29 @@ impl<W: std::io::Write> StreamWriter<W> {
             .write_all(&sum.to_le_bytes())
             .map_err(|e| anyhow::Error::new(e).context("cannot write a container file"))?;
         Ok(self.out)
+    }
+}
+
+impl StreamWriter<std::io::BufWriter<AtomicFile>> {
+    /// Starts writing a container of `kind` with `chunks` to `path`, atomically: under a
+    /// temporary name until `commit`.
+    pub fn create(
+        path: &std::path::Path,
+        kind: FileKind,
+        chunks: &[([u8; 4], u64)],
+    ) -> Result<Self> {
+        let file = AtomicFile::create(path)?;
+        StreamWriter::new(
+            kind,
+            chunks,
+            std::io::BufWriter::with_capacity(1 << 20, file),
+        )
+    }
+
+    /// Writes the checksum and renames the file into place (synced first when `durable`).
+    pub fn commit(self, durable: bool) -> Result<()> {
+        let file = self.finish()?.into_inner().map_err(|e| e.into_error())?;
+        file.commit(durable)
     }
 }
 
@@ -322,7 +342,7 @@ mod tests {
         let mut w = Writer::new(FileKind::Graph);
         w.chunk(*b"AAAA", vec![1, 2, 3]);
         w.chunk(*b"BBBB", (0..40).collect());
-        let bytes = w.finish();
+        let bytes = w.finish().unwrap();
         let c = Container::parse(&bytes, FileKind::Graph).unwrap();
         assert_eq!(&c.chunk(*b"AAAA").unwrap()[..3], &[1, 2, 3]);
         assert_eq!(

@@ -74,12 +74,7 @@ pub fn write_rows(
         (*b"ROFF", offsets_len),
         (*b"REDG", edges * 4),
     ];
-    let file = super::atomic::AtomicFile::create(path)?;
-    let mut out = StreamWriter::new(
-        FileKind::Graph,
-        &chunks,
-        std::io::BufWriter::with_capacity(1 << 20, file),
-    )?;
+    let mut out = StreamWriter::create(path, FileKind::Graph, &chunks)?;
     let mut meta = Vec::with_capacity(24);
     meta.extend_from_slice(&nodes.to_le_bytes());
     meta.extend_from_slice(&0u32.to_le_bytes());
@@ -121,8 +116,7 @@ pub fn write_rows(
         }
         Ok(())
     })?;
-    let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
-    file.commit(true)
+    out.commit(true)
 }
 
 /// Byte ranges of the chunks inside the map.

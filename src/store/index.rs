@@ -631,13 +631,9 @@ fn verify(path: &Path) -> Result<(State, Vec<FileBlob>)> {
     }
     if let Some(t) = open_read_table(&txn, RDEPS)? {
         for row in t.iter()? {
-            let (k, _) = row?;
-            let k = k.value();
-            if k.len() != 8 {
-                bail!(bad("a malformed reverse edge".into()));
-            }
-            known(trailing_id(&k[..4])?)?;
-            known(trailing_id(k)?)?;
+            let (target, source) = edge_of(row?.0.value())?;
+            known(target)?;
+            known(source)?;
         }
     }
     if let Some(t) = open_read_table(&txn, DEPS)? {
@@ -652,33 +648,32 @@ fn verify(path: &Path) -> Result<(State, Vec<FileBlob>)> {
             }
         }
     }
-    for def in [EXT] {
-        if let Some(t) = open_read_table(&txn, def)? {
-            for row in t.iter()? {
-                known(row?.0.value())?;
-            }
+    if let Some(t) = open_read_table(&txn, EXT)? {
+        for row in t.iter()? {
+            known(row?.0.value())?;
         }
     }
-    for def in [PENDING, DIRTY] {
-        if let Some(t) = open_read_table(&txn, def)? {
-            for row in t.iter()? {
-                row?;
-            }
-        }
-    }
-    for def in [FOLDED, APPEARED, CONFIGS] {
-        if let Some(t) = open_read_table(&txn, def)? {
-            for row in t.iter()? {
-                row?;
-            }
-        }
-    }
-    if let Some(t) = open_read_table(&txn, FRESH)? {
+    // The other tables hold nothing to check, but redb must be able to read them.
+    read_all(&txn, PENDING)?;
+    read_all(&txn, DIRTY)?;
+    read_all(&txn, FOLDED)?;
+    read_all(&txn, APPEARED)?;
+    read_all(&txn, CONFIGS)?;
+    read_all(&txn, FRESH)?;
+    Ok((st, out))
+}
+
+/// Reads every row of table `def` (for `verify`).
+fn read_all<K: redb::Key + 'static, V: redb::Value + 'static>(
+    txn: &ReadTransaction,
+    def: TableDefinition<K, V>,
+) -> Result<()> {
+    if let Some(t) = open_read_table(txn, def)? {
         for row in t.iter()? {
             row?;
         }
     }
-    Ok((st, out))
+    Ok(())
 }
 
 fn open_read_table<K: redb::Key + 'static, V: redb::Value + 'static>(
@@ -979,6 +974,16 @@ fn edge_key(target: u32, source: u32) -> [u8; 8] {
     k[..4].copy_from_slice(&target.to_be_bytes());
     k[4..].copy_from_slice(&source.to_be_bytes());
     k
+}
+
+/// The (target, source) of an `rdeps` key, as `edge_key` made it.
+fn edge_of(key: &[u8]) -> Result<(u32, u32)> {
+    if key.len() != 8 {
+        bail!(Corrupt {
+            reason: "a malformed reverse edge".into()
+        });
+    }
+    Ok((trailing_id(&key[..4])?, trailing_id(key)?))
 }
 
 fn copy_table<K: redb::Key + 'static, V: redb::Value + 'static>(
@@ -1519,14 +1524,7 @@ impl Patch {
                 let mut target = None;
                 let mut sources = Vec::new();
                 for row in rdeps.iter()? {
-                    let (k, _) = row?;
-                    let k = k.value();
-                    if k.len() != 8 {
-                        bail!(Corrupt {
-                            reason: "a malformed reverse edge".into()
-                        });
-                    }
-                    let t = trailing_id(&k[..4])?;
+                    let (t, source) = edge_of(row?.0.value())?;
                     if target != Some(t) {
                         if let Some(prev) = target {
                             f(prev, &sources)?;
@@ -1534,7 +1532,7 @@ impl Patch {
                         target = Some(t);
                         sources.clear();
                     }
-                    sources.push(trailing_id(k)?);
+                    sources.push(source);
                 }
                 match target {
                     Some(t) => f(t, &sources),

@@ -136,12 +136,7 @@ impl Builder {
             (*b"POFF", (count + 1) * 8),
             (*b"PDAT", data_len),
         ];
-        let file = super::atomic::AtomicFile::create(path)?;
-        let mut out = StreamWriter::new(
-            FileKind::Pack,
-            &chunks,
-            std::io::BufWriter::with_capacity(1 << 20, file),
-        )?;
+        let mut out = StreamWriter::create(path, FileKind::Pack, &chunks)?;
         out.write(&head)?;
         out.write(&fan)?;
         for e in &entries {
@@ -161,8 +156,7 @@ impl Builder {
                 .map_err(|err| anyhow::Error::new(err).context("cannot read back a pack's data"))?;
             out.write(&buf)?;
         }
-        let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
-        file.commit(true)
+        out.commit(true)
     }
 }
 
