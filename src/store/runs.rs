@@ -141,15 +141,18 @@ impl Runs {
         sources.push(Source::Memory { next: 0 });
         let mut heap = BinaryHeap::new();
         for (i, s) in sources.iter_mut().enumerate() {
-            if s.advance(&self.arena, &self.rows)? {
-                heap.push(Head(i, s.key(&self.arena, &self.rows).to_vec()));
+            if s.advance(&self.rows)? {
+                heap.push(Head(i, s.current(&self.arena, &self.rows).0.to_vec()));
             }
         }
         while let Some(Head(i, _)) = heap.pop() {
             let (k, v) = sources[i].current(&self.arena, &self.rows);
             f(k, v)?;
-            if sources[i].advance(&self.arena, &self.rows)? {
-                heap.push(Head(i, sources[i].key(&self.arena, &self.rows).to_vec()));
+            if sources[i].advance(&self.rows)? {
+                heap.push(Head(
+                    i,
+                    sources[i].current(&self.arena, &self.rows).0.to_vec(),
+                ));
             }
         }
         Ok(())
@@ -183,7 +186,7 @@ enum Source {
 
 impl Source {
     /// Moves to the next row; false at the end.
-    fn advance(&mut self, _arena: &[u8], rows: &[usize]) -> Result<bool> {
+    fn advance(&mut self, rows: &[usize]) -> Result<bool> {
         match self {
             Source::File { reader, row } => {
                 let mut header = [0u8; 8];
@@ -213,10 +216,6 @@ impl Source {
             Source::File { row, .. } => row_at(row, 0),
             Source::Memory { next } => row_at(arena, rows[*next - 1]),
         }
-    }
-
-    fn key<'a>(&'a self, arena: &'a [u8], rows: &[usize]) -> &'a [u8] {
-        self.current(arena, rows).0
     }
 }
 
