@@ -5,12 +5,14 @@ use std::cell::RefCell;
 
 use crate::git::Repo;
 use crate::resolve;
+use crate::store::suffix;
 
 /// Paths and file ids of a tree, sorted, with a file-name index.
 pub struct PathList {
     /// (path, file id), sorted by path.
     paths: Vec<(Vec<u8>, u32)>,
-    /// (file name, position in `paths`), sorted.
+    /// (suffix key, position in `paths`), sorted: the files named `x`, or ending with
+    /// `/d/x`, are a range.
     names: Vec<(Vec<u8>, usize)>,
     /// Configuration files (go.mod, tsconfig.json): not indexed files, but `files_named`
     /// finds them.
@@ -23,7 +25,7 @@ impl PathList {
         let mut names: Vec<(Vec<u8>, usize)> = paths
             .iter()
             .enumerate()
-            .map(|(i, (p, _))| (file_name(p).to_vec(), i))
+            .map(|(i, (p, _))| (suffix::key(p), i))
             .collect();
         names.sort_unstable();
         PathList {
@@ -58,26 +60,24 @@ impl PathList {
             .collect()
     }
 
-    fn files_named(&self, name: &str) -> Vec<String> {
-        let name = name.as_bytes();
-        let start = self.names.partition_point(|(n, _)| n.as_slice() < name);
+    fn files_ending(&self, suffix: &str) -> Vec<String> {
+        let prefix = suffix::key(suffix.as_bytes());
+        let start = self
+            .names
+            .partition_point(|(k, _)| k.as_slice() < prefix.as_slice());
         let mut out: Vec<String> = self.names[start..]
             .iter()
-            .take_while(|(n, _)| n.as_slice() == name)
+            .take_while(|(k, _)| k.starts_with(&prefix))
             .map(|&(_, i)| String::from_utf8_lossy(&self.paths[i].0).into_owned())
             .collect();
         out.extend(
             self.configs
                 .iter()
-                .filter(|c| file_name(c) == name)
+                .filter(|c| suffix::key(c).starts_with(&prefix))
                 .map(|c| String::from_utf8_lossy(c).into_owned()),
         );
         out
     }
-}
-
-fn file_name(path: &[u8]) -> &[u8] {
-    path.rsplit(|&b| b == b'/').next().unwrap_or(path)
 }
 
 /// A `resolve::Tree` over a `PathList`, reading configuration files from git.
@@ -102,7 +102,11 @@ impl resolve::Tree for MemTree<'_> {
     }
 
     fn files_named(&self, name: &str) -> Vec<String> {
-        self.list.files_named(name)
+        self.list.files_ending(resolve::name_of(name))
+    }
+
+    fn files_ending(&self, suffix: &str) -> Vec<String> {
+        self.list.files_ending(suffix)
     }
 
     fn config(&self, path: &str) -> Option<String> {

@@ -57,7 +57,11 @@ impl resolve::Tree for TreeView<'_> {
     }
 
     fn files_named(&self, name: &str) -> Vec<String> {
-        self.keep(self.tables.files_named(name))
+        self.files_ending(resolve::name_of(name))
+    }
+
+    fn files_ending(&self, suffix: &str) -> Vec<String> {
+        self.keep(self.tables.files_ending(suffix))
     }
 
     fn config(&self, path: &str) -> Option<String> {

@@ -51,6 +51,19 @@ pub trait Tree {
     /// Full paths of the files whose file name is exactly `name` (e.g. `list.h`). Any
     /// order.
     fn files_named(&self, name: &str) -> Vec<String>;
+    /// Full paths of the files whose path is `suffix` or ends with `/suffix` (e.g.
+    /// `net/ip.h`). Any order. A large tree answers from a suffix index
+    /// (`store::suffix`), so that the cost follows the matches, not the files sharing
+    /// the name.
+    fn files_ending(&self, suffix: &str) -> Vec<String> {
+        let mut found = self.files_named(name_of(suffix));
+        found.retain(|p| {
+            p == suffix
+                || p.strip_suffix(suffix)
+                    .is_some_and(|head| head.ends_with('/'))
+        });
+        found
+    }
     /// The contents of a small configuration file at `path` (`go.mod`, `tsconfig.json`,
     /// `jsconfig.json`), if it exists and is text.
     fn config(&self, path: &str) -> Option<String>;
@@ -318,21 +331,11 @@ fn common_dirs(a: &str, b: &str) -> usize {
         .count()
 }
 
-/// The files named `name_of(suffix)` whose path is `suffix` or ends with `/suffix`,
-/// keeping those that share the most leading directories with `importer` (all of them
-/// on a tie).
+/// The files whose path is `suffix` or ends with `/suffix`, keeping those that share the
+/// most leading directories with `importer` (all of them on a tie).
 pub(crate) fn by_suffix(r: &Resolver, importer: &str, suffix: &str) -> Vec<String> {
-    let mut found: Vec<String> = r
-        .tree
-        .files_named(name_of(suffix))
-        .into_iter()
-        .filter(|p| {
-            p == suffix
-                || p.strip_suffix(suffix)
-                    .is_some_and(|head| head.ends_with('/'))
-        })
-        .filter(|p| p != importer)
-        .collect();
+    let mut found = r.tree.files_ending(suffix);
+    found.retain(|p| p != importer);
     let best = found.iter().map(|p| common_dirs(p, importer)).max();
     if let Some(best) = best {
         found.retain(|p| common_dirs(p, importer) == best);

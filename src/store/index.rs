@@ -11,7 +11,8 @@
 //! names     name  -> count u64                                  distinct defined names
 //! folded    lowercase(name) 0x00 name -> ()                     for case-insensitive lookups
 //! callers   name 0x00 file:u32be -> ()        files that call `name` (positions: objects)
-//! basenames file-name 0x00 file:u32be -> ()   for suffix lookups in import resolution
+//! basenames suffix-key 0x00 file:u32be -> ()  for suffix lookups in import resolution
+//!                                             (`store::suffix`: `a/b/x.h` -> `x.h 0x00 b/a/`)
 //! deps      file u32 -> [target u32]          resolved imports (forward edges), sorted
 //! rdeps     target:u32be source:u32be -> ()   reverse edges
 //! ext       file u32 -> imports resolving to no file, '\n'-separated
@@ -41,6 +42,7 @@ use redb::{
 };
 
 use super::runs::Runs;
+use super::suffix;
 use super::BlobId;
 use crate::model::{FileIndex, Kind, Lang, SkipReason, EXTRACTOR_VERSION};
 
@@ -63,7 +65,7 @@ const CONFIGS: TableDefinition<&[u8], ()> = TableDefinition::new("configs");
 const FOLDED: TableDefinition<&[u8], ()> = TableDefinition::new("folded");
 
 /// Version of the table layout above. Another version is rebuilt from scratch.
-pub const INDEX_FORMAT: u32 = 3;
+pub const INDEX_FORMAT: u32 = 4;
 
 /// The error for an index that must be rebuilt (wrong format, unreadable, damaged).
 #[derive(Debug)]
@@ -622,7 +624,22 @@ fn verify(path: &Path) -> Result<(State, Vec<FileBlob>)> {
     if symbols != st.symbols || names != st.names {
         bail!(bad("its symbol or name count is wrong".into()));
     }
-    for def in [CALLERS, BASENAMES, IKEYS] {
+    if let Some(t) = open_read_table(&txn, BASENAMES)? {
+        let mut rows = 0;
+        for row in t.iter()? {
+            let (path, id) = basename_of(row?.0.value())?;
+            if paths.get(path.as_slice())?.map(|v| v.value()) != Some(id) {
+                bail!(bad(format!(
+                    "the file-name row of file {id} is not its path's"
+                )));
+            }
+            rows += 1;
+        }
+        if rows != st.files {
+            bail!(bad("its file-name rows are not one per file".into()));
+        }
+    }
+    for def in [CALLERS, IKEYS] {
         if let Some(t) = open_read_table(&txn, def)? {
             for row in t.iter()? {
                 known(trailing_id(row?.0.value())?)?;
@@ -745,7 +762,22 @@ fn id_key(prefix: &[u8], id: u32) -> Vec<u8> {
 }
 
 fn basename_key(path: &[u8], id: u32) -> Vec<u8> {
-    id_key(path.rsplit(|&b| b == b'/').next().unwrap_or(path), id)
+    id_key(&suffix::key(path), id)
+}
+
+/// The path and file id of a `basenames` key.
+fn basename_of(key: &[u8]) -> Result<(Vec<u8>, u32)> {
+    let id = trailing_id(key)?;
+    key.len()
+        .checked_sub(5)
+        .and_then(|end| suffix::path_of(&key[..end]))
+        .map(|path| (path, id))
+        .ok_or_else(|| {
+            Corrupt {
+                reason: format!("a malformed file-name key of {} bytes", key.len()),
+            }
+            .into()
+        })
 }
 
 fn distinct_call_names(index: &FileIndex) -> std::collections::BTreeSet<&str> {
@@ -1453,7 +1485,6 @@ impl Patch {
         Ok(TreeTables {
             paths: self.txn.open_table(PATHS)?,
             basenames: self.txn.open_table(BASENAMES)?,
-            files: self.txn.open_table(FILES)?,
             configs: self.txn.open_table(CONFIGS)?,
         })
     }
@@ -1628,7 +1659,6 @@ impl Patch {
 pub struct TreeTables<'t> {
     paths: redb::Table<'t, &'static [u8], u32>,
     basenames: redb::Table<'t, &'static [u8], ()>,
-    files: redb::Table<'t, u32, &'static [u8]>,
     configs: redb::Table<'t, &'static [u8], ()>,
 }
 
@@ -1643,21 +1673,21 @@ impl TreeTables<'_> {
         list_dir(&self.paths, dir)
     }
 
-    /// Paths of the indexed files named `name`.
-    pub fn files_named(&self, name: &str) -> Result<Vec<String>> {
-        let (lo, hi) = prefix_range(name.as_bytes());
+    /// Paths of the indexed files (and configuration files) whose path is `suffix` or
+    /// ends with `/suffix`: one range of the suffix-keyed file names, as long as its
+    /// matches, however many files share the name.
+    pub fn files_ending(&self, suffix: &str) -> Result<Vec<String>> {
+        let prefix = suffix::key(suffix.as_bytes());
+        let (lo, hi) = suffix::range(&prefix);
         let mut out = Vec::new();
         for row in self.basenames.range(lo.as_slice()..hi.as_slice())? {
-            let (k, _) = row?;
-            let id = trailing_id(k.value())?;
-            if let Some(v) = self.files.get(id)? {
-                out.push(String::from_utf8_lossy(&decode_file_value(v.value())?.1).into_owned());
-            }
+            let (path, _) = basename_of(row?.0.value())?;
+            out.push(String::from_utf8_lossy(&path).into_owned());
         }
         // Configuration files are few: a scan of them is cheap.
         for row in self.configs.iter()? {
             let path = row?.0.value().to_vec();
-            if path.rsplit(|&b| b == b'/').next() == Some(name.as_bytes()) {
+            if suffix::key(&path).starts_with(&prefix) {
                 out.push(String::from_utf8_lossy(&path).into_owned());
             }
         }
@@ -1960,7 +1990,8 @@ mod tests {
         for round in 0..40 {
             let mut patch = index.begin().unwrap();
             for _ in 0..10 {
-                let path = format!("d/f{}.py", rand(12)).into_bytes();
+                let dir = ["d", "e/d", "d/e"][rand(3) as usize];
+                let path = format!("{dir}/f{}.py", rand(12)).into_bytes();
                 let old = model.remove(&path);
                 let new = (rand(3) > 0).then(|| {
                     let names: Vec<(&str, u32)> = (0..rand(5))
@@ -1984,6 +2015,28 @@ mod tests {
                 }
             }
             let state = patch.commit(&format!("{round:040}"), None, 0, 0).unwrap();
+            // Lookups by path suffix find exactly the paths that end with it.
+            let patch = index.begin().unwrap();
+            let tables = patch.tree_tables().unwrap();
+            for suffix in [
+                "f1.py",
+                "d/f1.py",
+                "e/d/f1.py",
+                "d/e/f1.py",
+                "x/f1.py",
+                "e/f1",
+            ] {
+                let mut got = tables.files_ending(suffix).unwrap();
+                got.sort();
+                let expected: Vec<String> = model
+                    .keys()
+                    .map(|p| String::from_utf8(p.clone()).unwrap())
+                    .filter(|p| p == suffix || p.ends_with(&format!("/{suffix}")))
+                    .collect();
+                assert_eq!(got, expected, "round {round}, suffix {suffix}");
+            }
+            drop(tables);
+            drop(patch);
             let symbols: usize = model.values().map(|f| f.definitions.len()).sum();
             assert_eq!(state.symbols as usize, symbols);
             assert_eq!(state.files as usize, model.len());

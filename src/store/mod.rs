@@ -15,6 +15,7 @@ pub mod object;
 pub mod objects;
 pub mod pack;
 pub mod runs;
+pub mod suffix;
 
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
