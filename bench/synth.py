@@ -8,7 +8,9 @@ about N files (plus a few structural ones: `__init__.py`, `mod.rs`, `lib.rs`, `g
 `Cargo.toml`) in Python, Java, C, C++, Go, JavaScript/TypeScript/TSX and Rust, 20-200 lines each:
 constants, top-level functions, a class/struct with methods. Every file is a distinct blob.
 With --switch-files K (default 1000, 0 for none) a branch `bench-switch` is also written, one
-commit on top of `main` that changes K files spread over the whole tree. No working tree is
+commit on top of `main` that changes K files: every file of randomly chosen leaf directories, so
+the change touches about K / 110 directories at every N (a switch of K files scattered one per
+directory would make git's own tree diff, not the index, grow with N). No working tree is
 checked out (`git checkout`/`git sparse-checkout` it yourself); HEAD is `main`.
 
 Names come from a vocabulary:
@@ -393,7 +395,7 @@ class Gen:
             for fid in rest[2 * i:2 * i + c]:
                 self.plant.setdefault(fid, []).append(nm)
             self.plant_counts[nm] = c
-        self.switch = set(self.planting_ids(random.Random(seed * 131 + 7), switch_files, avoid=self.plant))
+        self.switch = set(self.leaf_ids(random.Random(seed * 131 + 7), switch_files, avoid=self.plant))
         self.switch_text = {}
         self.files = 0
         self.bytes = 0
@@ -420,6 +422,26 @@ class Gen:
                 continue
             seen.add(fid)
             out.append(fid)
+        return out
+
+    def leaf_ids(self, rng, count, avoid=()):
+        """Up to `count` ids: the non-structural files of random whole leaf directories."""
+        out = []
+        seen = set()
+        tries = 0
+        while len(out) < count and tries < count + 1000:
+            tries += 1
+            fid = rng.randrange(self.n) if self.n > 0 else 0
+            g = next((g for g in self.groups if g.first <= fid < g.first + g.n), None)
+            if g is None:
+                break
+            k = g.leaf_of(fid)
+            if (g.gi, k) in seen:
+                continue
+            seen.add((g.gi, k))
+            for f in range(g.starts[k], g.starts[k + 1]):
+                if len(out) < count and f not in avoid and not self.is_structural(f):
+                    out.append(f)
         return out
 
     # -- import targets ----------------------------------------------------------------------
