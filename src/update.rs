@@ -155,6 +155,8 @@ pub fn update(
     }
 
     let objects = layout.objects();
+    // Past the auto-pack threshold, new objects go straight into a pack.
+    objects.spool_after(opts.auto_pack_loose.saturating_sub(objects.count().objects));
     let mut summary = Summary {
         rebuilt,
         ..Summary::default()
@@ -198,6 +200,8 @@ pub fn update(
         }
         Err(e) => return Err(e),
     }
+    // The edge pass reads the new objects: the spooled ones must be in their pack.
+    let spooled = objects.finish_spool()?;
     patch.finish_bulk()?;
     let tree_hex = target.tree.to_string();
     crate::edges::recompute(
@@ -223,7 +227,7 @@ pub fn update(
     let ms = started.elapsed().as_millis() as u64;
     summary.state = patch.commit(&tree_hex, commit_hex.as_deref(), now, ms)?;
     let count = objects.flush_count()?;
-    if count.objects > opts.auto_pack_loose {
+    if spooled || count.objects > opts.auto_pack_loose {
         // As git packs past gc.auto loose objects: 10M loose files would cost tens of GB.
         objects.pack_loose()?;
     }

@@ -4,8 +4,8 @@
 use std::fs;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, RwLock};
 
 use anyhow::{Context as _, Result};
 
@@ -33,7 +33,26 @@ pub struct Objects {
     /// The packs, opened on first need (damaged ones are left out: their objects are
     /// extracted again, and `gc` replaces them).
     packs: OnceLock<Vec<Pack>>,
+    /// New objects this process writes loose before it spools the rest (see `spool_after`).
+    spool_after: AtomicU64,
+    /// Objects per chunk of the spool.
+    spool_chunk: AtomicUsize,
+    /// While spooling: the pack being filled, and the chunks finished.
+    spool: Mutex<Option<Spool>>,
+    /// The packs this process spooled, readable as soon as each is finished.
+    spooled: RwLock<Vec<Pack>>,
 }
+
+/// New objects on their way into packs instead of loose files.
+struct Spool {
+    pack: super::pack::Builder,
+    /// The chunk packs finished so far.
+    chunks: Vec<PathBuf>,
+}
+
+/// Objects per chunk of a spool: a killed full index keeps what it extracted, less at
+/// most this many objects (about 100 MB).
+const SPOOL_CHUNK: usize = 65_536;
 
 /// The file in the objects directory that counts loose objects and their bytes, so that
 /// `status` never scans the directory.
@@ -75,6 +94,10 @@ impl Objects {
             created: AtomicU64::new(0),
             created_bytes: AtomicU64::new(0),
             packs: OnceLock::new(),
+            spool_after: AtomicU64::new(u64::MAX),
+            spool_chunk: AtomicUsize::new(SPOOL_CHUNK),
+            spool: Mutex::new(None),
+            spooled: RwLock::new(Vec::new()),
         }
     }
 
@@ -94,10 +117,7 @@ impl Objects {
         let bytes = match fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == ErrorKind::NotFound => {
-                return Ok(match self.packs().iter().find_map(|p| p.get(id)) {
-                    Some(bytes) => Self::check(bytes),
-                    None => Lookup::Missing,
-                });
+                return Ok(self.in_packs(id, Self::check).unwrap_or(Lookup::Missing));
             }
             Err(e) => {
                 return Err(e).with_context(|| format!("{}: cannot read object", path.display()))
@@ -118,7 +138,7 @@ impl Objects {
     pub fn raw(&self, id: &BlobId) -> Option<Vec<u8>> {
         let bytes = match fs::read(self.path(id)) {
             Ok(b) => b,
-            Err(_) => self.packs().iter().find_map(|p| p.get(id))?.to_vec(),
+            Err(_) => self.in_packs(id, <[u8]>::to_vec)?,
         };
         matches!(Self::check(&bytes), Lookup::Found(_)).then_some(bytes)
     }
@@ -186,6 +206,106 @@ impl Objects {
         }
         self.recount()?;
         Ok(wanted)
+    }
+
+    /// `f` of the bytes of object `id` in a pack: the packs found at first need, then the
+    /// ones this process spooled.
+    fn in_packs<T>(&self, id: &BlobId, f: impl Fn(&[u8]) -> T) -> Option<T> {
+        if let Some(bytes) = self.packs().iter().find_map(|p| p.get(id)) {
+            return Some(f(bytes));
+        }
+        let spooled = self.spooled.read().unwrap_or_else(|e| e.into_inner());
+        spooled.iter().find_map(|p| p.get(id)).map(f)
+    }
+
+    /// Once this process has written `n` new loose objects, the next ones go into packs
+    /// instead (they would be packed at the end of the update anyway): a full index of 1M
+    /// files would otherwise create 1M files (a 4 KB block each) and read them all back to
+    /// pack them. Every `SPOOL_CHUNK` objects the pack is finished as a chunk, readable at
+    /// once, so that a killed index keeps what it extracted; `finish_spool` merges the
+    /// chunks into one pack.
+    pub fn spool_after(&self, n: u64) {
+        self.spool_with(n, SPOOL_CHUNK);
+    }
+
+    fn spool_with(&self, n: u64, chunk: usize) {
+        self.spool_chunk.store(chunk.max(1), Ordering::Relaxed);
+        self.spool_after.store(n, Ordering::Relaxed);
+    }
+
+    /// Ends spooling: the last chunk is finished and the chunks are merged into one pack
+    /// (lookups would otherwise probe one pack per chunk). Returns whether anything was
+    /// spooled. Objects written from now on are loose, until `spool_after` again.
+    pub fn finish_spool(&self) -> Result<bool> {
+        self.spool_after.store(u64::MAX, Ordering::Relaxed);
+        let taken = self.spool.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let Some(Spool { pack, mut chunks }) = taken else {
+            return Ok(false);
+        };
+        // The recount below counts the loose objects this process created.
+        self.created.store(0, Ordering::Relaxed);
+        self.created_bytes.store(0, Ordering::Relaxed);
+        if !pack.is_empty() {
+            chunks.push(self.finish_chunk(pack)?);
+        }
+        if chunks.len() > 1 {
+            // The chunks are read from their maps: a gc that removed a chunk file
+            // meanwhile (after packing its objects) takes nothing from the merge.
+            let mut merged = self.pack_builder()?;
+            let mut spooled = self.spooled.write().unwrap_or_else(|e| e.into_inner());
+            for p in spooled.iter() {
+                for i in 0..p.len() {
+                    if let Some(id) = p.id(i) {
+                        if let Some(bytes) = p.get(&id) {
+                            merged.add(&id, bytes)?;
+                        }
+                    }
+                }
+            }
+            let path = self.finish_pack(merged)?;
+            spooled.clear();
+            if let Some(p) = Pack::open(&path)? {
+                spooled.push(p);
+            }
+            for chunk in chunks.iter().filter(|c| **c != path) {
+                let _ = fs::remove_file(chunk);
+            }
+        }
+        self.recount()?;
+        Ok(true)
+    }
+
+    /// Finishes a chunk of the spool and makes it readable.
+    fn finish_chunk(&self, pack: super::pack::Builder) -> Result<PathBuf> {
+        let path = self.finish_pack(pack)?;
+        let opened = Pack::open(&path)?;
+        let mut spooled = self.spooled.write().unwrap_or_else(|e| e.into_inner());
+        spooled.extend(opened);
+        Ok(path)
+    }
+
+    /// Whether new objects go to the spool.
+    fn spooling(&self) -> bool {
+        self.created.load(Ordering::Relaxed) >= self.spool_after.load(Ordering::Relaxed)
+    }
+
+    /// Adds an object to the spool, starting one if needed.
+    fn to_spool(&self, id: &BlobId, bytes: &[u8]) -> Result<()> {
+        let mut guard = self.spool.lock().unwrap_or_else(|e| e.into_inner());
+        let spool = match guard.as_mut() {
+            Some(spool) => spool,
+            None => guard.insert(Spool {
+                pack: self.pack_builder()?,
+                chunks: Vec::new(),
+            }),
+        };
+        spool.pack.add(id, bytes)?;
+        if spool.pack.len() >= self.spool_chunk.load(Ordering::Relaxed) {
+            let full = std::mem::replace(&mut spool.pack, self.pack_builder()?);
+            let path = self.finish_chunk(full)?;
+            spool.chunks.push(path);
+        }
+        Ok(())
     }
 
     fn pack_dir(&self) -> PathBuf {
@@ -393,12 +513,16 @@ impl Objects {
         Ok(c)
     }
 
-    /// Writes the object of `id` atomically, replacing a damaged or outdated one. Not
-    /// synced: an object lost in a crash is re-extracted, and the index that refers to it
-    /// is synced after it.
+    /// Writes the object of `id` atomically, replacing a damaged or outdated one: into the
+    /// spool while spooling, else loose. A loose object is not synced: one lost in a crash
+    /// is re-extracted, and the index that refers to it is synced after it.
     pub fn write(&self, id: &BlobId, index: &FileIndex) -> Result<()> {
         let path = self.path(id);
         let bytes = object::encode(index);
+        // A damaged loose object would hide a spooled copy: it is replaced in place.
+        if self.spooling() && !path.exists() {
+            return self.to_spool(id, &bytes);
+        }
         let mut file = match AtomicFile::create(&path) {
             Ok(f) => f,
             Err(_) => {
@@ -488,4 +612,62 @@ fn pack_name(ids: &[BlobId]) -> String {
         "pack-{:016x}.pack",
         twox_hash::XxHash3_64::oneshot(&sorted.concat())
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::model::{Lang, SkipReason};
+
+    fn id(i: u8) -> BlobId {
+        BlobId::from_bytes(&[i; 20]).unwrap()
+    }
+
+    /// Past the threshold, objects go into chunk packs readable at once, then one pack;
+    /// the loose ones before it stay, and a damaged loose object is replaced in place.
+    #[test]
+    fn spooled_objects_land_in_one_pack() {
+        let dir = tempfile::tempdir().unwrap();
+        let objects = Objects::at(dir.path());
+        let index = FileIndex::skipped(Lang::Python, SkipReason::TooLarge);
+        objects.spool_with(2, 3);
+        // A damaged loose object of blob 9, written before the spool.
+        let damaged = objects.path(&id(9));
+        fs::create_dir_all(damaged.parent().unwrap()).unwrap();
+        fs::write(&damaged, b"junk").unwrap();
+        for i in 1..=8 {
+            objects.write(&id(i), &index).unwrap();
+        }
+        objects.write(&id(9), &index).unwrap();
+        let loose: Vec<bool> = (1..=9).map(|i| objects.path(&id(i)).exists()).collect();
+        assert_eq!(
+            loose,
+            [true, true, false, false, false, false, false, false, true]
+        );
+        // Objects 3-8 filled two chunks: readable before the spool ends.
+        for i in 1..=9 {
+            assert!(
+                matches!(objects.read(&id(i)).unwrap(), Lookup::Found(_)),
+                "{i}"
+            );
+        }
+        assert_eq!(objects.pack_paths().len(), 2);
+        objects.write(&id(10), &index).unwrap();
+        assert!(matches!(objects.read(&id(10)).unwrap(), Lookup::Missing));
+        assert!(objects.finish_spool().unwrap());
+        assert_eq!(objects.pack_paths().len(), 1);
+        for i in 1..=10 {
+            assert!(
+                matches!(objects.read(&id(i)).unwrap(), Lookup::Found(_)),
+                "{i}"
+            );
+        }
+        let count = objects.count();
+        assert_eq!((count.objects, count.packed), (3, 7));
+        // Loose again after the spool; nothing to finish.
+        objects.write(&id(11), &index).unwrap();
+        assert!(objects.path(&id(11)).exists());
+        assert!(!objects.finish_spool().unwrap());
+    }
 }

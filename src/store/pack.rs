@@ -33,7 +33,7 @@ pub fn write(path: &Path, objects: Vec<(BlobId, Vec<u8>)>) -> Result<()> {
 /// their number (about 48 bytes each), not their size: their bytes wait in an unlinked
 /// temporary file, and the pack is written streaming.
 pub struct Builder {
-    data: std::fs::File,
+    data: std::io::BufWriter<std::fs::File>,
     entries: Vec<Entry>,
     len: u64,
 }
@@ -56,7 +56,7 @@ impl Builder {
     pub fn new(dir: &Path) -> Result<Builder> {
         let (data, _) = super::runs::temp_file(dir)?;
         Ok(Builder {
-            data,
+            data: std::io::BufWriter::with_capacity(1 << 20, data),
             entries: Vec::new(),
             len: 0,
         })
@@ -109,6 +109,9 @@ impl Builder {
         self.entries.sort_by(|a, b| a.id().cmp(b.id()));
         self.entries.dedup_by(|a, b| a.id() == b.id());
         let entries = self.entries;
+        let data = self.data.into_inner().map_err(|err| {
+            anyhow::Error::new(err.into_error()).context("cannot write a pack's data")
+        })?;
         let id_len = entries.first().map_or(20, |e| usize::from(e.id_len));
         if entries.iter().any(|e| usize::from(e.id_len) != id_len) {
             bail!("internal error: a pack mixes object id lengths");
@@ -151,8 +154,7 @@ impl Builder {
         let mut buf = Vec::new();
         for e in &entries {
             buf.resize(e.len as usize, 0);
-            self.data
-                .read_exact_at(&mut buf, e.at)
+            data.read_exact_at(&mut buf, e.at)
                 .map_err(|err| anyhow::Error::new(err).context("cannot read back a pack's data"))?;
             out.write(&buf)?;
         }
