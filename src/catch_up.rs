@@ -78,11 +78,6 @@ pub fn is_tree(hex: &str, target: &Target) -> bool {
     gix::ObjectId::from_hex(hex.as_bytes()).is_ok_and(|id| id == target.tree)
 }
 
-fn indexed_tree(layout: &Layout) -> Option<String> {
-    // A damaged or outdated index reads as "nothing indexed": the update repairs it.
-    indexed_state(layout).ok().flatten().map(|s| s.tree)
-}
-
 /// Brings the index to HEAD following the protocol above.
 pub fn to_head(
     repo: &Repo,
@@ -94,10 +89,12 @@ pub fn to_head(
     let mut outcome = Outcome::Current;
     let mut wait = policy.wait;
     loop {
-        let Some(head) = repo.resolve("HEAD")? else {
+        // A damaged or outdated index reads as "nothing indexed": the update repairs it.
+        let state = indexed_state(layout).ok().flatten();
+        let Some(head) = repo.head_known(state.as_ref().and_then(State::commit_and_tree))? else {
             return Ok(Outcome::NoCommit);
         };
-        if indexed_tree(layout).is_some_and(|t| is_tree(&t, &head)) {
+        if state.is_some_and(|s| is_tree(&s.tree, &head)) {
             return Ok(outcome);
         }
         let Some(lock) = take_lock(layout, wait)? else {

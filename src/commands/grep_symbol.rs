@@ -73,11 +73,17 @@ fn surely_undefined_fast(name: &str) -> bool {
 /// opening the index. Only a filter labelled with HEAD's tree counts: it holds every name of
 /// that tree (and possibly more), whatever state an update is in.
 fn surely_undefined(session: &Session, name: &str) -> Result<bool> {
-    let Some(head) = session.head()? else {
-        return Ok(false);
-    };
     // A damaged filter is no proof: the index answers (and the next update rewrites it).
     let Ok(Some(bloom)) = Bloom::open(&session.layout.local.join("bloom")) else {
+        return Ok(false);
+    };
+    if bloom.may_contain(name.as_bytes()) {
+        return Ok(false);
+    }
+    let Some(head) = session
+        .repo
+        .head_known(Some((bloom.commit(), bloom.tree())))?
+    else {
         return Ok(false);
     };
     Ok(catch_up::is_tree(bloom.tree(), &head) && !bloom.may_contain(name.as_bytes()))

@@ -25,7 +25,7 @@ use crate::catch_up::{self, Outcome, Policy};
 use crate::cli::{Cli, Command};
 use crate::git::{Repo, Target};
 
-use crate::store::index::Index;
+use crate::store::index::{Index, State};
 use crate::store::Layout;
 
 /// Runs the parsed command line; returns the exit status (errors are printed by `main`).
@@ -94,6 +94,12 @@ impl Session {
         self.repo.resolve("HEAD")
     }
 
+    /// HEAD's tree, taken from `state` when HEAD is still the commit it indexed (see
+    /// `Repo::head_known`).
+    pub fn head_after(&self, state: Option<&State>) -> Result<Option<Target>> {
+        self.repo.head_known(state.and_then(State::commit_and_tree))
+    }
+
     /// The index to answer a query from. Unless `no_update`, first catches up with HEAD
     /// (after a reset, a stash, an IDE's commit or a missed hook). A running update is
     /// waited for briefly; an index far behind is updated in the background while the
@@ -106,7 +112,7 @@ impl Session {
         let current = self.layout.open_index_read().ok().flatten();
         let state = current.as_ref().and_then(|i| i.state().ok().flatten());
         if let (Some(index), Some(state)) = (current, &state) {
-            match self.head()? {
+            match self.head_after(Some(state))? {
                 Some(head) if catch_up::is_tree(&state.tree, &head) => return Ok(Some(index)),
                 None => return Ok(Some(index)),
                 Some(_) => {} // behind: catch up below (after closing this handle)

@@ -10,12 +10,12 @@ use crate::cli::StatusArgs;
 
 pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
     let session = Session::open()?;
-    let head = session.head()?;
     let index = session.index_for_query(args.no_update)?;
     let state = match &index {
         Some(i) => i.state()?,
         None => None,
     };
+    let head = session.head_after(state.as_ref())?;
     let head_tree = head.as_ref().map(|h| h.tree.to_string());
     let current = match (&state, &head_tree) {
         (Some(s), Some(h)) => s.tree == *h,

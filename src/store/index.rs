@@ -114,6 +114,13 @@ pub struct State {
     pub graph_generation: u64,
 }
 
+impl State {
+    /// The indexed commit and its tree (hex), when the tree came from a commit.
+    pub fn commit_and_tree(&self) -> Option<(&str, &str)> {
+        self.commit.as_deref().map(|c| (c, self.tree.as_str()))
+    }
+}
+
 /// One definition as the index stores it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Posting {
