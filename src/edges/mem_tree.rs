@@ -35,6 +35,12 @@ impl PathList {
         }
     }
 
+    /// The bytes a path of the list takes: two vectors' entries (32 bytes each) and two
+    /// heap copies (the path and its suffix key, about 16 bytes of overhead each).
+    pub fn cost(path: &[u8]) -> usize {
+        2 * path.len() + 96
+    }
+
     /// The file id of `path`.
     pub fn id(&self, path: &[u8]) -> Option<u32> {
         self.paths

@@ -1459,15 +1459,20 @@ impl Patch {
         }
     }
 
-    /// Every indexed path with its file id, in path order; `None` when the paths take more
-    /// than `budget` bytes (a list in memory must stay bounded whatever the tree size).
-    pub fn paths_within(&self, budget: usize) -> Result<Option<Vec<PathRow>>> {
+    /// Every indexed path with its file id, in path order; `None` when the paths would take
+    /// more than `budget` bytes, `cost` bytes each, in the caller's structure (a list in
+    /// memory must stay bounded whatever the tree size).
+    pub fn paths_within(
+        &self,
+        budget: usize,
+        cost: impl Fn(&[u8]) -> usize,
+    ) -> Result<Option<Vec<PathRow>>> {
         let paths = self.txn.open_table(PATHS)?;
         let mut out = Vec::new();
         let mut bytes = 0;
         for row in paths.iter()? {
             let (k, v) = row?;
-            bytes += k.value().len() + 32;
+            bytes += cost(k.value());
             if bytes > budget {
                 return Ok(None);
             }
