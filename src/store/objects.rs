@@ -253,6 +253,7 @@ impl Objects {
             // meanwhile (after packing its objects) takes nothing from the merge.
             let mut merged = self.pack_builder()?;
             let mut spooled = self.spooled.write().unwrap_or_else(|e| e.into_inner());
+            merged.reserve(spooled.iter().map(Pack::len).sum());
             for p in spooled.iter() {
                 for i in 0..p.len() {
                     if let Some(id) = p.id(i) {
@@ -402,9 +403,7 @@ impl Objects {
 
     /// Writes the pack under its name (a hash of its ids); returns its path.
     fn finish_pack(&self, pack: super::pack::Builder) -> Result<PathBuf> {
-        let path = self.pack_dir().join(pack_name(&pack.ids()));
-        pack.finish(&path)?;
-        Ok(path)
+        pack.finish_in(&self.pack_dir())
     }
 
     fn write_pack(&self, objects: Vec<(BlobId, Vec<u8>)>) -> Result<PathBuf> {
@@ -431,6 +430,7 @@ impl Objects {
         // Objects go to the new pack as they are read: memory follows their number, not
         // their size.
         let mut objects = self.pack_builder()?;
+        objects.reserve(usize::try_from(report.before.objects + report.before.packed).unwrap_or(0));
         let mut error = None;
         let mut seen = std::collections::HashSet::new();
         // A damaged copy is counted and dropped; it never hides a sound copy elsewhere.
@@ -608,10 +608,8 @@ fn hex_id(hex: &str) -> Option<BlobId> {
 fn pack_name(ids: &[BlobId]) -> String {
     let mut sorted: Vec<&[u8]> = ids.iter().map(BlobId::as_bytes).collect();
     sorted.sort();
-    format!(
-        "pack-{:016x}.pack",
-        twox_hash::XxHash3_64::oneshot(&sorted.concat())
-    )
+    sorted.dedup();
+    super::pack::name(sorted.into_iter())
 }
 
 #[cfg(test)]

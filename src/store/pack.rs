@@ -11,7 +11,7 @@
 //! ```
 //! Written under a temporary name and renamed; never modified in place.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 use memmap2::Mmap;
@@ -81,6 +81,12 @@ impl Builder {
         Ok(())
     }
 
+    /// Makes room for `n` more objects at once: a builder of millions of objects would
+    /// otherwise hold up to twice its table while the vector grows.
+    pub fn reserve(&mut self, n: usize) {
+        self.entries.reserve_exact(n);
+    }
+
     /// Number of objects added.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -103,11 +109,27 @@ impl Builder {
         ids
     }
 
+    /// Writes the pack into `dir` under the name of its ids (see `name`), atomically and
+    /// synced; returns its path. Names it from its own table, so that no second list of
+    /// millions of ids is made.
+    pub fn finish_in(mut self, dir: &Path) -> Result<PathBuf> {
+        self.sort();
+        let path = dir.join(name(self.entries.iter().map(Entry::id)));
+        self.finish(&path)?;
+        Ok(path)
+    }
+
+    /// Sorts the table by id and drops repeated ids (keeping the first bytes added).
+    fn sort(&mut self) {
+        // Stable: of a repeated id, the first added stays first.
+        self.entries.sort_by(|a, b| a.id().cmp(b.id()));
+        self.entries.dedup_by(|a, b| a.id() == b.id());
+    }
+
     /// Writes the pack to `path` (atomically, synced).
     pub fn finish(mut self, path: &Path) -> Result<()> {
         use std::os::unix::fs::FileExt;
-        self.entries.sort_by(|a, b| a.id().cmp(b.id()));
-        self.entries.dedup_by(|a, b| a.id() == b.id());
+        self.sort();
         let entries = self.entries;
         let data = self.data.into_inner().map_err(|err| {
             anyhow::Error::new(err.into_error()).context("cannot write a pack's data")
@@ -160,6 +182,18 @@ impl Builder {
         }
         out.commit(true)
     }
+}
+
+/// The file name of a pack holding the objects `sorted_ids` (sorted, without repeats): a
+/// hash of the ids, so that the same set of objects makes the same pack.
+pub fn name<'a>(sorted_ids: impl Iterator<Item = &'a [u8]>) -> String {
+    use std::hash::Hasher as _;
+    // Streaming XXH3 hashes as the one-shot function hashes the concatenation.
+    let mut h = twox_hash::XxHash3_64::new();
+    for id in sorted_ids {
+        h.write(id);
+    }
+    format!("pack-{:016x}.pack", h.finish())
 }
 
 /// An open, validated pack.
@@ -331,6 +365,27 @@ mod tests {
         let mut v = [b; 20];
         v[19] = c;
         BlobId::from_bytes(&v).unwrap()
+    }
+
+    #[test]
+    fn a_pack_is_named_after_its_sorted_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = Builder::new(dir.path()).unwrap();
+        b.reserve(3);
+        for (i, c) in [(9, 1), (0, 2), (9, 1), (4, 0)] {
+            b.add(&id(i, c), b"x").unwrap();
+        }
+        let path = b.finish_in(dir.path()).unwrap();
+        // The name the one-shot hash of the concatenated sorted ids gives, as packs were
+        // named before: the same objects still make the same pack.
+        let mut ids = [id(0, 2), id(4, 0), id(9, 1)].map(|i| i.as_bytes().to_vec());
+        ids.sort();
+        let expected = format!(
+            "pack-{:016x}.pack",
+            twox_hash::XxHash3_64::oneshot(&ids.concat())
+        );
+        assert_eq!(path.file_name().unwrap().to_str().unwrap(), expected);
+        assert_eq!(Pack::open(&path).unwrap().unwrap().len(), 3);
     }
 
     #[test]
