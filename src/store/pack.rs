@@ -115,7 +115,7 @@ impl Builder {
     pub fn finish_in(mut self, dir: &Path) -> Result<PathBuf> {
         self.sort();
         let path = dir.join(name(self.entries.iter().map(Entry::id)));
-        self.finish(&path)?;
+        self.write_sorted(&path)?;
         Ok(path)
     }
 
@@ -128,8 +128,13 @@ impl Builder {
 
     /// Writes the pack to `path` (atomically, synced).
     pub fn finish(mut self, path: &Path) -> Result<()> {
-        use std::os::unix::fs::FileExt;
         self.sort();
+        self.write_sorted(path)
+    }
+
+    /// Writes the pack, its table already sorted (`sort`), to `path`.
+    fn write_sorted(self, path: &Path) -> Result<()> {
+        use std::os::unix::fs::FileExt;
         let entries = self.entries;
         let data = self.data.into_inner().map_err(|err| {
             anyhow::Error::new(err.into_error()).context("cannot write a pack's data")
