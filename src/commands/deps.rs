@@ -65,7 +65,7 @@ pub(super) fn run_deps(args: &DepsArgs) -> Result<ExitCode> {
 pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
     let session = Session::open()?;
     let (index, _, id) = open(&session, &args.file, args.no_update)?;
-    let view = GraphView::open(&index, &session.layout.local.join("graph"))?;
+    let view = GraphView::open(&index, &session.layout.graph_path())?;
     let hits: Vec<(u32, usize)> = if args.transitive {
         view.reverse_closure(id, args.depth)?
     } else {

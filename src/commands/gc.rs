@@ -12,13 +12,8 @@ pub(super) fn run(args: &GcArgs) -> Result<ExitCode> {
     let session = Session::open()?;
     let objects = session.layout.objects();
     let repo = &session.repo;
-    let report = objects
-        .gc(&|id| gix::ObjectId::try_from(id.as_bytes()).is_ok_and(|oid| repo.has_object(&oid)))?;
-    // The next reader of the graph and the Bloom filter verifies their checksums in full
-    // again, as git's fsck would, catching damage that left the files' times alone.
-    for name in ["graph", "bloom"] {
-        crate::store::checked::forget(&session.layout.local.join(name));
-    }
+    let report = objects.gc(&|id| repo.has_blob(id))?;
+    session.layout.forget_checks();
     if !args.quiet {
         let freed = (report.before.bytes + report.before.packed_bytes)
             .saturating_sub(report.after.bytes + report.after.packed_bytes);

@@ -7,11 +7,12 @@ use anyhow::{bail, Result};
 
 use super::output::{self, Colors};
 use super::{found, Session};
-use crate::catch_up;
 use crate::cli::{ColorChoice, Format, GrepSymbolArgs};
 use crate::model::{Kind, Lang};
+use crate::pipeline::catch_up;
 use crate::query::symbol::{self, Options};
 use crate::store::bloom::Bloom;
+use crate::store::Layout;
 
 fn options(args: &GrepSymbolArgs) -> Result<Options> {
     let mut kinds = Vec::new();
@@ -61,7 +62,7 @@ fn surely_undefined_fast(name: &str) -> bool {
     let Some(hint) = crate::git::head_hint::head_hint(&cwd) else {
         return false;
     };
-    let Ok(Some(bloom)) = Bloom::open(&hint.git_dir.join("atse").join("bloom")) else {
+    let Ok(Some(bloom)) = Bloom::open(&Layout::bloom_path_in(&hint.git_dir)) else {
         return false;
     };
     !bloom.commit().is_empty()
@@ -74,7 +75,7 @@ fn surely_undefined_fast(name: &str) -> bool {
 /// that tree (and possibly more), whatever state an update is in.
 fn surely_undefined(session: &Session, name: &str) -> Result<bool> {
     // A damaged filter is no proof: the index answers (and the next update rewrites it).
-    let Ok(Some(bloom)) = Bloom::open(&session.layout.local.join("bloom")) else {
+    let Ok(Some(bloom)) = Bloom::open(&session.layout.bloom_path()) else {
         return Ok(false);
     };
     if bloom.may_contain(name.as_bytes()) {

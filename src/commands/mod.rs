@@ -16,15 +16,12 @@ mod update;
 
 use std::process::ExitCode;
 
-use std::time::Duration;
-
 use anyhow::{Context as _, Result};
 
-use crate::catch_up::{self, Outcome, Policy};
-
 use crate::cli::{Cli, Command};
+use crate::config::Config;
 use crate::git::{Repo, Target};
-
+use crate::pipeline::catch_up;
 use crate::store::index::{Index, State};
 use crate::store::Layout;
 
@@ -51,6 +48,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 pub(crate) struct Session {
     pub repo: Repo,
     pub layout: Layout,
+    /// The `atse.*` settings.
+    pub config: Config,
 }
 
 impl Session {
@@ -58,7 +57,12 @@ impl Session {
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
         let repo = Repo::discover(&cwd)?;
         let layout = Layout::new(&repo.common_dir(), &repo.git_dir());
-        Ok(Session { repo, layout })
+        let config = Config::read(|key| repo.config_u64(key))?;
+        Ok(Session {
+            repo,
+            layout,
+            config,
+        })
     }
 
     /// A path given on the command line (relative to the current directory) as a path in
@@ -100,67 +104,16 @@ impl Session {
         self.repo.head_known(state.and_then(State::commit_and_tree))
     }
 
-    /// The index to answer a query from. Unless `no_update`, first catches up with HEAD
-    /// (after a reset, a stash, an IDE's commit or a missed hook). A running update is
-    /// waited for briefly; an index far behind is updated in the background while the
-    /// query answers from it, with a note on stderr. `None`: nothing is indexed.
+    /// The index to answer a query from (see `pipeline::catch_up::for_query`), printing
+    /// its note, if any, on stderr. `None`: nothing is indexed.
     pub fn index_for_query(&self, no_update: bool) -> Result<Option<Index>> {
-        if no_update {
-            return self.layout.open_index_read();
+        let answer = catch_up::for_query(&self.repo, &self.layout, &self.config, no_update)?;
+        if let Some(note) = answer.note {
+            eprintln!("git-atse: note: {note}");
         }
-        // The common case: the index already describes HEAD; answer from this very handle.
-        let current = self.layout.open_index_read().ok().flatten();
-        let state = current.as_ref().and_then(|i| i.state().ok().flatten());
-        if let (Some(index), Some(state)) = (current, &state) {
-            match self.head_after(Some(state))? {
-                Some(head) if catch_up::is_tree(&state.tree, &head) => return Ok(Some(index)),
-                None => return Ok(Some(index)),
-                Some(_) => {} // behind: catch up below (after closing this handle)
-            }
-        }
-        let exists = state.is_some();
-        let policy = Policy {
-            wait: Duration::from_millis(QUERY_WAIT_MS),
-            // With nothing to answer from, index inline however far it is.
-            max_changes: exists.then_some(
-                self.repo
-                    .config_u64(QUERY_MAX_CHANGES_KEY)?
-                    .unwrap_or(QUERY_MAX_CHANGES_DEFAULT) as usize,
-            ),
-            defer_slow_langs: false,
-        };
-        let opts = crate::update::Options::from_config(&self.repo, false)?;
-        match catch_up::to_head(
-            &self.repo,
-            &self.layout,
-            &opts,
-            policy,
-            &crate::update::Silent,
-        )? {
-            Outcome::NoCommit | Outcome::Current | Outcome::Updated(_) => {}
-            Outcome::Busy => {
-                eprintln!(
-                    "git-atse: note: an update is running; answering from the index as it was"
-                );
-            }
-            Outcome::TooFar { changed } => {
-                hook::spawn_background(self)?;
-                eprintln!(
-                    "git-atse: note: the index is {changed}+ changed paths behind HEAD; \
-                     updating it in the background and answering from the older index"
-                );
-            }
-        }
-        self.layout.open_index_read()
+        Ok(answer.index)
     }
 }
-
-/// How long a query waits for a running update before answering from the index as it is.
-const QUERY_WAIT_MS: u64 = 500;
-/// `atse.queryMaxChanges`: a query catches up inline up to this many changed paths, else
-/// in the background while it answers from the older index.
-const QUERY_MAX_CHANGES_KEY: &str = "atse.queryMaxChanges";
-const QUERY_MAX_CHANGES_DEFAULT: u64 = 5000;
 
 /// The exit status of a query: 0 when something was found, 1 when nothing was.
 pub(crate) fn found(any: bool) -> ExitCode {

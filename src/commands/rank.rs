@@ -14,7 +14,7 @@ pub(super) fn run(args: &RankArgs) -> Result<ExitCode> {
     let Some(index) = session.index_for_query(args.no_update)? else {
         bail!("nothing is indexed yet; run `git atse update`");
     };
-    let view = GraphView::open(&index, &session.layout.local.join("graph"))?;
+    let view = GraphView::open(&index, &session.layout.graph_path())?;
     let mut scores = view.rank(&index.file_ids()?)?;
     let mut paths = index.paths()?;
     let mut rows: Vec<(f64, Vec<u8>)> = scores

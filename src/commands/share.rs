@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{Read, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -23,7 +24,7 @@ use anyhow::{bail, Context as _, Result};
 use super::Session;
 use crate::cli::ShareCommand;
 use crate::git::notes::Notes;
-use crate::store::BlobId;
+use crate::model::{BlobId, TreeId};
 
 const NOTE_HEADER: &str = "atse-share 1";
 /// A commit note longer than this is refused.
@@ -58,7 +59,7 @@ fn notes(session: &Session) -> Notes {
 
 /// Ids of objects already published (or imported), kept beside the objects.
 fn published_path(session: &Session) -> PathBuf {
-    session.layout.common.join("published")
+    session.layout.published_path()
 }
 
 fn read_published(session: &Session) -> (HashSet<String>, Vec<String>) {
@@ -199,20 +200,23 @@ fn drifted(
     state: &crate::store::index::State,
 ) -> Result<bool> {
     let repo = &session.repo;
-    let (Ok(old), Ok(new)) = (repo.parse_id(snapshot_tree), repo.parse_id(&state.tree)) else {
+    let (Ok(old), Ok(new)) = (
+        TreeId::from_hex(snapshot_tree),
+        TreeId::from_hex(&state.tree),
+    ) else {
         return Ok(true);
     };
-    if !repo.has_object(&old) {
+    if !repo.has_tree(&old) {
         return Ok(true);
     }
     let limit = (state.files / 8).max(1000);
     let mut changed = 0u64;
-    let counted = crate::git::diff::changes(repo, Some(old), new, 1024, &mut |batch| {
+    let counted = crate::git::diff::changes(repo, Some(&old), &new, 1024, &mut |batch| {
         changed += batch.len() as u64;
-        if changed > limit {
-            bail!("far");
-        }
-        Ok(())
+        Ok(match changed > limit {
+            true => ControlFlow::Break(()),
+            false => ControlFlow::Continue(()),
+        })
     });
     Ok(counted.is_err() || changed > limit)
 }
@@ -402,8 +406,7 @@ fn import_packs(
     let have: BTreeSet<String> = have.into_iter().collect();
     let objects = session.layout.objects();
     let repo = &session.repo;
-    let known =
-        |id: &BlobId| gix::ObjectId::try_from(id.as_bytes()).is_ok_and(|oid| repo.has_object(&oid));
+    let known = |id: &BlobId| repo.has_blob(id);
     let mut imported = 0;
     let mut rejected = 0;
     let mut record = Vec::new();
@@ -482,15 +485,14 @@ fn install_snapshot(
     {
         return Ok(false);
     }
-    let tree = repo
-        .parse_id(tree)
+    let tree = TreeId::from_hex(tree)
         .ok()
-        .filter(|t| repo.has_object(t))
+        .filter(|t| repo.has_tree(t))
         .ok_or_else(|| anyhow::anyhow!("this repository lacks its tree {tree}"))?;
     let Some(blob) = by_object.get(anchor) else {
         bail!("no index is attached to it");
     };
-    let tmp = layout.index_path().with_extension("redb.incoming");
+    let tmp = layout.incoming_path();
     let result = (|| -> Result<()> {
         let mut file = std::fs::File::create(&tmp)
             .with_context(|| format!("{}: cannot create", tmp.display()))?;
@@ -500,7 +502,7 @@ fn install_snapshot(
         file.sync_all()
             .with_context(|| format!("{}: cannot sync", tmp.display()))?;
         drop(file);
-        crate::update::adopt_snapshot(repo, layout, &lock, &tmp, tree)?;
+        crate::pipeline::snapshot::adopt(repo, layout, &lock, &tmp, &tree)?;
         Ok(())
     })();
     let _ = std::fs::remove_file(&tmp);

@@ -8,9 +8,9 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Session;
-use crate::catch_up::{self, Outcome, Policy};
 use crate::cli::UpdateArgs;
-use crate::update::{self, Options, Progress, Silent, Summary};
+use crate::pipeline::catch_up::{self, Outcome, Policy};
+use crate::pipeline::{self, Options, Progress, Silent, Summary};
 
 struct Bar(ProgressBar);
 
@@ -31,7 +31,7 @@ pub(super) fn run(args: &UpdateArgs) -> Result<ExitCode> {
         return Ok(super::hook::run(hook, &args.hook_args));
     }
     let session = Session::open()?;
-    let opts = Options::from_config(&session.repo, args.full)?;
+    let opts = Options::from_config(&session.config, args.full);
     let show_bar = !args.quiet && !args.background && std::io::stderr().is_terminal();
     let bar = show_bar.then(|| {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -55,7 +55,7 @@ pub(super) fn run(args: &UpdateArgs) -> Result<ExitCode> {
     if args.background {
         // Nobody is watching: record failures where `git atse status` users look.
         if let Err(e) = &result {
-            let _ = super::hook::log(&session.layout, &format!("background update: {e:#}"));
+            let _ = session.layout.log(&format!("background update: {e:#}"));
         }
     }
     let Some(summary) = result? else {
@@ -83,7 +83,7 @@ fn run_update(
             return Ok(None);
         };
         let lock = session.layout.lock_update()?;
-        return update::update(
+        return pipeline::update(
             &session.repo,
             &session.layout,
             &lock,

@@ -14,7 +14,8 @@ use gix::diff::tree::visit;
 use gix::objs::tree::EntryMode;
 use gix::ObjectId;
 
-use super::Repo;
+use super::{blob_id, oid, Repo};
+use crate::model::{BlobId, TreeId};
 
 /// One changed path. At least one side is set.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,9 +23,9 @@ pub struct Change {
     /// The path from the tree's root, `/`-separated (raw bytes).
     pub path: Vec<u8>,
     /// The blob before, when the path was a regular file before.
-    pub old: Option<ObjectId>,
+    pub old: Option<BlobId>,
     /// The blob after, when the path is a regular file after.
-    pub new: Option<ObjectId>,
+    pub new: Option<BlobId>,
 }
 
 struct Visitor<'a> {
@@ -32,8 +33,10 @@ struct Visitor<'a> {
     path_deque: VecDeque<BString>,
     batch: Vec<Change>,
     batch_size: usize,
-    sink: &'a mut dyn FnMut(Vec<Change>) -> Result<()>,
+    sink: &'a mut dyn FnMut(Vec<Change>) -> Result<ControlFlow<()>>,
     error: Option<anyhow::Error>,
+    /// The sink asked to stop: not an error.
+    stopped: bool,
 }
 
 impl Visitor<'_> {
@@ -43,7 +46,11 @@ impl Visitor<'_> {
             return ControlFlow::Continue(());
         }
         match (self.sink)(batch) {
-            Ok(()) => ControlFlow::Continue(()),
+            Ok(ControlFlow::Continue(())) => ControlFlow::Continue(()),
+            Ok(ControlFlow::Break(())) => {
+                self.stopped = true;
+                ControlFlow::Break(())
+            }
             Err(e) => {
                 self.error = Some(e);
                 ControlFlow::Break(())
@@ -62,8 +69,8 @@ impl Visitor<'_> {
     }
 }
 
-fn file(mode: EntryMode, id: ObjectId) -> Option<ObjectId> {
-    mode.is_blob().then_some(id)
+fn file(mode: EntryMode, id: ObjectId) -> Option<BlobId> {
+    mode.is_blob().then(|| blob_id(&id))
 }
 
 impl gix::diff::tree::Visit for Visitor<'_> {
@@ -125,24 +132,25 @@ impl gix::diff::tree::Visit for Visitor<'_> {
 }
 
 /// Streams the file changes from `old` (`None`: the empty tree) to `new` to `sink`, in
-/// batches of at most `batch_size`, so memory stays bounded on any tree size.
+/// batches of at most `batch_size`, so memory stays bounded on any tree size. The sink
+/// returns `ControlFlow::Break` to stop early (that is not an error).
 pub fn changes(
     repo: &Repo,
-    old: Option<ObjectId>,
-    new: ObjectId,
+    old: Option<&TreeId>,
+    new: &TreeId,
     batch_size: usize,
-    sink: &mut dyn FnMut(Vec<Change>) -> Result<()>,
+    sink: &mut dyn FnMut(Vec<Change>) -> Result<ControlFlow<()>>,
 ) -> Result<()> {
     let r = repo.inner();
     let empty = r.empty_tree();
     let old_tree = match old {
         Some(id) => r
-            .find_tree(id)
+            .find_tree(oid(id.as_bytes())?)
             .with_context(|| format!("tree {id}: cannot read"))?,
         None => empty.clone(),
     };
     let new_tree = r
-        .find_tree(new)
+        .find_tree(oid(new.as_bytes())?)
         .with_context(|| format!("tree {new}: cannot read"))?;
     let mut visitor = Visitor {
         path: BString::default(),
@@ -151,6 +159,7 @@ pub fn changes(
         batch_size: batch_size.max(1),
         sink,
         error: None,
+        stopped: false,
     };
     let result = gix::diff::tree(
         gix::objs::TreeRefIter::from_bytes(&old_tree.data, old_tree.id.kind()),
@@ -161,6 +170,9 @@ pub fn changes(
     );
     if let Some(e) = visitor.error.take() {
         return Err(e);
+    }
+    if visitor.stopped {
+        return Ok(());
     }
     result.with_context(|| {
         format!(

@@ -1,5 +1,6 @@
 //! `git`: everything that talks to git, through gix. Knows nothing of `store` or `extract`;
-//! hands out paths, blob ids (as `store::BlobId`-ready bytes) and blob contents.
+//! hands out paths, typed ids (`model::BlobId`, `TreeId`, `CommitId`) and blob contents.
+//! This is the only module that names gix, and it exports no gix type.
 
 pub mod diff;
 pub mod head_hint;
@@ -8,4 +9,17 @@ pub mod notes;
 pub mod repo;
 
 pub use diff::Change;
-pub use repo::{Repo, Target};
+pub use repo::{Repo, SyncRepo, Target};
+
+use crate::model::BlobId;
+use anyhow::{anyhow, Result};
+
+/// Our id of a gix object id (always a valid length).
+pub(crate) fn blob_id(id: &gix::oid) -> BlobId {
+    BlobId::from_trusted(id.as_bytes())
+}
+
+/// The gix id of raw hash bytes.
+pub(crate) fn oid(bytes: &[u8]) -> Result<gix::ObjectId> {
+    gix::ObjectId::try_from(bytes).map_err(|e| anyhow!("object id of {} bytes: {e}", bytes.len()))
+}

@@ -5,18 +5,33 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _, Result};
 use gix::ObjectId;
 
+use super::oid;
+use crate::model::{BlobId, CommitId, TreeId};
+
 /// An open repository.
 pub struct Repo {
     repo: gix::Repository,
 }
 
+/// A handle on the repository that threads share; each makes its own [`Repo`] from it.
+#[derive(Clone)]
+pub struct SyncRepo(gix::ThreadSafeRepository);
+
 /// A tree to index, and the commit it came from (if any).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
     /// The commit, when the revision named one.
-    pub commit: Option<ObjectId>,
+    pub commit: Option<CommitId>,
     /// The tree.
-    pub tree: ObjectId,
+    pub tree: TreeId,
+}
+
+fn tree_id(id: &gix::oid) -> TreeId {
+    TreeId::from_trusted(id.as_bytes())
+}
+
+fn commit_id(id: &gix::oid) -> CommitId {
+    CommitId::from_trusted(id.as_bytes())
 }
 
 /// What reading a blob gave.
@@ -50,14 +65,14 @@ impl Repo {
     }
 
     /// A handle usable from other threads (each makes its own thread-local `Repo`).
-    pub fn sync(&self) -> gix::ThreadSafeRepository {
-        self.repo.clone().into_sync()
+    pub fn sync(&self) -> SyncRepo {
+        SyncRepo(self.repo.clone().into_sync())
     }
 
     /// Wraps a thread-local handle.
-    pub fn from_sync(sync: &gix::ThreadSafeRepository) -> Repo {
+    pub fn from_sync(sync: &SyncRepo) -> Repo {
         Repo {
-            repo: sync.to_thread_local(),
+            repo: sync.0.to_thread_local(),
         }
     }
 
@@ -97,8 +112,8 @@ impl Repo {
             if let (Some(id), Ok(commit), Ok(tree)) = ids {
                 if id == commit {
                     return Ok(Some(Target {
-                        commit: Some(id),
-                        tree,
+                        commit: Some(commit_id(&id)),
+                        tree: tree_id(&tree),
                     }));
                 }
             }
@@ -129,61 +144,69 @@ impl Repo {
                     format!("{rev}: cannot read the tree of commit {}", commit.id)
                 })?;
                 Ok(Some(Target {
-                    commit: Some(commit.id),
-                    tree: tree.detach(),
+                    commit: Some(commit_id(&commit.id)),
+                    tree: tree_id(&tree),
                 }))
             }
             gix::object::Kind::Tree => Ok(Some(Target {
                 commit: None,
-                tree: object.id,
+                tree: tree_id(&object.id),
             })),
             gix::object::Kind::Tag => {
                 let peeled = object
                     .peel_to_kind(gix::object::Kind::Commit)
                     .with_context(|| format!("{rev}: tag does not point to a commit"))?;
                 let commit = peeled.into_commit();
-                let tree = commit.tree_id()?.detach();
+                let tree = commit.tree_id()?;
                 Ok(Some(Target {
-                    commit: Some(commit.id),
-                    tree,
+                    commit: Some(commit_id(&commit.id)),
+                    tree: tree_id(&tree),
                 }))
             }
             kind => bail!("{rev}: is a {kind}, not a commit or tree"),
         }
     }
 
-    /// Parses a hex object id as this repository's hash kind.
-    pub fn parse_id(&self, hex: &str) -> Result<ObjectId> {
-        ObjectId::from_hex(hex.as_bytes()).with_context(|| format!("{hex}: not an object id"))
+    /// Whether the object database has the tree `id`.
+    pub fn has_tree(&self, id: &TreeId) -> bool {
+        self.has(id.as_bytes())
     }
 
-    /// Whether the object database has `id`.
-    pub fn has_object(&self, id: &ObjectId) -> bool {
-        self.repo.has_object(id)
+    /// Whether the object database has the blob `id`.
+    pub fn has_blob(&self, id: &BlobId) -> bool {
+        self.has(id.as_bytes())
+    }
+
+    fn has(&self, id: &[u8]) -> bool {
+        oid(id).is_ok_and(|id| self.repo.has_object(id))
     }
 
     /// Reads a blob, unless its header says it is larger than `max_bytes`.
-    pub fn read_blob(&self, id: &ObjectId, max_bytes: u64) -> Result<BlobData> {
+    pub fn read_blob(&self, id: &BlobId, max_bytes: u64) -> Result<BlobData> {
+        self.read_blob_oid(oid(id.as_bytes())?, max_bytes)
+    }
+
+    fn read_blob_oid(&self, id: ObjectId, max_bytes: u64) -> Result<BlobData> {
         let header = self
             .repo
-            .find_header(*id)
+            .find_header(id)
             .with_context(|| format!("blob {id}: not found in the object database"))?;
         if header.size() > max_bytes {
             return Ok(BlobData::TooLarge(header.size()));
         }
         let blob = self
             .repo
-            .find_blob(*id)
+            .find_blob(id)
             .with_context(|| format!("blob {id}: cannot read"))?;
         Ok(BlobData::Data(blob.detach().data))
     }
 
     /// The contents of the regular file at `path` in `tree`, if there is one no larger than
     /// `max_bytes` (configuration files such as go.mod and tsconfig.json).
-    pub fn read_path(&self, tree: ObjectId, path: &str, max_bytes: u64) -> Result<Option<Vec<u8>>> {
+    pub fn read_path(&self, tree: &TreeId, path: &str, max_bytes: u64) -> Result<Option<Vec<u8>>> {
         let tree = self
             .repo
-            .find_tree(tree)
+            .find_tree(oid(tree.as_bytes())?)
             .with_context(|| format!("tree {tree}: cannot read"))?;
         let Some(entry) = tree
             .lookup_entry(path.split('/').map(|c| c.as_bytes()))
@@ -194,7 +217,7 @@ impl Repo {
         if !entry.mode().is_blob() {
             return Ok(None);
         }
-        match self.read_blob(&entry.object_id(), max_bytes)? {
+        match self.read_blob_oid(entry.object_id(), max_bytes)? {
             BlobData::Data(d) => Ok(Some(d)),
             BlobData::TooLarge(_) => Ok(None),
         }

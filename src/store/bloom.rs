@@ -22,7 +22,8 @@ use anyhow::{bail, Result};
 use memmap2::Mmap;
 use twox_hash::XxHash3_64;
 
-use super::format::{u64_at, BadFile, FileKind, Writer};
+use super::format::{u64_at, FileKind, Writer};
+use crate::error::Damaged;
 
 /// Seed of the name hash; part of the format.
 const SEED: u64 = 0x6174_7365_626c_6f6d; // "atsebloom"
@@ -214,7 +215,7 @@ impl Layer {
                 commit: text(*b"BCOM")?,
             };
             if head.len() < 32 || u64_at(head, 0) != SEED {
-                bail!(BadFile("bloom header".into()));
+                bail!(Damaged::file("bloom header"));
             }
             let bits = u64_at(head, 1);
             let hashes = u32::from_le_bytes([head[16], head[17], head[18], head[19]]);
@@ -224,7 +225,9 @@ impl Layer {
                 || hashes == 0
                 || hashes > 32
             {
-                bail!(BadFile(format!("bloom of {bits} bits and {hashes} hashes")));
+                bail!(Damaged::file(format!(
+                    "bloom of {bits} bits and {hashes} hashes"
+                )));
             }
             let base = c
                 .find(*b"BASE")

@@ -15,6 +15,7 @@
 //! [`Container::parse`] checks size, magic, version, kind, the chunk table (ordered offsets
 //! inside the file) and the checksum before any chunk is handed out.
 
+use crate::error::Damaged;
 use anyhow::{bail, Result};
 use twox_hash::XxHash3_64;
 
@@ -37,18 +38,6 @@ pub enum FileKind {
     /// A pack of objects (`store::pack`).
     Pack = 3,
 }
-
-/// Why a container cannot be used: it is rebuilt.
-#[derive(Debug)]
-pub struct BadFile(pub String);
-
-impl std::fmt::Display for BadFile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "damaged file: {}", self.0)
-    }
-}
-
-impl std::error::Error for BadFile {}
 
 /// Builds a container in memory.
 pub struct Writer {
@@ -245,7 +234,7 @@ impl<'a> Container<'a> {
     }
 
     fn parse_with(data: &'a [u8], kind: FileKind, checksum: bool) -> Result<Container<'a>> {
-        let bad = |why: String| BadFile(why);
+        let bad = |why: String| Damaged::file(why);
         if data.len() < HEADER_LEN + ENTRY_LEN + TRAILER_LEN {
             bail!(bad(format!("{} bytes is too short", data.len())));
         }
@@ -310,7 +299,7 @@ impl<'a> Container<'a> {
     pub fn chunk(&self, id: [u8; 4]) -> Result<&'a [u8]> {
         match self.chunks.iter().find(|c| c.0 == id) {
             Some(&(_, start, end)) => Ok(&self.data[start..end]),
-            None => bail!(BadFile(format!(
+            None => bail!(Damaged::file(format!(
                 "missing chunk {}",
                 String::from_utf8_lossy(&id)
             ))),

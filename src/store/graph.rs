@@ -12,7 +12,8 @@ use std::path::Path;
 use anyhow::{bail, Result};
 use memmap2::Mmap;
 
-use super::format::{u32_at, u64_at, BadFile, FileKind, StreamWriter};
+use super::format::{u32_at, u64_at, FileKind, StreamWriter};
+use crate::error::Damaged;
 
 /// One direction of a graph, for `write_rows`: calls its argument with each node that has
 /// neighbours and those neighbours (sorted), in increasing node order. It is called more
@@ -147,7 +148,7 @@ impl Graph {
             let c = super::checked::parse(path, &meta, &map, FileKind::Graph)?;
             let meta = c.chunk(*b"GMET")?;
             if meta.len() < 24 {
-                bail!(BadFile("graph meta".into()));
+                bail!(Damaged::file("graph meta"));
             }
             let nodes = u32_at(meta, 0);
             let edges = u64_at(meta, 1);
@@ -162,10 +163,10 @@ impl Graph {
                 let off = c.chunk(off)?;
                 let edg = c.chunk(edg)?;
                 if off.len() < (n + 1) * 8 || (edg.len() as u64) < edges * 4 {
-                    bail!(BadFile("graph chunk sizes".into()));
+                    bail!(Damaged::file("graph chunk sizes"));
                 }
                 if u64_at(off, n) != edges {
-                    bail!(BadFile("graph offsets do not cover the edges".into()));
+                    bail!(Damaged::file("graph offsets do not cover the edges"));
                 }
                 // Neither the offsets nor the targets are scanned here (16 MB and 120 MB at
                 // 1M files, in every process): each row's offsets and targets are checked as

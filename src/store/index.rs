@@ -43,7 +43,8 @@ use redb::{
 
 use super::runs::Runs;
 use super::suffix;
-use super::BlobId;
+use crate::error::{Damaged, Locked};
+use crate::model::BlobId;
 use crate::model::{FileIndex, Kind, Lang, SkipReason, EXTRACTOR_VERSION};
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -66,25 +67,6 @@ const FOLDED: TableDefinition<&[u8], ()> = TableDefinition::new("folded");
 
 /// Version of the table layout above. Another version is rebuilt from scratch.
 pub const INDEX_FORMAT: u32 = 4;
-
-/// The error for an index that must be rebuilt (wrong format, unreadable, damaged).
-#[derive(Debug)]
-pub struct Corrupt {
-    /// What is wrong, for the message.
-    pub reason: String,
-}
-
-impl std::fmt::Display for Corrupt {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the index cannot be used: {} (run `git atse update --full` to rebuild it)",
-            self.reason
-        )
-    }
-}
-
-impl std::error::Error for Corrupt {}
 
 /// What the index describes and how big it is, kept in `meta`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -167,16 +149,6 @@ fn builder(cache_bytes: usize) -> Builder {
 const READ_CACHE: usize = 16 << 20;
 const WRITE_CACHE: usize = 256 << 20;
 
-/// Whether the error (anywhere in the chain) is a redb lock conflict.
-pub fn is_lock_conflict(err: &anyhow::Error) -> bool {
-    err.chain().any(|c| {
-        matches!(
-            c.downcast_ref::<redb::DatabaseError>(),
-            Some(redb::DatabaseError::DatabaseAlreadyOpen)
-        )
-    })
-}
-
 /// Whether the error says the file needs the repair only a writer performs (a writer was
 /// killed before its first commit, or the file predates quick repair).
 pub fn needs_repair(err: &anyhow::Error) -> bool {
@@ -193,6 +165,13 @@ impl Index {
     pub fn open_write(path: &Path) -> Result<Index> {
         let db = builder(WRITE_CACHE)
             .create(path)
+            .map_err(|e| match e {
+                // Another process has it open: not damage, so never a reason to recreate it.
+                redb::DatabaseError::DatabaseAlreadyOpen => {
+                    anyhow::Error::new(Locked(e.to_string()))
+                }
+                e => anyhow::Error::new(e),
+            })
             .with_context(|| format!("{}: cannot open index for writing", path.display()))?;
         Ok(Index { db: Db::Write(db) })
     }
@@ -231,7 +210,7 @@ impl Index {
         txn.context("cannot begin a read transaction on the index")
     }
 
-    /// The indexed state, `None` when nothing was indexed yet. Fails with [`Corrupt`]
+    /// The indexed state, `None` when nothing was indexed yet. Fails with [`Damaged`]
     /// when the index has another format or extractor version.
     pub fn state(&self) -> Result<Option<State>> {
         let txn = self.read_txn()?;
@@ -290,9 +269,7 @@ impl Index {
             let (k, _) = row?;
             let key = k.value();
             let Some(sep) = key.iter().position(|&b| b == 0) else {
-                bail!(Corrupt {
-                    reason: "folded-name key without separator".into()
-                });
+                bail!(Damaged::index("folded-name key without separator"));
             };
             let (lower, name) = (&key[..sep], &key[sep + 1..]);
             if !lower.starts_with(folded_prefix.as_bytes()) {
@@ -342,9 +319,7 @@ impl Index {
         };
         match files.get(id)? {
             Some(v) => Ok(Some(decode_file_value(v.value())?.0)),
-            None => bail!(Corrupt {
-                reason: format!("file id {id} has no row")
-            }),
+            None => bail!(Damaged::index(format!("file id {id} has no row"))),
         }
     }
 
@@ -379,9 +354,7 @@ impl Index {
         std::panic::set_hook(hook);
         match result {
             Ok(r) => r,
-            Err(_) => bail!(Corrupt {
-                reason: "redb cannot read it".into()
-            }),
+            Err(_) => bail!(Damaged::index("redb cannot read it")),
         }
     }
 
@@ -560,7 +533,7 @@ impl Index {
 
 /// See `Index::verify_foreign`.
 fn verify(path: &Path) -> Result<(State, Vec<FileBlob>)> {
-    let bad = |reason: String| Corrupt { reason };
+    let bad = Damaged::index;
     let Some(index) = Index::open_read(path)? else {
         bail!(bad("there is no file".into()));
     };
@@ -780,10 +753,7 @@ fn basename_of(key: &[u8]) -> Result<(Vec<u8>, u32)> {
         .and_then(|end| suffix::path_of(&key[..end]))
         .map(|path| (path, id))
         .ok_or_else(|| {
-            Corrupt {
-                reason: format!("a malformed file-name key of {} bytes", key.len()),
-            }
-            .into()
+            Damaged::index(format!("a malformed file-name key of {} bytes", key.len())).into()
         })
 }
 
@@ -995,9 +965,10 @@ fn prefix_range(prefix: &[u8]) -> (Vec<u8>, Vec<u8>) {
 fn trailing_id(key: &[u8]) -> Result<u32> {
     match key.len().checked_sub(4).map(|at| &key[at..]) {
         Some(b) => Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]])),
-        None => bail!(Corrupt {
-            reason: format!("a key of {} bytes where a file id ends it", key.len())
-        }),
+        None => bail!(Damaged::index(format!(
+            "a key of {} bytes where a file id ends it",
+            key.len()
+        ))),
     }
 }
 
@@ -1018,9 +989,7 @@ fn edge_key(target: u32, source: u32) -> [u8; 8] {
 /// The (target, source) of an `rdeps` key, as `edge_key` made it.
 fn edge_of(key: &[u8]) -> Result<(u32, u32)> {
     if key.len() != 8 {
-        bail!(Corrupt {
-            reason: "a malformed reverse edge".into()
-        });
+        bail!(Damaged::index("a malformed reverse edge"));
     }
     Ok((trailing_id(&key[..4])?, trailing_id(key)?))
 }
@@ -1048,9 +1017,9 @@ fn meta_u64(
     match meta.get(key)? {
         Some(v) => {
             let b = v.value();
-            let arr: [u8; 8] = b.try_into().map_err(|_| Corrupt {
-                reason: format!("meta {key} has {} bytes", b.len()),
-            })?;
+            let arr: [u8; 8] = b
+                .try_into()
+                .map_err(|_| Damaged::index(format!("meta {key} has {} bytes", b.len())))?;
             Ok(Some(u64::from_le_bytes(arr)))
         }
         None => Ok(None),
@@ -1071,17 +1040,15 @@ fn read_state(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<
         return Ok(None);
     };
     if format != u64::from(INDEX_FORMAT) {
-        bail!(Corrupt {
-            reason: format!("index format {format}, this git-atse uses {INDEX_FORMAT}")
-        });
+        bail!(Damaged::index(format!(
+            "index format {format}, this git-atse uses {INDEX_FORMAT}"
+        )));
     }
     let extractor = meta_u64(meta, "extractor")?.unwrap_or(0);
     if extractor != u64::from(EXTRACTOR_VERSION) {
-        bail!(Corrupt {
-            reason: format!(
-                "extractor version {extractor}, this git-atse uses {EXTRACTOR_VERSION}"
-            )
-        });
+        bail!(Damaged::index(format!(
+            "extractor version {extractor}, this git-atse uses {EXTRACTOR_VERSION}"
+        )));
     }
     let Some(tree) = meta_str(meta, "tree")? else {
         return Ok(None);
@@ -1309,8 +1276,8 @@ impl Patch {
                     let id = match id {
                         Some(id) => id,
                         None => {
-                            let id = u32::try_from(st.next_file).map_err(|_| Corrupt {
-                                reason: "file ids exhausted; the index must be rebuilt".into(),
+                            let id = u32::try_from(st.next_file).map_err(|_| {
+                                Damaged::index("file ids exhausted; the index must be rebuilt")
                             })?;
                             st.next_file += 1;
                             st.files += 1;
@@ -1550,9 +1517,8 @@ impl Patch {
     pub fn write_graph(&mut self, path: &Path) -> Result<()> {
         self.load_rdeps()?;
         let generation = self.state.generation + 1;
-        let nodes = u32::try_from(self.state.next_file).map_err(|_| Corrupt {
-            reason: "more file ids than a graph can hold".into(),
-        })?;
+        let nodes = u32::try_from(self.state.next_file)
+            .map_err(|_| Damaged::index("more file ids than a graph can hold"))?;
         {
             let deps = self.txn.open_table(DEPS)?;
             let rdeps = self.txn.open_table(RDEPS)?;
@@ -1803,9 +1769,9 @@ impl Paths {
     pub fn path(&mut self, id: u32) -> Result<Vec<u8>> {
         match &self.files {
             Some(files) => self.cache.path(id, files),
-            None => bail!(Corrupt {
-                reason: format!("file id {id} without a files table")
-            }),
+            None => bail!(Damaged::index(format!(
+                "file id {id} without a files table"
+            ))),
         }
     }
 
@@ -1873,9 +1839,9 @@ impl PathCache {
             return Ok(p.clone());
         }
         let Some(row) = files.get(id)? else {
-            bail!(Corrupt {
-                reason: format!("posting names file id {id}, which has no row")
-            });
+            bail!(Damaged::index(format!(
+                "posting names file id {id}, which has no row"
+            )));
         };
         let path = decode_file_value(row.value())?.1;
         self.0.insert(id, path.clone());
@@ -1893,9 +1859,7 @@ fn decode_posting(
     paths: &mut PathCache,
     files: &redb::ReadOnlyTable<u32, &'static [u8]>,
 ) -> Result<Posting> {
-    let corrupt = |what: &str| Corrupt {
-        reason: format!("posting with {what}"),
-    };
+    let corrupt = |what: &str| Damaged::index(format!("posting with {what}"));
     if key.len() < 13 || val.len() < 11 || key[key.len() - 13] != 0 {
         bail!(corrupt("a malformed key or value"));
     }
@@ -1929,9 +1893,7 @@ fn decode_posting(
 type FileRow = ((BlobId, Lang, Option<SkipReason>), Vec<u8>);
 
 fn decode_file_value(v: &[u8]) -> Result<FileRow> {
-    let corrupt = || Corrupt {
-        reason: "a damaged file row".into(),
-    };
+    let corrupt = || Damaged::index("a damaged file row");
     let n = usize::from(*v.first().ok_or_else(corrupt)?);
     if v.len() < n + 3 {
         bail!(corrupt());

@@ -17,52 +17,11 @@ pub mod pack;
 pub mod runs;
 pub mod suffix;
 
-use std::fmt;
 use std::fs::{self, File, OpenOptions};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context as _, Result};
-
-/// A git blob id as the store sees it: the hash bytes (20 for SHA-1, 32 for SHA-256).
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BlobId(Vec<u8>);
-
-impl BlobId {
-    /// Wraps raw hash bytes; only SHA-1 and SHA-256 lengths are accepted.
-    pub fn from_bytes(bytes: &[u8]) -> Result<BlobId> {
-        if bytes.len() != 20 && bytes.len() != 32 {
-            bail!("invalid object id of {} bytes", bytes.len());
-        }
-        Ok(BlobId(bytes.to_vec()))
-    }
-
-    /// The raw hash bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    /// Lower-case hex, as git prints it.
-    pub fn to_hex(&self) -> String {
-        use fmt::Write;
-        let mut s = String::with_capacity(self.0.len() * 2);
-        for b in &self.0 {
-            let _ = write!(s, "{b:02x}");
-        }
-        s
-    }
-}
-
-impl fmt::Display for BlobId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_hex())
-    }
-}
-
-impl fmt::Debug for BlobId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "BlobId({self})")
-    }
-}
+use anyhow::{Context as _, Result};
 
 /// Where a worktree's git-atse data lives.
 #[derive(Clone, Debug)]
@@ -91,6 +50,71 @@ impl Layout {
     /// The index database path.
     pub fn index_path(&self) -> PathBuf {
         self.local.join("index.redb")
+    }
+
+    /// The graph file (CSR base of the dependency graph).
+    pub fn graph_path(&self) -> PathBuf {
+        self.local.join("graph")
+    }
+
+    /// The Bloom filter of defined names.
+    pub fn bloom_path(&self) -> PathBuf {
+        self.local.join("bloom")
+    }
+
+    /// The Bloom filter of the worktree whose git dir is `git_dir`, found without opening
+    /// the repository (the fast path of a lookup).
+    pub fn bloom_path_in(git_dir: &Path) -> PathBuf {
+        git_dir.join("atse").join("bloom")
+    }
+
+    /// Makes the next reader of the graph and the Bloom filter verify their checksums in
+    /// full again, as git's fsck would, catching damage that left the files' times alone.
+    pub fn forget_checks(&self) {
+        checked::forget(&self.graph_path());
+        checked::forget(&self.bloom_path());
+    }
+
+    /// Where a rebuild writes the new index before renaming it over the old one.
+    pub fn rebuild_path(&self) -> PathBuf {
+        self.index_path().with_extension("redb.rebuild")
+    }
+
+    /// Where an index snapshot from elsewhere is unpacked before it is checked.
+    pub fn incoming_path(&self) -> PathBuf {
+        self.index_path().with_extension("redb.incoming")
+    }
+
+    /// The record of what `share` published and imported.
+    pub fn published_path(&self) -> PathBuf {
+        self.common.join("published")
+    }
+
+    /// Appends a line to `log` (rotated at 1 MiB), where hooks and background updates
+    /// report; returns the log's path.
+    pub fn log(&self, msg: &str) -> Result<PathBuf> {
+        self.create_dirs()?;
+        let path = self.local.join("log");
+        if fs::metadata(&path).is_ok_and(|m| m.len() > 1 << 20) {
+            let _ = fs::rename(&path, self.local.join("log.1"));
+        }
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let mut f = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("{}: cannot open log", path.display()))?;
+        writeln!(
+            f,
+            "{secs} pid {}: {}",
+            std::process::id(),
+            msg.replace('\n', " ")
+        )
+        .with_context(|| format!("{}: cannot write log", path.display()))?;
+        Ok(path)
     }
 
     /// Creates the directories.

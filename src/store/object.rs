@@ -15,6 +15,7 @@
 use flatbuffers::FlatBufferBuilder;
 use twox_hash::XxHash3_64;
 
+use crate::error::Damaged;
 use crate::fb::atse::fb as gen;
 use crate::model::{Definition, FileIndex, Import, Kind, Lang, Reference, SkipReason};
 
@@ -24,18 +25,6 @@ const HEADER_LEN: usize = 16;
 const TRAILER_LEN: usize = 8;
 /// Objects larger than this are refused when read (they cannot come from a 1 GiB blob cap).
 pub const MAX_OBJECT_BYTES: usize = 256 << 20;
-
-/// Why an object's bytes cannot be used. The caller re-extracts the blob.
-#[derive(Debug)]
-pub struct BadObject(pub String);
-
-impl std::fmt::Display for BadObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "damaged object: {}", self.0)
-    }
-}
-
-impl std::error::Error for BadObject {}
 
 /// Interns strings in first-use order, so each is stored once.
 struct Strings<'s> {
@@ -130,8 +119,8 @@ pub fn encode(index: &FileIndex) -> Vec<u8> {
 }
 
 /// Decodes object bytes, checking magic, version, checksum and FlatBuffers structure first.
-pub fn decode(bytes: &[u8]) -> Result<FileIndex, BadObject> {
-    let bad = |why: &str| BadObject(why.to_string());
+pub fn decode(bytes: &[u8]) -> Result<FileIndex, Damaged> {
+    let bad = |why: &str| Damaged::object(why);
     if bytes.len() < HEADER_LEN + TRAILER_LEN {
         return Err(bad("too short"));
     }
@@ -142,7 +131,7 @@ pub fn decode(bytes: &[u8]) -> Result<FileIndex, BadObject> {
         return Err(bad("bad magic"));
     }
     if bytes[MAGIC.len()] != VERSION {
-        return Err(BadObject(format!(
+        return Err(Damaged::object(format!(
             "envelope version {} (this git-atse reads {VERSION})",
             bytes[MAGIC.len()]
         )));
@@ -157,17 +146,19 @@ pub fn decode(bytes: &[u8]) -> Result<FileIndex, BadObject> {
     if !gen::file_index_buffer_has_identifier(payload) {
         return Err(bad("missing FlatBuffers identifier"));
     }
-    let fi = gen::root_as_file_index(payload).map_err(|e| BadObject(format!("verifier: {e}")))?;
+    let fi =
+        gen::root_as_file_index(payload).map_err(|e| Damaged::object(format!("verifier: {e}")))?;
     from_flat(fi)
 }
 
-fn from_flat(fi: gen::FileIndex<'_>) -> Result<FileIndex, BadObject> {
+fn from_flat(fi: gen::FileIndex<'_>) -> Result<FileIndex, Damaged> {
     let lang = Lang::from_u8(fi.lang())
-        .ok_or_else(|| BadObject(format!("unknown language {}", fi.lang())))?;
+        .ok_or_else(|| Damaged::object(format!("unknown language {}", fi.lang())))?;
     let skip = match fi.skip() {
         0 => None,
         n => Some(
-            SkipReason::from_u8(n).ok_or_else(|| BadObject(format!("unknown skip reason {n}")))?,
+            SkipReason::from_u8(n)
+                .ok_or_else(|| Damaged::object(format!("unknown skip reason {n}")))?,
         ),
     };
     let strings: Vec<&str> = fi.strings().map(|v| v.iter().collect()).unwrap_or_default();
@@ -175,9 +166,9 @@ fn from_flat(fi: gen::FileIndex<'_>) -> Result<FileIndex, BadObject> {
         strings
             .get(i as usize)
             .map(|s| s.to_string())
-            .ok_or_else(|| BadObject(format!("string index {i} out of range")))
+            .ok_or_else(|| Damaged::object(format!("string index {i} out of range")))
     };
-    let kind = |n: u8| Kind::from_u8(n).ok_or_else(|| BadObject(format!("unknown kind {n}")));
+    let kind = |n: u8| Kind::from_u8(n).ok_or_else(|| Damaged::object(format!("unknown kind {n}")));
     let mut definitions = Vec::new();
     for d in fi.definitions().iter().flatten() {
         let container = match d.container() {
@@ -207,7 +198,11 @@ fn from_flat(fi: gen::FileIndex<'_>) -> Result<FileIndex, BadObject> {
         let caller = match r.caller() {
             -1 => None,
             c if c >= 0 && (c as usize) < n_defs => Some(c as u32),
-            c => return Err(BadObject(format!("reference caller {c} out of range"))),
+            c => {
+                return Err(Damaged::object(format!(
+                    "reference caller {c} out of range"
+                )))
+            }
         };
         references.push(Reference {
             name: string(r.name())?,

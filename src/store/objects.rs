@@ -10,9 +10,9 @@ use std::sync::{Mutex, OnceLock, RwLock};
 use anyhow::{Context as _, Result};
 
 use super::atomic::AtomicFile;
-use super::object::{self, BadObject};
+use super::object;
 use super::pack::Pack;
-use super::BlobId;
+use crate::model::BlobId;
 use crate::model::{FileIndex, EXTRACTOR_VERSION};
 
 /// What reading an object found.
@@ -130,7 +130,7 @@ impl Objects {
         match object::decode(bytes) {
             Ok(fi) if fi.extractor_version == EXTRACTOR_VERSION => Lookup::Found(fi),
             Ok(fi) => Lookup::Unusable(format!("extractor version {}", fi.extractor_version)),
-            Err(BadObject(why)) => Lookup::Unusable(why),
+            Err(damaged) => Lookup::Unusable(damaged.reason),
         }
     }
 

@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 use memmap2::Mmap;
 
-use super::format::{u32_at, u64_at, BadFile, Container, FileKind, StreamWriter};
-use super::BlobId;
+use super::format::{u32_at, u64_at, Container, FileKind, StreamWriter};
+use crate::error::Damaged;
+use crate::model::BlobId;
 
 /// Writes a pack of `objects` (sorted and deduplicated here) to `path`.
 pub fn write(path: &Path, objects: Vec<(BlobId, Vec<u8>)>) -> Result<()> {
@@ -241,13 +242,13 @@ impl Pack {
             };
             let head = c.chunk(*b"PHDR")?;
             if head.len() < 16 {
-                bail!(BadFile("pack header".into()));
+                bail!(Damaged::file("pack header"));
             }
             let id_len = u32_at(head, 0) as usize;
             let count =
-                usize::try_from(u64_at(head, 1)).map_err(|_| BadFile("pack count".into()))?;
+                usize::try_from(u64_at(head, 1)).map_err(|_| Damaged::file("pack count"))?;
             if id_len != 20 && id_len != 32 {
-                bail!(BadFile(format!("pack of {id_len}-byte ids")));
+                bail!(Damaged::file(format!("pack of {id_len}-byte ids")));
             }
             let (fan, ids, offs, data) = (
                 c.chunk(*b"PFAN")?,
@@ -263,29 +264,29 @@ impl Pack {
                 || !fits(ids.len(), Some(count), id_len)
                 || !fits(offs.len(), count.checked_add(1), 8)
             {
-                bail!(BadFile("pack chunk sizes".into()));
+                bail!(Damaged::file("pack chunk sizes"));
             }
             let mut prev = 0;
             for i in 0..256 {
                 let f = u32_at(fan, i);
                 if f < prev {
-                    bail!(BadFile("pack fanout not ordered".into()));
+                    bail!(Damaged::file("pack fanout not ordered"));
                 }
                 prev = f;
             }
             if prev as usize != count {
-                bail!(BadFile("pack fanout does not cover the ids".into()));
+                bail!(Damaged::file("pack fanout does not cover the ids"));
             }
             let last = u64_at(offs, count);
             if last > data.len() as u64 {
-                bail!(BadFile(format!("pack offset {last}")));
+                bail!(Damaged::file(format!("pack offset {last}")));
             }
             if verify {
                 let mut prev = 0;
                 for i in 0..=count {
                     let o = u64_at(offs, i);
                     if o < prev || o > last {
-                        bail!(BadFile(format!("pack offset {o}")));
+                        bail!(Damaged::file(format!("pack offset {o}")));
                     }
                     prev = o;
                 }

@@ -6,22 +6,17 @@
 use std::cell::RefCell;
 
 use anyhow::Result;
-use gix::ObjectId;
 use rayon::prelude::*;
 
-use crate::extract::{Extractor, Limits};
+use super::mem_tree::{MemTree, PathList};
+use super::source::ObjectSource;
+use super::tree_view::TreeView;
+use crate::extract::Limits;
 use crate::git::Repo;
-use crate::model::FileIndex;
+use crate::model::{FileIndex, TreeId};
 use crate::resolve::{self, Resolved, Resolver};
-use crate::store::index::{Patch, TreeTables};
-
-mod mem_tree;
-use crate::store::objects::{Lookup, Objects};
-use crate::store::BlobId;
-use mem_tree::{MemTree, PathList};
-
-/// Configuration files (go.mod, tsconfig.json) larger than this are ignored.
-const MAX_CONFIG_BYTES: u64 = 1 << 20;
+use crate::store::index::Patch;
+use crate::store::objects::Objects;
 /// Pending files taken per round.
 const ROUND: usize = 4096;
 /// A rebuild resolves on all cores against the paths in memory while they take less than
@@ -29,56 +24,14 @@ const ROUND: usize = 4096;
 /// files: 10 µs more per file), so that the memory of a rebuild stays bounded.
 const MEM_TREE_BUDGET: usize = 512 << 20;
 
-/// The repository as the resolver sees it: the index's files (as patched so far) and
-/// configuration files read from the target tree.
-struct TreeView<'a> {
-    tables: TreeTables<'a>,
-    repo: &'a Repo,
-    tree: ObjectId,
-    /// The first error met (the trait cannot return one); reported after resolution.
-    error: RefCell<Option<anyhow::Error>>,
-}
-
-impl TreeView<'_> {
-    fn keep<T: Default>(&self, r: Result<T>) -> T {
-        r.unwrap_or_else(|e| {
-            self.error.borrow_mut().get_or_insert(e);
-            T::default()
-        })
-    }
-}
-
-impl resolve::Tree for TreeView<'_> {
-    fn exists(&self, path: &str) -> bool {
-        self.keep(self.tables.path_id(path.as_bytes())).is_some()
-    }
-
-    fn files_in_dir(&self, dir: &str) -> Vec<String> {
-        self.keep(self.tables.files_in_dir(dir))
-    }
-
-    fn files_named(&self, name: &str) -> Vec<String> {
-        self.files_ending(resolve::name_of(name))
-    }
-
-    fn files_ending(&self, suffix: &str) -> Vec<String> {
-        self.keep(self.tables.files_ending(suffix))
-    }
-
-    fn config(&self, path: &str) -> Option<String> {
-        self.keep(self.repo.read_path(self.tree, path, MAX_CONFIG_BYTES))
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-    }
-}
-
 /// Recomputes the edges of every file that needs it; returns how many were resolved.
 ///
 /// First the importers that paths which appeared or disappeared may affect are marked (by
 /// key, and by scope for structural files such as `__init__.py` and go.mod); a rebuild
 /// (`everything`) skips that, since all its files are pending already.
-pub(crate) fn recompute(
+pub(super) fn recompute(
     repo: &Repo,
-    tree: ObjectId,
+    tree: &TreeId,
     objects: &Objects,
     limits: Limits,
     everything: bool,
@@ -113,9 +66,10 @@ pub(crate) fn recompute(
         let work: Vec<(u32, String, FileIndex)> = rows
             .into_par_iter()
             .map_init(
-                || (Repo::from_sync(&sync), Extractor::new(limits)),
-                |(repo, extractor), (id, (blob, lang, path))| {
-                    Ok(object(repo, objects, extractor, &blob, lang, &path)?
+                || ObjectSource::new(&sync, objects, limits),
+                |source, (id, (blob, lang, path))| {
+                    Ok(source
+                        .current(&path, &blob, lang)?
                         .map(|index| (id, String::from_utf8_lossy(&path).into_owned(), index)))
                 },
             )
@@ -213,7 +167,7 @@ fn edges_of(
 
 /// Marks the importers that the paths which appeared, disappeared or (configuration files)
 /// changed may resolve differently now.
-fn invalidate_appeared(repo: &Repo, tree: ObjectId, patch: &mut Patch) -> Result<()> {
+fn invalidate_appeared(repo: &Repo, tree: &TreeId, patch: &mut Patch) -> Result<()> {
     loop {
         let paths = patch.take_appeared(ROUND)?;
         if paths.is_empty() {
@@ -246,24 +200,4 @@ fn invalidate_appeared(repo: &Repo, tree: ObjectId, patch: &mut Patch) -> Result
             patch.invalidate_scope(&scope.dir, &scope.langs)?;
         }
     }
-}
-
-/// The object of a current file: it was written by this update or an earlier one; if it
-/// is gone or damaged, the blob is extracted again.
-fn object(
-    repo: &Repo,
-    objects: &Objects,
-    extractor: &mut Extractor,
-    blob: &BlobId,
-    lang: crate::model::Lang,
-    path: &[u8],
-) -> Result<Option<FileIndex>> {
-    if let Lookup::Found(index) = objects.read(blob)? {
-        if index.lang == lang {
-            return Ok(Some(index));
-        }
-    }
-    let id =
-        ObjectId::try_from(blob.as_bytes()).map_err(|e| anyhow::anyhow!("blob {blob}: {e}"))?;
-    crate::update::extract_blob(repo, extractor, path, &id, Some(lang))
 }

@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+pub mod ids;
+pub use ids::{BlobId, CommitId, FileId, TreeId};
+
 /// Bumped whenever the extractor's output for the same bytes may change (queries, rules,
 /// limits). Objects carrying another version are re-extracted; an index built with
 /// another version is rebuilt from scratch, because retraction relies on the objects.

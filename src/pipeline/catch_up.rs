@@ -7,15 +7,19 @@
 //! tries the lock again. A process that finds the lock taken just leaves: HEAD moved before
 //! it tried, so the holder's post-release check sees the move.
 
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use super::{background, Options, Progress, Silent, Summary};
+use crate::config::Config;
 use crate::extract;
 use crate::git::{self, Repo, Target};
+use crate::model::TreeId;
+use crate::store::index::Index;
 use crate::store::index::State;
 use crate::store::{Layout, UpdateLock};
-use crate::update::{self, Options, Progress, Summary};
 
 /// What a catch-up did.
 #[derive(Debug)]
@@ -75,7 +79,7 @@ fn take_lock(layout: &Layout, wait: Duration) -> Result<Option<UpdateLock>> {
 
 /// Whether the hex tree id `hex` is the tree of `target`.
 pub fn is_tree(hex: &str, target: &Target) -> bool {
-    gix::ObjectId::from_hex(hex.as_bytes()).is_ok_and(|id| id == target.tree)
+    TreeId::from_hex(hex).is_ok_and(|id| id == target.tree)
 }
 
 /// Brings the index to HEAD following the protocol above.
@@ -136,7 +140,7 @@ fn update_while_locked(
         }
     }
     loop {
-        let summary = update::update(repo, layout, lock, &head, opts, progress)?;
+        let summary = super::update(repo, layout, lock, &head, opts, progress)?;
         match repo.resolve("HEAD")? {
             Some(now) if !is_tree(&summary.state.tree, &now) => head = now,
             _ => return Ok(Step::Done(summary)),
@@ -147,36 +151,94 @@ fn update_while_locked(
 /// Changed paths from the indexed tree to `head`, counting at most `cap + 1`, and whether
 /// one of them is in a language that is slow to start.
 fn count_changes(repo: &Repo, indexed: &str, head: &Target, cap: usize) -> Result<(usize, bool)> {
-    let Ok(old) = repo.parse_id(indexed) else {
+    let Ok(old) = TreeId::from_hex(indexed) else {
         return Ok((usize::MAX, true));
     };
-    if !repo.has_object(&old) {
+    if !repo.has_tree(&old) {
         return Ok((usize::MAX, true));
     }
     let mut n = 0usize;
     let mut slow = false;
-    let result = git::diff::changes(repo, Some(old), head.tree, 256, &mut |b| {
+    git::diff::changes(repo, Some(&old), &head.tree, 256, &mut |b| {
         n += b.len();
         slow |= b
             .iter()
             .any(|c| extract::lang::by_path(&c.path).is_some_and(extract::slow_to_start));
-        if n > cap {
-            anyhow::bail!(Enough);
-        }
-        Ok(())
-    });
-    match result {
-        Ok(()) => Ok((n, slow)),
-        Err(e) if e.is::<Enough>() => Ok((n, slow)),
-        Err(e) => Err(e),
-    }
+        Ok(match n > cap {
+            true => ControlFlow::Break(()),
+            false => ControlFlow::Continue(()),
+        })
+    })?;
+    Ok((n, slow))
 }
 
-#[derive(Debug)]
-struct Enough;
-impl std::fmt::Display for Enough {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("enough changes counted")
-    }
+/// How long a query waits for a running update before answering from the index as it is.
+const QUERY_WAIT: Duration = Duration::from_millis(500);
+
+/// The index a query answers from, and a note for the user when it is not current.
+pub struct ForQuery {
+    /// `None`: nothing is indexed.
+    pub index: Option<Index>,
+    /// Why the answer may lag HEAD, if it may.
+    pub note: Option<String>,
 }
-impl std::error::Error for Enough {}
+
+/// The index to answer a query from. Unless `no_update`, first catches up with HEAD
+/// (after a reset, a stash, an IDE's commit or a missed hook). A running update is waited
+/// for briefly; an index far behind is updated in the background while the query answers
+/// from it, with a note.
+pub fn for_query(
+    repo: &Repo,
+    layout: &Layout,
+    config: &Config,
+    no_update: bool,
+) -> Result<ForQuery> {
+    let answer = |note: Option<String>| -> Result<ForQuery> {
+        Ok(ForQuery {
+            index: layout.open_index_read()?,
+            note,
+        })
+    };
+    if no_update {
+        return answer(None);
+    }
+    // The common case: the index already describes HEAD; answer from this very handle.
+    let current = layout.open_index_read().ok().flatten();
+    let state = current.as_ref().and_then(|i| i.state().ok().flatten());
+    if let (Some(index), Some(state)) = (current, &state) {
+        match repo.head_known(state.commit_and_tree())? {
+            Some(head) if is_tree(&state.tree, &head) => {
+                return Ok(ForQuery {
+                    index: Some(index),
+                    note: None,
+                })
+            }
+            None => {
+                return Ok(ForQuery {
+                    index: Some(index),
+                    note: None,
+                })
+            }
+            Some(_) => {} // behind: catch up below (after closing this handle)
+        }
+    }
+    let policy = Policy {
+        wait: QUERY_WAIT,
+        // With nothing to answer from, index inline however far it is.
+        max_changes: state.is_some().then_some(config.query_max_changes as usize),
+        defer_slow_langs: false,
+    };
+    let opts = Options::from_config(config, false);
+    let note = match to_head(repo, layout, &opts, policy, &Silent)? {
+        Outcome::NoCommit | Outcome::Current | Outcome::Updated(_) => None,
+        Outcome::Busy => Some("an update is running; answering from the index as it was".into()),
+        Outcome::TooFar { changed } => {
+            background::spawn(repo)?;
+            Some(format!(
+                "the index is {changed}+ changed paths behind HEAD; \
+                 updating it in the background and answering from the older index"
+            ))
+        }
+    };
+    answer(note)
+}

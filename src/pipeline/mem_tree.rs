@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 
 use crate::git::Repo;
+use crate::model::TreeId;
 use crate::resolve;
 use crate::store::suffix;
 
@@ -93,7 +94,7 @@ pub struct MemTree<'a> {
     /// For configuration files.
     pub repo: &'a Repo,
     /// The tree they are read from.
-    pub tree: gix::ObjectId,
+    pub tree: &'a TreeId,
     /// The first error met reading one (the trait cannot return it).
     pub error: RefCell<Option<anyhow::Error>>,
 }
@@ -118,7 +119,7 @@ impl resolve::Tree for MemTree<'_> {
     fn config(&self, path: &str) -> Option<String> {
         match self
             .repo
-            .read_path(self.tree, path, super::MAX_CONFIG_BYTES)
+            .read_path(self.tree, path, super::tree_view::MAX_CONFIG_BYTES)
         {
             Ok(b) => b.map(|b| String::from_utf8_lossy(&b).into_owned()),
             Err(e) => {

@@ -1,0 +1,128 @@
+//! Where the update pipeline gets the object of a blob: from the store when a sound one is
+//! there, else from git through the extractor, storing what it extracts. Written once, for
+//! the path changes and for the edge pass alike.
+
+use anyhow::{Context as _, Result};
+
+use crate::error::NeedsRebuild;
+use crate::extract::{self, Extractor, Limits};
+use crate::git::repo::BlobData;
+use crate::git::{Repo, SyncRepo};
+use crate::model::{BlobId, FileIndex, Lang, SkipReason};
+use crate::store::objects::{Lookup, Objects};
+
+/// An object, and whether this run extracted it.
+pub(crate) struct Got {
+    pub index: FileIndex,
+    pub extracted: bool,
+}
+
+/// One thread's access to objects: a repository handle, an extractor and the store.
+pub(crate) struct ObjectSource<'a> {
+    repo: Repo,
+    extractor: Extractor,
+    objects: &'a Objects,
+}
+
+impl<'a> ObjectSource<'a> {
+    /// A source for one worker thread.
+    pub fn new(sync: &SyncRepo, objects: &'a Objects, limits: Limits) -> ObjectSource<'a> {
+        ObjectSource {
+            repo: Repo::from_sync(sync),
+            extractor: Extractor::new(limits),
+            objects,
+        }
+    }
+
+    /// The object of blob `blob` at `path`: loaded when a sound one exists, else extracted
+    /// (and stored). `None` when the path is not in a supported language.
+    pub fn object_for(&mut self, path: &[u8], blob: &BlobId) -> Result<Option<Got>> {
+        let by_path = extract::lang::by_path(path);
+        if by_path.is_none() && extract::lang::has_extension(path) {
+            return Ok(None);
+        }
+        self.load_or_extract(path, blob, by_path)
+    }
+
+    /// The object of a file the index holds as `lang`: written by this update or an
+    /// earlier one; if it is gone or damaged, the blob is extracted (and stored) again.
+    pub fn current(&mut self, path: &[u8], blob: &BlobId, lang: Lang) -> Result<Option<FileIndex>> {
+        Ok(self
+            .load_or_extract(path, blob, Some(lang))?
+            .map(|g| g.index))
+    }
+
+    /// What the old blob at `path` contributed, to retract it. Falls back to extracting the
+    /// blob again when its object is missing or damaged; fails with [`NeedsRebuild`] when
+    /// even the blob is gone.
+    pub fn old_object(&mut self, path: &[u8], blob: &BlobId) -> Result<Option<FileIndex>> {
+        if !self.repo.has_blob(blob) {
+            if extract::lang::by_path(path).is_none() && extract::lang::has_extension(path) {
+                return Ok(None);
+            }
+            if let Lookup::Found(index) = self.objects.read(blob)? {
+                return Ok(Some(index));
+            }
+            return Err(NeedsRebuild(format!(
+                "blob {blob} ({}) is gone from git and its object is missing or damaged",
+                String::from_utf8_lossy(path)
+            ))
+            .into());
+        }
+        Ok(self.object_for(path, blob)?.map(|g| g.index))
+    }
+
+    fn load_or_extract(
+        &mut self,
+        path: &[u8],
+        blob: &BlobId,
+        lang: Option<Lang>,
+    ) -> Result<Option<Got>> {
+        let store = match self.objects.read(blob)? {
+            Lookup::Found(index) if lang.is_none_or(|l| l == index.lang) => {
+                return Ok(Some(Got {
+                    index,
+                    extracted: false,
+                }));
+            }
+            // The same bytes are another language at another path (`x.c` and `x.h`): that
+            // object stays, and this path's is extracted without being stored, so the
+            // stored object remains a function of the blob alone.
+            Lookup::Found(_) => false,
+            Lookup::Missing | Lookup::Unusable(_) => true,
+        };
+        let Some(index) = self.extract(path, blob, lang)? else {
+            return Ok(None);
+        };
+        if store {
+            self.objects.write(blob, &index)?;
+        }
+        Ok(Some(Got {
+            index,
+            extracted: true,
+        }))
+    }
+
+    /// Reads and extracts a blob; `None` when it turns out not to be a supported language.
+    fn extract(
+        &mut self,
+        path: &[u8],
+        blob: &BlobId,
+        lang: Option<Lang>,
+    ) -> Result<Option<FileIndex>> {
+        let max = self.extractor.limits().max_file_bytes;
+        let data = match self.repo.read_blob(blob, max)? {
+            BlobData::Data(d) => d,
+            BlobData::TooLarge(_) => {
+                return Ok(lang.map(|lang| FileIndex::skipped(lang, SkipReason::TooLarge)));
+            }
+        };
+        let Some(lang) = lang.or_else(|| extract::detect_lang(path, &data)) else {
+            return Ok(None);
+        };
+        self.extractor
+            .extract(lang, &data)
+            .map(Some)
+            .with_context(|| format!("{}: extraction failed", String::from_utf8_lossy(path)))
+    }
+}
