@@ -25,10 +25,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _, Result};
 use clap::Parser;
+use git_atse::format::object;
 use git_atse::model::BlobId;
 use git_atse::model::{Definition, FileIndex, Import, Kind, Lang, Reference, EXTRACTOR_VERSION};
 use git_atse::store::graph::{self, Graph};
-use git_atse::store::object;
 use git_atse::store::objects::Objects;
 use redb::{ReadableDatabase, TableDefinition};
 

@@ -1,5 +1,5 @@
 //! The plain data that flows from `extract` to `store` and `query`: what one blob defines,
-//! imports and calls. No I/O here; the on-disk encoding lives in `store::object`.
+//! imports and calls. No I/O here; the on-disk encoding lives in `format::object`.
 
 use std::fmt;
 

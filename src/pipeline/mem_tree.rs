@@ -3,10 +3,10 @@
 
 use std::cell::RefCell;
 
+use crate::format::suffix;
 use crate::git::Repo;
 use crate::model::TreeId;
 use crate::resolve;
-use crate::store::suffix;
 
 /// Paths and file ids of a tree, sorted, with a file-name index.
 pub struct PathList {

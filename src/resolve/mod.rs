@@ -53,7 +53,7 @@ pub trait Tree {
     fn files_named(&self, name: &str) -> Vec<String>;
     /// Full paths of the files whose path is `suffix` or ends with `/suffix` (e.g.
     /// `net/ip.h`). Any order. A large tree answers from a suffix index
-    /// (`store::suffix`), so that the cost follows the matches, not the files sharing
+    /// (`format::suffix`), so that the cost follows the matches, not the files sharing
     /// the name.
     fn files_ending(&self, suffix: &str) -> Vec<String> {
         let mut found = self.files_named(name_of(suffix));

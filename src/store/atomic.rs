@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context as _, Result};
 
+use crate::format::container::{FileKind, StreamWriter, Writer};
+
 /// A file being written under a temporary name next to its final path. `commit` renames it
 /// into place; dropping it without `commit` removes the temp file.
 #[must_use = "an AtomicFile is discarded unless committed"]
@@ -114,5 +116,38 @@ impl Drop for AtomicFile {
         if !self.tmp.as_os_str().is_empty() {
             let _ = fs::remove_file(&self.tmp);
         }
+    }
+}
+
+/// A container file (`format::container`) written streaming under a temporary name and
+/// renamed into place by `commit`.
+#[must_use = "a ContainerFile is discarded unless committed"]
+pub struct ContainerFile(StreamWriter<io::BufWriter<AtomicFile>>);
+
+impl ContainerFile {
+    /// Starts writing a container of `kind` with `chunks` (id, size) to `path`.
+    pub fn create(path: &Path, kind: FileKind, chunks: &[([u8; 4], u64)]) -> Result<ContainerFile> {
+        let file = AtomicFile::create(path)?;
+        let out = io::BufWriter::with_capacity(1 << 20, file);
+        Ok(ContainerFile(StreamWriter::new(kind, chunks, out)?))
+    }
+
+    /// Writes the next bytes of the current chunk (and on into the following ones).
+    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.0.write(bytes)
+    }
+
+    /// Writes the checksum and renames the file into place (synced first when `durable`).
+    pub fn commit(self, durable: bool) -> Result<()> {
+        let file = self.0.finish()?.into_inner().map_err(|e| e.into_error())?;
+        file.commit(durable)
+    }
+
+    /// Writes the whole container `w` to `path` atomically.
+    pub fn write_whole(w: Writer, path: &Path, durable: bool) -> Result<()> {
+        let sizes = w.sizes();
+        let mut out = ContainerFile::create(path, w.kind(), &sizes)?;
+        w.write_into(&mut out.0)?;
+        out.commit(durable)
     }
 }

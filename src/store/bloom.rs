@@ -1,12 +1,6 @@
 //! The Bloom filter of defined names: "not defined here" without opening the index.
 //!
-//! Chunks (see `format`): `BLMH` = seed u64, bit count u64, hash count u32, pad u32,
-//! name count u64; `BTRE` = the hex id of the tree whose names it holds; `BCOM` = the hex id
-//! of the commit that tree came from (empty when none); `BITS` = the bit array (bit i is
-//! byte i/8, bit i%8). Positions come from
-//! one seeded xxh3-64 of the raw name bytes, split into two 32-bit halves for double hashing
-//! (Kirsch-Mitzenmacher). About 10 bits per name and 7 hashes give about 1% false
-//! positives, and never a false negative.
+//! The layout of each file is `format::bloom`.
 //!
 //! Two files: the base `bloom`, sized for twice the names it was built from, and
 //! `bloom.delta`, a small filter of fixed size (`DELTA_NAMES` names) for the names defined
@@ -18,23 +12,14 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use memmap2::Mmap;
-use twox_hash::XxHash3_64;
 
-use super::format::{u64_at, FileKind, Writer};
-use crate::error::Damaged;
+use super::atomic::ContainerFile;
+use crate::format::bloom::{encode, set_all, Filter, BITS_PER_NAME};
+use crate::format::container::FileKind;
 
-/// Seed of the name hash; part of the format.
-const SEED: u64 = 0x6174_7365_626c_6f6d; // "atsebloom"
-const BITS_PER_NAME: u64 = 10;
-const HASHES: u32 = 7;
-
-fn positions(name: &[u8], bits: u64, hashes: u32) -> impl Iterator<Item = u64> {
-    let h = XxHash3_64::oneshot_with_seed(SEED, name);
-    let (h1, h2) = (h & 0xffff_ffff, (h >> 32) | 1);
-    (0..u64::from(hashes)).map(move |i| h1.wrapping_add(i.wrapping_mul(h2)) % bits)
-}
+pub use crate::format::bloom::Label;
 
 /// Builds a filter with room for `capacity` names, holds `names`, and writes it to `path`
 /// as the names of `tree`.
@@ -88,26 +73,6 @@ impl Builder {
     }
 }
 
-/// What a filter is labelled with: the tree (and commit) whose names it holds.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Label {
-    /// Hex tree id.
-    pub tree: String,
-    /// Hex commit id, empty when the tree came from no commit.
-    pub commit: String,
-}
-
-fn set_all<'n>(array: &mut [u8], bits: u64, names: impl Iterator<Item = &'n [u8]>) -> u64 {
-    let mut n = 0u64;
-    for name in names {
-        for p in positions(name, bits, HASHES) {
-            array[(p / 8) as usize] |= 1 << (p % 8);
-        }
-        n += 1;
-    }
-    n
-}
-
 /// Names the delta filter holds before the base must be rebuilt: its 80 KB are rewritten by
 /// every update that defines a new name.
 const DELTA_NAMES: u64 = 65_536;
@@ -122,7 +87,7 @@ fn delta_of(path: &Path, base: &Layer) -> Option<Layer> {
     Layer::open(&delta_path(path))
         .ok()
         .flatten()
-        .filter(|d| d.base == Some(base.checksum))
+        .filter(|d| d.filter.base == Some(base.filter.checksum))
 }
 
 /// Adds `names` to the filter at `path` (in its delta, a new file renamed into place), now
@@ -135,14 +100,16 @@ pub fn extend(path: &Path, label: &Label, names: &[&[u8]]) -> Result<bool> {
     };
     let delta = delta_of(path, &base);
     let (mut array, bits, count) = match &delta {
-        Some(d) => (d.array().to_vec(), d.bits, d.count),
+        Some(d) => (d.array().to_vec(), d.filter.bits, d.filter.count),
         None => {
             let bits = (DELTA_NAMES * BITS_PER_NAME).next_multiple_of(64);
             (vec![0u8; (bits / 8) as usize], bits, 0)
         }
     };
     let fresh = names.len() as u64;
-    if base.count + count + fresh > base.bits / BITS_PER_NAME || count + fresh > DELTA_NAMES {
+    if base.filter.count + count + fresh > base.filter.bits / BITS_PER_NAME
+        || count + fresh > DELTA_NAMES
+    {
         return Ok(false);
     }
     let added = set_all(&mut array, bits, names.iter().copied());
@@ -152,7 +119,7 @@ pub fn extend(path: &Path, label: &Label, names: &[&[u8]]) -> Result<bool> {
         count + added,
         label,
         array,
-        Some(base.checksum),
+        Some(base.filter.checksum),
     )?;
     Ok(true)
 }
@@ -165,35 +132,13 @@ fn store(
     array: Vec<u8>,
     base: Option<u64>,
 ) -> Result<()> {
-    let mut head = Vec::with_capacity(32);
-    head.extend_from_slice(&SEED.to_le_bytes());
-    head.extend_from_slice(&bits.to_le_bytes());
-    head.extend_from_slice(&HASHES.to_le_bytes());
-    head.extend_from_slice(&0u32.to_le_bytes());
-    head.extend_from_slice(&n.to_le_bytes());
-    let mut w = Writer::new(FileKind::Bloom);
-    w.chunk(*b"BLMH", head);
-    w.chunk(*b"BTRE", label.tree.as_bytes().to_vec());
-    w.chunk(*b"BCOM", label.commit.as_bytes().to_vec());
-    w.chunk(*b"BITS", array);
-    if let Some(sum) = base {
-        w.chunk(*b"BASE", sum.to_le_bytes().to_vec());
-    }
-    w.write_to(path, false)
+    ContainerFile::write_whole(encode(bits, n, label, array, base), path, false)
 }
 
 /// One file of a filter (the base or the delta).
 struct Layer {
     map: Mmap,
-    bits_at: usize,
-    bits: u64,
-    hashes: u32,
-    count: u64,
-    label: Label,
-    /// The checksum of the file (its last 8 bytes).
-    checksum: u64,
-    /// For a delta, the checksum of its base.
-    base: Option<u64>,
+    filter: Filter,
 }
 
 impl Layer {
@@ -201,64 +146,16 @@ impl Layer {
         let Some((map, meta)) = super::checked::map(path)? else {
             return Ok(None);
         };
-        let (bits_at, bits, hashes, count, label, base) = {
-            let c = super::checked::parse(path, &meta, &map, FileKind::Bloom)?;
-            let head = c.chunk(*b"BLMH")?;
-            let array = c.chunk(*b"BITS")?;
-            let text = |id| -> Result<String> {
-                Ok(String::from_utf8_lossy(c.chunk(id)?)
-                    .trim_end_matches('\0')
-                    .to_string())
-            };
-            let label = Label {
-                tree: text(*b"BTRE")?,
-                commit: text(*b"BCOM")?,
-            };
-            if head.len() < 32 || u64_at(head, 0) != SEED {
-                bail!(Damaged::file("bloom header"));
-            }
-            let bits = u64_at(head, 1);
-            let hashes = u32::from_le_bytes([head[16], head[17], head[18], head[19]]);
-            if bits == 0
-                || !bits.is_multiple_of(64)
-                || bits / 8 > array.len() as u64
-                || hashes == 0
-                || hashes > 32
-            {
-                bail!(Damaged::file(format!(
-                    "bloom of {bits} bits and {hashes} hashes"
-                )));
-            }
-            let base = c
-                .find(*b"BASE")
-                .filter(|b| b.len() >= 8)
-                .map(|b| u64_at(b, 0));
-            let count = u64_at(head, 3);
-            let bits_at = array.as_ptr() as usize - map.as_ptr() as usize;
-            (bits_at, bits, hashes, count, label, base)
-        };
-        // The container checked the length; its last 8 bytes are its checksum.
-        let checksum = u64_at(&map[map.len() - 8..], 0);
-        Ok(Some(Layer {
-            map,
-            bits_at,
-            bits,
-            hashes,
-            count,
-            label,
-            checksum,
-            base,
-        }))
+        let filter = Filter::parse(&super::checked::parse(path, &meta, &map, FileKind::Bloom)?)?;
+        Ok(Some(Layer { map, filter }))
     }
 
     fn array(&self) -> &[u8] {
-        &self.map[self.bits_at..self.bits_at + (self.bits / 8) as usize]
+        self.filter.array(&self.map)
     }
 
     fn may_contain(&self, name: &[u8]) -> bool {
-        let array = self.array();
-        positions(name, self.bits, self.hashes)
-            .all(|p| array[(p / 8) as usize] & (1 << (p % 8)) != 0)
+        self.filter.may_contain(&self.map, name)
     }
 }
 
@@ -280,7 +177,7 @@ impl Bloom {
     }
 
     fn label(&self) -> &Label {
-        &self.delta.as_ref().unwrap_or(&self.base).label
+        &self.delta.as_ref().unwrap_or(&self.base).filter.label
     }
 
     /// The hex id of the tree whose names the filter holds (it may hold more: the names of

@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::Result;
 
-use super::format::{Container, FileKind};
+use crate::format::container::{Container, FileKind};
 
 /// How old a file must be before its verification is recorded.
 const RACY_SECS: u64 = 2;

@@ -1,19 +1,17 @@
-//! The file dependency graph in CSR form, forward and reverse, memory-mapped.
-//!
-//! Chunks (see `format`): `GMET` = node count u32, pad u32, edge count u64, generation
-//! u64; `FOFF`/`ROFF` = node count + 1 offsets (u64) into `FEDG`/`REDG`, the targets (u32,
-//! sorted per node). Nodes are the index's file ids. The file is a snapshot ("base") taken
-//! at `generation`; files whose edges changed since are listed in the index as dirty and
-//! read from there (see `query::deps`), and the base is rebuilt once the dirty set grows,
-//! so a 1-file commit never rewrites a 10M-node file.
+//! The file dependency graph file (`graph`), memory-mapped; its layout is
+//! `format::csr`. The file is a snapshot ("base") taken at `generation`; files whose edges
+//! changed since are listed in the index as dirty and read from there (see `query::deps`),
+//! and the base is rebuilt once the dirty set grows, so a 1-file commit never rewrites a
+//! 10M-node file.
 
 use std::path::Path;
 
 use anyhow::{bail, Result};
 use memmap2::Mmap;
 
-use super::format::{u32_at, u64_at, FileKind, StreamWriter};
-use crate::error::Damaged;
+use super::atomic::ContainerFile;
+use crate::format::container::FileKind;
+use crate::format::csr::{self, Csr};
 
 /// One direction of a graph, for `write_rows`: calls its argument with each node that has
 /// neighbours and those neighbours (sorted), in increasing node order. It is called more
@@ -69,19 +67,14 @@ pub fn write_rows(
     })?;
     let offsets_len = (n as u64 + 1) * 8;
     let chunks = [
-        (*b"GMET", 24),
-        (*b"FOFF", offsets_len),
-        (*b"FEDG", edges * 4),
-        (*b"ROFF", offsets_len),
-        (*b"REDG", edges * 4),
+        (csr::GMET, csr::META_LEN as u64),
+        (csr::FOFF, offsets_len),
+        (csr::FEDG, edges * 4),
+        (csr::ROFF, offsets_len),
+        (csr::REDG, edges * 4),
     ];
-    let mut out = StreamWriter::create(path, FileKind::Graph, &chunks)?;
-    let mut meta = Vec::with_capacity(24);
-    meta.extend_from_slice(&nodes.to_le_bytes());
-    meta.extend_from_slice(&0u32.to_le_bytes());
-    meta.extend_from_slice(&edges.to_le_bytes());
-    meta.extend_from_slice(&generation.to_le_bytes());
-    out.write(&meta)?;
+    let mut out = ContainerFile::create(path, FileKind::Graph, &chunks)?;
+    out.write(&csr::meta(nodes, edges, generation))?;
     // Forward offsets: a node without a row starts where the next one does.
     let (mut next, mut at) = (0u32, 0u64);
     forward(&mut |s, targets| {
@@ -120,124 +113,46 @@ pub fn write_rows(
     out.commit(true)
 }
 
-/// Byte ranges of the chunks inside the map.
-struct Layout {
-    foff: usize,
-    fedg: usize,
-    roff: usize,
-    redg: usize,
-}
-
 /// An open, validated graph.
 pub struct Graph {
     map: Mmap,
-    at: Layout,
-    nodes: u32,
-    edges: u64,
-    generation: u64,
+    csr: Csr,
 }
 
 impl Graph {
     /// Opens and validates the graph at `path` (magic, version, chunks, checksum, and that
-    /// the offsets are ordered and in range); `None` when there is none.
+    /// the offsets cover the edges); `None` when there is none.
     pub fn open(path: &Path) -> Result<Option<Graph>> {
         let Some((map, meta)) = super::checked::map(path)? else {
             return Ok(None);
         };
-        let (at, nodes, edges, generation) = {
-            let c = super::checked::parse(path, &meta, &map, FileKind::Graph)?;
-            let meta = c.chunk(*b"GMET")?;
-            if meta.len() < 24 {
-                bail!(Damaged::file("graph meta"));
-            }
-            let nodes = u32_at(meta, 0);
-            let edges = u64_at(meta, 1);
-            let generation = u64_at(meta, 2);
-            let n = nodes as usize;
-            let base = map.as_ptr() as usize;
-            let mut at = [0usize; 4];
-            for (i, (off, edg)) in [(*b"FOFF", *b"FEDG"), (*b"ROFF", *b"REDG")]
-                .into_iter()
-                .enumerate()
-            {
-                let off = c.chunk(off)?;
-                let edg = c.chunk(edg)?;
-                if off.len() < (n + 1) * 8 || (edg.len() as u64) < edges * 4 {
-                    bail!(Damaged::file("graph chunk sizes"));
-                }
-                if u64_at(off, n) != edges {
-                    bail!(Damaged::file("graph offsets do not cover the edges"));
-                }
-                // Neither the offsets nor the targets are scanned here (16 MB and 120 MB at
-                // 1M files, in every process): each row's offsets and targets are checked as
-                // it is read, the writer checked them all, and the checksum guards them.
-                at[i * 2] = off.as_ptr() as usize - base;
-                at[i * 2 + 1] = edg.as_ptr() as usize - base;
-            }
-            (
-                Layout {
-                    foff: at[0],
-                    fedg: at[1],
-                    roff: at[2],
-                    redg: at[3],
-                },
-                nodes,
-                edges,
-                generation,
-            )
-        };
-        Ok(Some(Graph {
-            map,
-            at,
-            nodes,
-            edges,
-            generation,
-        }))
+        let csr = Csr::parse(&super::checked::parse(path, &meta, &map, FileKind::Graph)?)?;
+        Ok(Some(Graph { map, csr }))
     }
 
     /// Number of nodes (file ids `0..nodes`).
     pub fn nodes(&self) -> u32 {
-        self.nodes
+        self.csr.nodes()
     }
 
     /// Number of edges.
     pub fn edges(&self) -> u64 {
-        self.edges
+        self.csr.edges()
     }
 
     /// The index generation this snapshot was taken at.
     pub fn generation(&self) -> u64 {
-        self.generation
-    }
-
-    fn row(&self, off: usize, edg: usize, node: u32) -> impl Iterator<Item = u32> + '_ {
-        let nodes = self.nodes;
-        let range = if node < self.nodes {
-            let offs = &self.map[off..];
-            let (s, e) = (u64_at(offs, node as usize), u64_at(offs, node as usize + 1));
-            if s <= e && e <= self.edges {
-                s as usize..e as usize
-            } else {
-                0..0 // damaged: no row rather than a read out of bounds
-            }
-        } else {
-            0..0
-        };
-        let edges = &self.map[edg..];
-        // The writer checked every target; this guards the readers' indexing anyway.
-        range
-            .map(move |e| u32_at(edges, e))
-            .filter(move |&t| t < nodes)
+        self.csr.generation()
     }
 
     /// The files `node` depends on.
     pub fn forward(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
-        self.row(self.at.foff, self.at.fedg, node)
+        self.csr.forward(&self.map, node)
     }
 
     /// The files that depend on `node`.
     pub fn reverse(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
-        self.row(self.at.roff, self.at.redg, node)
+        self.csr.reverse(&self.map, node)
     }
 }
 

@@ -12,7 +12,7 @@
 //! folded    lowercase(name) 0x00 name -> ()                     for case-insensitive lookups
 //! callers   name 0x00 file:u32be -> ()        files that call `name` (positions: objects)
 //! basenames suffix-key 0x00 file:u32be -> ()  for suffix lookups in import resolution
-//!                                             (`store::suffix`: `a/b/x.h` -> `x.h 0x00 b/a/`)
+//!                                             (`format::suffix`: `a/b/x.h` -> `x.h 0x00 b/a/`)
 //! deps      file u32 -> [target u32]          resolved imports (forward edges), sorted
 //! rdeps     target:u32be source:u32be -> ()   reverse edges
 //! ext       file u32 -> imports resolving to no file, '\n'-separated
@@ -42,8 +42,8 @@ use redb::{
 };
 
 use super::runs::Runs;
-use super::suffix;
 use crate::error::{Damaged, Locked};
+use crate::format::suffix;
 use crate::model::BlobId;
 use crate::model::{FileIndex, Kind, Lang, SkipReason, EXTRACTOR_VERSION};
 

@@ -7,15 +7,12 @@
 pub mod atomic;
 pub mod bloom;
 pub mod checked;
-pub mod format;
 pub mod graph;
 pub mod index;
 pub mod mmap;
-pub mod object;
 pub mod objects;
 pub mod pack;
 pub mod runs;
-pub mod suffix;
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write as _;

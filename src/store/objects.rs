@@ -10,8 +10,8 @@ use std::sync::{Mutex, OnceLock, RwLock};
 use anyhow::{Context as _, Result};
 
 use super::atomic::AtomicFile;
-use super::object;
 use super::pack::Pack;
+use crate::format::object;
 use crate::model::BlobId;
 use crate::model::{FileIndex, EXTRACTOR_VERSION};
 

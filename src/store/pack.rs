@@ -1,23 +1,16 @@
-//! Packs: many objects in one memory-mapped file with a sorted id index, as git packs its
-//! loose objects (10M loose files cost tens of GB of filesystem blocks and inodes).
-//!
-//! A container file (see `format`) of kind 3 with chunks:
-//! ```text
-//! PHDR  id length u32, pad u32, object count u64
-//! PFAN  256 x u32: how many ids start with a byte <= i (git's .idx fanout)
-//! PIDS  the ids, sorted, id length bytes each
-//! POFF  count + 1 x u64: offsets of the objects in PDAT
-//! PDAT  the objects' bytes (each a whole object, envelope and checksum included)
-//! ```
-//! Written under a temporary name and renamed; never modified in place.
+//! Pack files: many objects in one memory-mapped file with a sorted id index, as git packs
+//! its loose objects (10M loose files cost tens of GB of filesystem blocks and inodes). The
+//! layout is `format::pack`. Written under a temporary name and renamed; never modified in
+//! place.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 use memmap2::Mmap;
 
-use super::format::{u32_at, u64_at, Container, FileKind, StreamWriter};
-use crate::error::Damaged;
+use super::atomic::ContainerFile;
+use crate::format::container::{Container, FileKind};
+use crate::format::pack::{self as layout, PackLayout};
 use crate::model::BlobId;
 
 /// Writes a pack of `objects` (sorted and deduplicated here) to `path`.
@@ -146,28 +139,25 @@ impl Builder {
         }
         let count = entries.len() as u64;
         let data_len: u64 = entries.iter().map(|e| e.len).sum();
-        let mut head = Vec::with_capacity(16);
-        head.extend_from_slice(&(id_len as u32).to_le_bytes());
-        head.extend_from_slice(&0u32.to_le_bytes());
-        head.extend_from_slice(&count.to_le_bytes());
+        let head = layout::head(id_len, count);
         let mut fanout = [0u32; 256];
         for e in &entries {
             fanout[usize::from(e.id[0])] += 1;
         }
-        let mut fan = Vec::with_capacity(1024);
+        let mut fan = Vec::with_capacity(layout::FANOUT_LEN);
         let mut acc = 0;
         for f in fanout {
             acc += f;
             fan.extend_from_slice(&acc.to_le_bytes());
         }
         let chunks = [
-            (*b"PHDR", head.len() as u64),
-            (*b"PFAN", fan.len() as u64),
-            (*b"PIDS", count * id_len as u64),
-            (*b"POFF", (count + 1) * 8),
-            (*b"PDAT", data_len),
+            (layout::PHDR, head.len() as u64),
+            (layout::PFAN, fan.len() as u64),
+            (layout::PIDS, count * id_len as u64),
+            (layout::POFF, (count + 1) * 8),
+            (layout::PDAT, data_len),
         ];
-        let mut out = StreamWriter::create(path, FileKind::Pack, &chunks)?;
+        let mut out = ContainerFile::create(path, FileKind::Pack, &chunks)?;
         out.write(&head)?;
         out.write(&fan)?;
         for e in &entries {
@@ -205,13 +195,7 @@ pub fn name<'a>(sorted_ids: impl Iterator<Item = &'a [u8]>) -> String {
 /// An open, validated pack.
 pub struct Pack {
     map: Mmap,
-    id_len: usize,
-    count: usize,
-    fan: usize,
-    ids: usize,
-    offs: usize,
-    data: usize,
-    data_len: u64,
+    layout: PackLayout,
 }
 
 impl Pack {
@@ -233,132 +217,32 @@ impl Pack {
         let Some(map) = super::mmap::map(path)? else {
             return Ok(None);
         };
-        let base = map.as_ptr() as usize;
-        let (id_len, count, fan, ids, offs, data, data_len) = {
-            let c = if verify {
-                Container::parse(&map, FileKind::Pack)?
-            } else {
-                Container::parse_structure(&map, FileKind::Pack)?
-            };
-            let head = c.chunk(*b"PHDR")?;
-            if head.len() < 16 {
-                bail!(Damaged::file("pack header"));
-            }
-            let id_len = u32_at(head, 0) as usize;
-            let count =
-                usize::try_from(u64_at(head, 1)).map_err(|_| Damaged::file("pack count"))?;
-            if id_len != 20 && id_len != 32 {
-                bail!(Damaged::file(format!("pack of {id_len}-byte ids")));
-            }
-            let (fan, ids, offs, data) = (
-                c.chunk(*b"PFAN")?,
-                c.chunk(*b"PIDS")?,
-                c.chunk(*b"POFF")?,
-                c.chunk(*b"PDAT")?,
-            );
-            let fits = |len: usize, n: Option<usize>, each: usize| {
-                n.and_then(|n| n.checked_mul(each))
-                    .is_some_and(|need| len >= need)
-            };
-            if fan.len() < 1024
-                || !fits(ids.len(), Some(count), id_len)
-                || !fits(offs.len(), count.checked_add(1), 8)
-            {
-                bail!(Damaged::file("pack chunk sizes"));
-            }
-            let mut prev = 0;
-            for i in 0..256 {
-                let f = u32_at(fan, i);
-                if f < prev {
-                    bail!(Damaged::file("pack fanout not ordered"));
-                }
-                prev = f;
-            }
-            if prev as usize != count {
-                bail!(Damaged::file("pack fanout does not cover the ids"));
-            }
-            let last = u64_at(offs, count);
-            if last > data.len() as u64 {
-                bail!(Damaged::file(format!("pack offset {last}")));
-            }
-            if verify {
-                let mut prev = 0;
-                for i in 0..=count {
-                    let o = u64_at(offs, i);
-                    if o < prev || o > last {
-                        bail!(Damaged::file(format!("pack offset {o}")));
-                    }
-                    prev = o;
-                }
-            }
-            let at = |chunk: &[u8]| chunk.as_ptr() as usize - base;
-            (id_len, count, at(fan), at(ids), at(offs), at(data), last)
+        let container = match verify {
+            true => Container::parse(&map, FileKind::Pack)?,
+            false => Container::parse_structure(&map, FileKind::Pack)?,
         };
-        Ok(Some(Pack {
-            map,
-            id_len,
-            count,
-            fan,
-            ids,
-            offs,
-            data,
-            data_len,
-        }))
+        let layout = PackLayout::parse(&container, verify)?;
+        Ok(Some(Pack { map, layout }))
     }
 
     /// Number of objects.
     pub fn len(&self) -> usize {
-        self.count
+        self.layout.len()
     }
 
     /// Whether the pack holds no object.
     pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
-    fn id_at(&self, i: usize) -> &[u8] {
-        let at = self.ids + i * self.id_len;
-        &self.map[at..at + self.id_len]
+        self.layout.is_empty()
     }
 
     /// The id of the `i`-th object, in id order.
     pub fn id(&self, i: usize) -> Option<BlobId> {
-        (i < self.count)
-            .then(|| BlobId::from_bytes(self.id_at(i)).ok())
-            .flatten()
+        self.layout.id(&self.map, i)
     }
 
     /// The bytes of the object `id`, if the pack has it.
     pub fn get(&self, id: &BlobId) -> Option<&[u8]> {
-        let key = id.as_bytes();
-        if key.len() != self.id_len {
-            return None;
-        }
-        let fan = &self.map[self.fan..];
-        let first = usize::from(key[0]);
-        let lo = if first == 0 {
-            0
-        } else {
-            u32_at(fan, first - 1) as usize
-        };
-        let hi = u32_at(fan, first) as usize;
-        let (mut lo, mut hi) = (lo, hi.min(self.count));
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match self.id_at(mid).cmp(key) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => {
-                    let offs = &self.map[self.offs..];
-                    let (s, e) = (u64_at(offs, mid), u64_at(offs, mid + 1));
-                    if s > e || e > self.data_len {
-                        return None;
-                    }
-                    return Some(&self.map[self.data + s as usize..self.data + e as usize]);
-                }
-            }
-        }
-        None
+        self.layout.get(&self.map, id)
     }
 }
 

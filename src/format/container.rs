@@ -1,4 +1,4 @@
-//! The container format shared by every file git-atse memory-maps (`graph`, `bloom`):
+//! The container format shared by every file git-atse memory-maps (`graph`, `bloom`, packs):
 //! versioned, chunked and checksummed, after git's commit-graph.
 //!
 //! Layout (all integers little-endian):
@@ -15,11 +15,10 @@
 //! [`Container::parse`] checks size, magic, version, kind, the chunk table (ordered offsets
 //! inside the file) and the checksum before any chunk is handed out.
 
-use crate::error::Damaged;
 use anyhow::{bail, Result};
 use twox_hash::XxHash3_64;
 
-use super::atomic::AtomicFile;
+use crate::error::Damaged;
 
 const MAGIC: [u8; 8] = *b"ATSE\x1a\n\xa9\n";
 const VERSION: u8 = 1;
@@ -59,18 +58,20 @@ impl Writer {
         self.chunks.push((id, data));
     }
 
-    /// Writes the file to `path` atomically (temporary file, then rename; synced first when
-    /// `durable`).
-    pub fn write_to(self, path: &std::path::Path, durable: bool) -> Result<()> {
-        let mut out = StreamWriter::create(path, self.kind, &self.sizes())?;
+    /// Streams the chunks into `out`, a writer announced with [`Writer::sizes`].
+    pub fn write_into<W: std::io::Write>(self, out: &mut StreamWriter<W>) -> Result<()> {
         for (_, data) in &self.chunks {
             out.write(data)?;
         }
-        out.commit(durable)
+        Ok(())
+    }
+
+    /// The kind of file being written.
+    pub fn kind(&self) -> FileKind {
+        self.kind
     }
 
     /// The file's bytes.
-    #[cfg(test)]
     pub fn finish(self) -> Result<Vec<u8>> {
         let mut out = StreamWriter::new(self.kind, &self.sizes(), Vec::new())?;
         for (_, data) in &self.chunks {
@@ -79,7 +80,8 @@ impl Writer {
         out.finish()
     }
 
-    fn sizes(&self) -> Vec<([u8; 4], u64)> {
+    /// Each chunk's id and size, as [`StreamWriter::new`] wants them.
+    pub fn sizes(&self) -> Vec<([u8; 4], u64)> {
         self.chunks
             .iter()
             .map(|(id, d)| (*id, d.len() as u64))
@@ -183,29 +185,6 @@ impl<W: std::io::Write> StreamWriter<W> {
     }
 }
 
-impl StreamWriter<std::io::BufWriter<AtomicFile>> {
-    /// Starts writing a container of `kind` with `chunks` to `path`, atomically: under a
-    /// temporary name until `commit`.
-    pub fn create(
-        path: &std::path::Path,
-        kind: FileKind,
-        chunks: &[([u8; 4], u64)],
-    ) -> Result<Self> {
-        let file = AtomicFile::create(path)?;
-        StreamWriter::new(
-            kind,
-            chunks,
-            std::io::BufWriter::with_capacity(1 << 20, file),
-        )
-    }
-
-    /// Writes the checksum and renames the file into place (synced first when `durable`).
-    pub fn commit(self, durable: bool) -> Result<()> {
-        let file = self.finish()?.into_inner().map_err(|e| e.into_error())?;
-        file.commit(durable)
-    }
-}
-
 fn align8_u64(n: u64) -> u64 {
     (n + 7) & !7
 }
@@ -295,10 +274,21 @@ impl<'a> Container<'a> {
             .map(|&(_, start, end)| &self.data[start..end])
     }
 
+    /// The whole file's bytes.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
     /// The bytes of chunk `id` (with up to 7 bytes of alignment padding at the end).
     pub fn chunk(&self, id: [u8; 4]) -> Result<&'a [u8]> {
+        Ok(&self.data[self.range(id)?])
+    }
+
+    /// Where chunk `id` lies in the file (with its padding): for readers that keep the
+    /// position and borrow the bytes again later (a memory map held beside it).
+    pub fn range(&self, id: [u8; 4]) -> Result<std::ops::Range<usize>> {
         match self.chunks.iter().find(|c| c.0 == id) {
-            Some(&(_, start, end)) => Ok(&self.data[start..end]),
+            Some(&(_, start, end)) => Ok(start..end),
             None => bail!(Damaged::file(format!(
                 "missing chunk {}",
                 String::from_utf8_lossy(&id)
