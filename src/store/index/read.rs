@@ -1,0 +1,332 @@
+//! Queries: postings, names, files, edges and callers, each in one read transaction.
+
+use anyhow::{bail, Context as _, Result};
+use redb::ReadableTable;
+
+use super::meta::{read_state, State};
+use super::schema::*;
+use super::{Index, Posting};
+use crate::error::Damaged;
+use crate::format::keys::{
+    self, decode_file_value, edge_key, prefix_range, trailing_id, unpack_ids,
+};
+use crate::model::{BlobId, Lang, SkipReason};
+
+impl Index {
+    /// The indexed state, `None` when nothing was indexed yet. Fails with [`Damaged`]
+    /// when the index has another format or extractor version.
+    pub fn state(&self) -> Result<Option<State>> {
+        let txn = self.read_txn()?;
+        let meta = match txn.open_table(META) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e).context("cannot open the index's meta table"),
+        };
+        read_state(&meta)
+    }
+
+    /// The postings of exactly `name`, in path, line and column order.
+    pub fn postings_of(&self, name: &str) -> Result<Vec<Posting>> {
+        let txn = self.read_txn()?;
+        let (Some(defs), Some(files)) =
+            (open_read_table(&txn, DEFS)?, open_read_table(&txn, FILES)?)
+        else {
+            return Ok(Vec::new());
+        };
+        let (lo, hi) = prefix_range(name.as_bytes());
+        let mut paths = PathCache::default();
+        let mut out = Vec::new();
+        for row in defs.range(lo.as_slice()..hi.as_slice())? {
+            let (k, v) = row?;
+            out.push(decode_posting(k.value(), v.value(), &mut paths, &files)?);
+        }
+        sort_postings(&mut out);
+        Ok(out)
+    }
+
+    /// Distinct defined names starting with `prefix`, in byte order.
+    pub fn names_with_prefix(&self, prefix: &str, mut f: impl FnMut(&str) -> bool) -> Result<()> {
+        let txn = self.read_txn()?;
+        let Some(names) = open_read_table(&txn, NAMES)? else {
+            return Ok(());
+        };
+        for row in names.range(prefix..)? {
+            let (k, _) = row?;
+            let name = k.value();
+            if !name.starts_with(prefix) || !f(name) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Distinct defined names whose lower case starts with `folded_prefix` (exactly equal
+    /// when `exact`).
+    pub fn names_folded(&self, folded_prefix: &str, exact: bool) -> Result<Vec<String>> {
+        let txn = self.read_txn()?;
+        let Some(folded) = open_read_table(&txn, FOLDED)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for row in folded.range(folded_prefix.as_bytes()..)? {
+            let (k, _) = row?;
+            let key = k.value();
+            let (lower, name) = keys::decode_folded(key)?;
+            if !lower.starts_with(folded_prefix.as_bytes()) {
+                break;
+            }
+            if !exact || lower == folded_prefix.as_bytes() {
+                out.push(String::from_utf8_lossy(name).into_owned());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Visits every posting in name, path, line order.
+    pub fn all_postings(&self, mut f: impl FnMut(Posting) -> Result<()>) -> Result<()> {
+        let txn = self.read_txn()?;
+        let (Some(defs), Some(files)) =
+            (open_read_table(&txn, DEFS)?, open_read_table(&txn, FILES)?)
+        else {
+            return Ok(());
+        };
+        let mut paths = PathCache::default();
+        // Rows come in name order; within a name they are sorted by path here.
+        let mut group: Vec<Posting> = Vec::new();
+        for row in defs.iter()? {
+            let (k, v) = row?;
+            let p = decode_posting(k.value(), v.value(), &mut paths, &files)?;
+            if group.last().is_some_and(|g| g.name != p.name) {
+                sort_postings(&mut group);
+                group.drain(..).try_for_each(&mut f)?;
+            }
+            group.push(p);
+        }
+        sort_postings(&mut group);
+        group.into_iter().try_for_each(f)
+    }
+
+    /// The blob and language indexed at `path`.
+    pub fn file(&self, path: &[u8]) -> Result<Option<(BlobId, Lang, Option<SkipReason>)>> {
+        let txn = self.read_txn()?;
+        let (Some(paths), Some(files)) =
+            (open_read_table(&txn, PATHS)?, open_read_table(&txn, FILES)?)
+        else {
+            return Ok(None);
+        };
+        let Some(id) = paths.get(path)?.map(|v| v.value()) else {
+            return Ok(None);
+        };
+        match files.get(id)? {
+            Some(v) => {
+                let row = decode_file_value(v.value())?;
+                Ok(Some((row.blob, row.lang, row.skip)))
+            }
+            None => bail!(Damaged::index(format!("file id {id} has no row"))),
+        }
+    }
+
+    /// The file id of `path`.
+    pub fn path_id(&self, path: &[u8]) -> Result<Option<u32>> {
+        let txn = self.read_txn()?;
+        let Some(paths) = open_read_table(&txn, PATHS)? else {
+            return Ok(None);
+        };
+        Ok(paths.get(path)?.map(|v| v.value()))
+    }
+
+    /// A reader of file paths by id, for resolving many ids.
+    pub fn paths(&self) -> Result<Paths> {
+        let txn = self.read_txn()?;
+        let files = open_read_table(&txn, FILES)?;
+        Ok(Paths {
+            files,
+            cache: PathCache::default(),
+        })
+    }
+
+    /// Every live file id.
+    pub fn file_ids(&self) -> Result<Vec<u32>> {
+        let txn = self.read_txn()?;
+        let Some(files) = open_read_table(&txn, FILES)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for row in files.iter()? {
+            out.push(row?.0.value());
+        }
+        Ok(out)
+    }
+
+    /// The resolved dependencies of file `id`.
+    pub fn deps_of(&self, id: u32) -> Result<Vec<u32>> {
+        let txn = self.read_txn()?;
+        let Some(deps) = open_read_table(&txn, DEPS)? else {
+            return Ok(Vec::new());
+        };
+        Ok(deps
+            .get(id)?
+            .map(|v| unpack_ids(v.value()))
+            .unwrap_or_default())
+    }
+
+    /// The files that depend on file `id`.
+    pub fn rdeps_of(&self, id: u32) -> Result<Vec<u32>> {
+        let txn = self.read_txn()?;
+        let Some(rdeps) = open_read_table(&txn, RDEPS)? else {
+            return Ok(Vec::new());
+        };
+        let lo = edge_key(id, 0);
+        let hi = edge_key(id, u32::MAX);
+        let mut out = Vec::new();
+        for row in rdeps.range(lo.as_slice()..=hi.as_slice())? {
+            out.push(trailing_id(row?.0.value())?);
+        }
+        Ok(out)
+    }
+
+    /// The imports of file `id` that resolve to no file in the repository.
+    pub fn externals_of(&self, id: u32) -> Result<Vec<String>> {
+        let txn = self.read_txn()?;
+        let Some(ext) = open_read_table(&txn, EXT)? else {
+            return Ok(Vec::new());
+        };
+        Ok(ext
+            .get(id)?
+            .map(|v| {
+                String::from_utf8_lossy(v.value())
+                    .lines()
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Files whose edges changed since the graph file was written, with their edges now.
+    pub fn dirty_edges(&self) -> Result<Vec<(u32, Vec<u32>)>> {
+        let txn = self.read_txn()?;
+        let (Some(dirty), deps) = (open_read_table(&txn, DIRTY)?, open_read_table(&txn, DEPS)?)
+        else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for row in dirty.iter()? {
+            let id = row?.0.value();
+            let targets = match &deps {
+                Some(deps) => deps
+                    .get(id)?
+                    .map(|v| unpack_ids(v.value()))
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            };
+            out.push((id, targets));
+        }
+        Ok(out)
+    }
+
+    /// The files that call `name`.
+    pub fn callers_of(&self, name: &str) -> Result<Vec<u32>> {
+        let txn = self.read_txn()?;
+        let Some(callers) = open_read_table(&txn, CALLERS)? else {
+            return Ok(Vec::new());
+        };
+        let (lo, hi) = prefix_range(name.as_bytes());
+        let mut out = Vec::new();
+        for row in callers.range(lo.as_slice()..hi.as_slice())? {
+            let k = row?.0.value().to_vec();
+            if keys::id_key_has_prefix_len(&k, name.len()) {
+                out.push(trailing_id(&k)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Visits every distinct defined name, in byte order.
+    pub fn all_names(&self, mut f: impl FnMut(&str)) -> Result<()> {
+        self.names_with_prefix("", |n| {
+            f(n);
+            true
+        })
+    }
+}
+
+/// Resolves file ids to paths (and blobs) in one read transaction.
+pub struct Paths {
+    files: Option<redb::ReadOnlyTable<u32, &'static [u8]>>,
+    cache: PathCache,
+}
+
+impl Paths {
+    /// The path of file `id`.
+    pub fn path(&mut self, id: u32) -> Result<Vec<u8>> {
+        match &self.files {
+            Some(files) => self.cache.path(id, files),
+            None => bail!(Damaged::index(format!(
+                "file id {id} without a files table"
+            ))),
+        }
+    }
+
+    /// The blob and language of file `id`, if it exists.
+    pub fn blob(&self, id: u32) -> Result<Option<(BlobId, Lang)>> {
+        let Some(files) = &self.files else {
+            return Ok(None);
+        };
+        match files.get(id)? {
+            Some(v) => {
+                let row = decode_file_value(v.value())?;
+                Ok(Some((row.blob, row.lang)))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+/// File id -> path, looked up once per file per query.
+#[derive(Default)]
+struct PathCache(std::collections::HashMap<u32, Vec<u8>>);
+
+impl PathCache {
+    fn path(
+        &mut self,
+        id: u32,
+        files: &redb::ReadOnlyTable<u32, &'static [u8]>,
+    ) -> Result<Vec<u8>> {
+        if let Some(p) = self.0.get(&id) {
+            return Ok(p.clone());
+        }
+        let Some(row) = files.get(id)? else {
+            bail!(Damaged::index(format!(
+                "posting names file id {id}, which has no row"
+            )));
+        };
+        let path = decode_file_value(row.value())?.path;
+        self.0.insert(id, path.clone());
+        Ok(path)
+    }
+}
+
+fn sort_postings(p: &mut [Posting]) {
+    p.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+}
+
+fn decode_posting(
+    key: &[u8],
+    val: &[u8],
+    paths: &mut PathCache,
+    files: &redb::ReadOnlyTable<u32, &'static [u8]>,
+) -> Result<Posting> {
+    let k = keys::decode_posting_key(key)?;
+    let v = keys::decode_posting_value(val)?;
+    Ok(Posting {
+        name: String::from_utf8_lossy(k.name).into_owned(),
+        path: paths.path(k.file, files)?,
+        line: k.line,
+        column: k.column,
+        end_line: v.end_line,
+        end_column: v.end_column,
+        kind: v.kind,
+        lang: v.lang,
+        container: v.container,
+    })
+}

@@ -1,0 +1,193 @@
+//! Checking an index file that came from elsewhere (a shared snapshot) before it is used:
+//! redb reads every page of every table, every row decodes, every file id is in range and
+//! known, and the counters agree with the rows.
+
+use std::panic::AssertUnwindSafe;
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata};
+
+use super::schema::*;
+use super::{FileBlob, Index, State};
+use crate::error::Damaged;
+use crate::format::keys::{self, basename_of, decode_file_value, edge_of, trailing_id, unpack_ids};
+
+impl Index {
+    /// Checks an index file that came from elsewhere before it is used. Returns its state
+    /// and each file's path and blob, for the caller to check against the tree. A panic
+    /// inside redb on a hostile file is caught and reported as a rejection.
+    pub fn verify_foreign(path: &Path) -> Result<(State, Vec<FileBlob>)> {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| verify(path))) {
+            Ok(r) => r,
+            Err(_) => bail!(Damaged::index("redb cannot read it")),
+        }
+    }
+}
+
+/// Which file ids are files: one bit each, so that the millions of rows naming a file are
+/// checked without a lookup.
+struct Known(Vec<bool>);
+
+impl Known {
+    fn check(&self, id: u32) -> Result<()> {
+        match self.0.get(id as usize).copied().unwrap_or(false) {
+            true => Ok(()),
+            false => bail!(Damaged::index(format!("file id {id} is not a file"))),
+        }
+    }
+}
+
+/// See `Index::verify_foreign`.
+fn verify(path: &Path) -> Result<(State, Vec<FileBlob>)> {
+    let Some(index) = Index::open_read(path)? else {
+        bail!(Damaged::index("there is no file"));
+    };
+    let Some(st) = index.state()? else {
+        bail!(Damaged::index("it describes no tree"));
+    };
+    let txn = index.read_txn()?;
+    let (known, files) = check_files(&txn, &st)?;
+    let symbols = check_postings(&txn, &known)?;
+    let names = count_names(&txn)?;
+    if symbols != st.symbols || names != st.names {
+        bail!(Damaged::index("its symbol or name count is wrong"));
+    }
+    check_basenames(&txn, &st)?;
+    check_links(&txn, &known)?;
+    // The other tables hold nothing more to check, but redb must be able to read them.
+    read_every_table(&txn)?;
+    Ok((st, files))
+}
+
+fn table_missing(name: &str) -> Damaged {
+    Damaged::index(format!("it has no {name} table"))
+}
+
+/// Every file row names its path's id and a blob; returns the known ids and the files.
+fn check_files(txn: &ReadTransaction, st: &State) -> Result<(Known, Vec<FileBlob>)> {
+    let files = open_read_table(txn, FILES)?.ok_or_else(|| table_missing("files"))?;
+    let paths = open_read_table(txn, PATHS)?.ok_or_else(|| table_missing("paths"))?;
+    let ids = usize::try_from(st.next_file)
+        .ok()
+        .filter(|&n| n <= u32::MAX as usize)
+        .ok_or_else(|| Damaged::index(format!("{} file ids", st.next_file)))?;
+    let mut is_file = vec![false; ids];
+    let mut out = Vec::new();
+    for row in files.iter()? {
+        let (k, v) = row?;
+        let row = decode_file_value(v.value())?;
+        let id = k.value();
+        if u64::from(id) >= st.next_file
+            || paths.get(row.path.as_slice())?.map(|v| v.value()) != Some(id)
+        {
+            bail!(Damaged::index(format!("file {id} is not its path's")));
+        }
+        is_file[id as usize] = true;
+        out.push((row.path, row.blob));
+    }
+    if out.len() as u64 != st.files || paths.len()? != st.files {
+        bail!(Damaged::index("its file count is wrong"));
+    }
+    Ok((Known(is_file), out))
+}
+
+/// Every posting decodes, names a UTF-8 name and a known file; returns how many.
+fn check_postings(txn: &ReadTransaction, known: &Known) -> Result<u64> {
+    let mut symbols = 0;
+    let Some(defs) = open_read_table(txn, DEFS)? else {
+        return Ok(0);
+    };
+    for row in defs.iter()? {
+        let (k, v) = row?;
+        let (key, value) = (
+            keys::decode_posting_key(k.value()),
+            keys::decode_posting_value(v.value()),
+        );
+        let (Ok(key), Ok(_)) = (key, value) else {
+            bail!(Damaged::index(
+                "a posting of unknown kind, language or name"
+            ));
+        };
+        if key.name.is_empty() || std::str::from_utf8(key.name).is_err() {
+            bail!(Damaged::index(
+                "a posting of unknown kind, language or name"
+            ));
+        }
+        known.check(key.file)?;
+        symbols += 1;
+    }
+    Ok(symbols)
+}
+
+/// Every distinct name has postings; returns how many names.
+fn count_names(txn: &ReadTransaction) -> Result<u64> {
+    let mut names = 0;
+    if let Some(t) = open_read_table(txn, NAMES)? {
+        for row in t.iter()? {
+            if row?.1.value() == 0 {
+                bail!(Damaged::index("a name without postings"));
+            }
+            names += 1;
+        }
+    }
+    Ok(names)
+}
+
+/// One file-name row per file, each its path's.
+fn check_basenames(txn: &ReadTransaction, st: &State) -> Result<()> {
+    let paths = open_read_table(txn, PATHS)?.ok_or_else(|| table_missing("paths"))?;
+    let Some(t) = open_read_table(txn, BASENAMES)? else {
+        return Ok(());
+    };
+    let mut rows = 0;
+    for row in t.iter()? {
+        let (path, id) = basename_of(row?.0.value())?;
+        if paths.get(path.as_slice())?.map(|v| v.value()) != Some(id) {
+            bail!(Damaged::index(format!(
+                "the file-name row of file {id} is not its path's"
+            )));
+        }
+        rows += 1;
+    }
+    if rows != st.files {
+        bail!(Damaged::index("its file-name rows are not one per file"));
+    }
+    Ok(())
+}
+
+/// Callers, import keys and edges name known files.
+fn check_links(txn: &ReadTransaction, known: &Known) -> Result<()> {
+    for def in [CALLERS, IKEYS] {
+        if let Some(t) = open_read_table(txn, def)? {
+            for row in t.iter()? {
+                known.check(trailing_id(row?.0.value())?)?;
+            }
+        }
+    }
+    if let Some(t) = open_read_table(txn, RDEPS)? {
+        for row in t.iter()? {
+            let (target, source) = edge_of(row?.0.value())?;
+            known.check(target)?;
+            known.check(source)?;
+        }
+    }
+    if let Some(t) = open_read_table(txn, DEPS)? {
+        for row in t.iter()? {
+            let (k, v) = row?;
+            known.check(k.value())?;
+            if !v.value().len().is_multiple_of(4) {
+                bail!(Damaged::index("a malformed edge list"));
+            }
+            for id in unpack_ids(v.value()) {
+                known.check(id)?;
+            }
+        }
+    }
+    if let Some(t) = open_read_table(txn, EXT)? {
+        for row in t.iter()? {
+            known.check(row?.0.value())?;
+        }
+    }
+    Ok(())
+}
