@@ -108,7 +108,7 @@ fn push(session: &Session, remote: &str) -> Result<ExitCode> {
     let paths = index.paths()?;
     // The new objects go to a pack on disk as they are read (memory follows their number).
     let tmp_dir = &session.layout.common;
-    let mut pack = crate::store::pack::Builder::new(tmp_dir)?;
+    let mut pack = crate::store::objects::pack::Builder::new(tmp_dir)?;
     let mut seen = HashSet::new();
     for id in index.file_ids()? {
         let Some((blob, _)) = paths.blob(id)? else {

@@ -34,7 +34,7 @@ pub enum FileKind {
     Graph = 1,
     /// The Bloom filter of defined names (`store::bloom`).
     Bloom = 2,
-    /// A pack of objects (`store::pack`).
+    /// A pack of objects (`store::objects::pack`).
     Pack = 3,
 }
 

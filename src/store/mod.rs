@@ -11,7 +11,7 @@ pub mod graph;
 pub mod index;
 pub mod mmap;
 pub mod objects;
-pub mod pack;
+
 pub mod runs;
 
 use std::fs::{self, File, OpenOptions};

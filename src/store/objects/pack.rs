@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 use memmap2::Mmap;
 
-use super::atomic::ContainerFile;
 use crate::format::container::{Container, FileKind};
 use crate::format::pack::{self as layout, PackLayout};
 use crate::model::BlobId;
+use crate::store::atomic::ContainerFile;
 
 /// Writes a pack of `objects` (sorted and deduplicated here) to `path`.
 pub fn write(path: &Path, objects: Vec<(BlobId, Vec<u8>)>) -> Result<()> {
@@ -48,7 +48,7 @@ impl Entry {
 impl Builder {
     /// A builder whose temporary file lives in `dir` (the pack's directory).
     pub fn new(dir: &Path) -> Result<Builder> {
-        let (data, _) = super::runs::temp_file(dir)?;
+        let (data, _) = crate::store::runs::temp_file(dir)?;
         Ok(Builder {
             data: std::io::BufWriter::with_capacity(1 << 20, data),
             entries: Vec::new(),
@@ -214,7 +214,7 @@ impl Pack {
     }
 
     fn open_with(path: &Path, verify: bool) -> Result<Option<Pack>> {
-        let Some(map) = super::mmap::map(path)? else {
+        let Some(map) = crate::store::mmap::map(path)? else {
             return Ok(None);
         };
         let container = match verify {
