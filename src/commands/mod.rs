@@ -93,11 +93,6 @@ impl Session {
         Ok(parts.join("/"))
     }
 
-    /// HEAD's tree, `None` before the first commit.
-    pub fn head(&self) -> Result<Option<Target>> {
-        self.repo.resolve("HEAD")
-    }
-
     /// HEAD's tree, taken from `state` when HEAD is still the commit it indexed (see
     /// `Repo::head_known`).
     pub fn head_after(&self, state: Option<&State>) -> Result<Option<Target>> {
