@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod format;
 pub mod git;
+pub mod hooks;
 pub mod model;
 pub mod pipeline;
 pub mod query;

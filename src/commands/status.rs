@@ -1,12 +1,13 @@
 //! `git atse status`: what is indexed, from the index's own counters (no scan).
 
-use std::io::Write as _;
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
 
 use super::Session;
 use crate::cli::StatusArgs;
+use crate::query::status::{status, Status};
 
 pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
     let session = Session::open()?;
@@ -17,83 +18,85 @@ pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
     };
     let head = session.head_after(state.as_ref())?;
     let head_tree = head.as_ref().map(|h| h.tree.to_string());
-    let current = match (&state, &head_tree) {
-        (Some(s), Some(h)) => s.tree == *h,
-        (None, None) => true,
-        _ => false,
-    };
-    let index_bytes = std::fs::metadata(session.layout.index_path())
-        .map(|m| m.len())
-        .unwrap_or(0);
-    // Counted as objects are written, never by scanning the directory.
-    let objects = session.layout.objects().count();
-    let bytes = index_bytes + objects.bytes + objects.packed_bytes;
-    let s = state.clone().unwrap_or_default();
+    let status = status(&session.layout, index.as_ref(), head_tree)?;
     // Written through a handle that reports errors: `git atse status | head -1` closes
     // the pipe, which is not a failure (see main).
     let mut out = std::io::stdout().lock();
-    if args.json {
-        let v = serde_json::json!({
-            "indexed_commit": state.as_ref().and_then(|s| s.commit.clone()),
-            "indexed_tree": state.as_ref().map(|s| s.tree.clone()),
-            "head_tree": head_tree,
-            "current": current,
-            "files": s.files,
-            "symbols": s.symbols,
-            "names": s.names,
-            "skipped": s.skipped,
-            "objects": objects.objects + objects.packed,
-            "loose_objects": objects.objects,
-            "packed_objects": objects.packed,
-            "bytes": bytes,
-            "index_bytes": index_bytes,
-            "updated_at": s.updated_at,
-            "update_ms": s.update_ms,
-        });
-        writeln!(out, "{v}")?;
-    } else {
-        match &state {
-            None => writeln!(out, "not indexed yet (run `git atse update`)")?,
-            Some(st) => {
-                writeln!(out, "indexed tree:   {}", st.tree)?;
-                writeln!(
-                    out,
-                    "indexed commit: {}",
-                    st.commit.as_deref().unwrap_or("(none)")
-                )?;
-                writeln!(
-                    out,
-                    "HEAD tree:      {}",
-                    head_tree.as_deref().unwrap_or("(no commit)")
-                )?;
-                writeln!(
-                    out,
-                    "current:        {}",
-                    if current { "yes" } else { "no" }
-                )?;
-                writeln!(out, "files:          {} ({} skipped)", st.files, st.skipped)?;
-                writeln!(
-                    out,
-                    "symbols:        {} ({} distinct names)",
-                    st.symbols, st.names
-                )?;
-                writeln!(
-                    out,
-                    "objects:        {} loose, {} packed",
-                    objects.objects, objects.packed
-                )?;
-                writeln!(
-                    out,
-                    "size on disk:   {bytes} bytes (index {index_bytes}, objects {})",
-                    objects.bytes + objects.packed_bytes
-                )?;
-                writeln!(
-                    out,
-                    "last update:    {} ms, at unix time {}",
-                    st.update_ms, st.updated_at
-                )?;
-            }
-        }
+    match args.json {
+        true => print_json(&mut out, &status)?,
+        false => print_text(&mut out, &status)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_json(out: &mut impl Write, status: &Status) -> Result<()> {
+    let (state, objects) = (&status.state, &status.objects);
+    let s = state.clone().unwrap_or_default();
+    let v = serde_json::json!({
+        "indexed_commit": state.as_ref().and_then(|s| s.commit.clone()),
+        "indexed_tree": state.as_ref().map(|s| s.tree.clone()),
+        "head_tree": status.head_tree,
+        "current": status.current,
+        "files": s.files,
+        "symbols": s.symbols,
+        "names": s.names,
+        "skipped": s.skipped,
+        "objects": objects.objects + objects.packed,
+        "loose_objects": objects.objects,
+        "packed_objects": objects.packed,
+        "bytes": status.bytes(),
+        "index_bytes": status.index_bytes,
+        "updated_at": s.updated_at,
+        "update_ms": s.update_ms,
+    });
+    writeln!(out, "{v}")?;
+    Ok(())
+}
+
+fn print_text(out: &mut impl Write, status: &Status) -> Result<()> {
+    let Some(st) = &status.state else {
+        writeln!(out, "not indexed yet (run `git atse update`)")?;
+        return Ok(());
+    };
+    let objects = &status.objects;
+    writeln!(out, "indexed tree:   {}", st.tree)?;
+    writeln!(
+        out,
+        "indexed commit: {}",
+        st.commit.as_deref().unwrap_or("(none)")
+    )?;
+    writeln!(
+        out,
+        "HEAD tree:      {}",
+        status.head_tree.as_deref().unwrap_or("(no commit)")
+    )?;
+    writeln!(
+        out,
+        "current:        {}",
+        if status.current { "yes" } else { "no" }
+    )?;
+    writeln!(out, "files:          {} ({} skipped)", st.files, st.skipped)?;
+    writeln!(
+        out,
+        "symbols:        {} ({} distinct names)",
+        st.symbols, st.names
+    )?;
+    writeln!(
+        out,
+        "objects:        {} loose, {} packed",
+        objects.objects, objects.packed
+    )?;
+    writeln!(
+        out,
+        "size on disk:   {} bytes (index {}, objects {})",
+        status.bytes(),
+        status.index_bytes,
+        objects.bytes + objects.packed_bytes
+    )?;
+    writeln!(
+        out,
+        "last update:    {} ms, at unix time {}",
+        st.update_ms, st.updated_at
+    )?;
+    Ok(())
 }

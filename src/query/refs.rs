@@ -1,0 +1,55 @@
+//! Call sites of a name, read from the objects of the files the index says call it.
+
+use anyhow::{bail, Result};
+
+use crate::store::index::Index;
+use crate::store::objects::{Lookup, Objects};
+
+/// One call site.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Call {
+    /// The calling file's path.
+    pub path: Vec<u8>,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based byte column.
+    pub column: u32,
+    /// The enclosing definition (`Container.name`), `None` at top level.
+    pub caller: Option<String>,
+}
+
+/// Every call of `name`, in path, line and column order.
+pub fn calls_of(index: &Index, objects: &Objects, name: &str) -> Result<Vec<Call>> {
+    let mut paths = index.paths()?;
+    let mut hits = Vec::new();
+    for id in index.callers_of(name)? {
+        let Some((blob, _)) = paths.blob(id)? else {
+            continue;
+        };
+        let path = paths.path(id)?;
+        let fi = match objects.read(&blob)? {
+            Lookup::Found(fi) => fi,
+            _ => bail!(
+                "{}: the object of blob {blob} is missing or damaged; run `git atse update --full`",
+                String::from_utf8_lossy(&path)
+            ),
+        };
+        for r in fi.references.iter().filter(|r| r.name == name) {
+            let caller = r
+                .caller
+                .and_then(|c| fi.definitions.get(c as usize))
+                .map(|d| match &d.container {
+                    Some((c, _)) => format!("{c}.{}", d.name),
+                    None => d.name.clone(),
+                });
+            hits.push(Call {
+                path: path.clone(),
+                line: r.line,
+                column: r.column,
+                caller,
+            });
+        }
+    }
+    hits.sort();
+    Ok(hits)
+}
