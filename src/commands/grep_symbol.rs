@@ -12,7 +12,7 @@ use crate::model::{Kind, Lang};
 use crate::pipeline::catch_up;
 use crate::query::symbol::{self, Options};
 use crate::store::bloom::Bloom;
-use crate::store::Layout;
+use crate::store::Store;
 
 fn options(args: &GrepSymbolArgs) -> Result<Options> {
     let mut kinds = Vec::new();
@@ -62,7 +62,7 @@ fn surely_undefined_fast(name: &str) -> bool {
     let Some(hint) = crate::git::head_hint::head_hint(&cwd) else {
         return false;
     };
-    let Ok(Some(bloom)) = Bloom::open(&Layout::bloom_path_in(&hint.git_dir)) else {
+    let Ok(Some(bloom)) = Bloom::open(&Store::bloom_path_in(&hint.git_dir)) else {
         return false;
     };
     !bloom.commit().is_empty()

@@ -23,7 +23,7 @@ use crate::config::Config;
 use crate::git::{Repo, Target};
 use crate::pipeline::catch_up;
 use crate::store::index::{Index, State};
-use crate::store::Layout;
+use crate::store::Store;
 
 /// Runs the parsed command line; returns the exit status (errors are printed by `main`).
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -47,7 +47,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// The repository of the current directory and where its git-atse data lives.
 pub(crate) struct Session {
     pub repo: Repo,
-    pub layout: Layout,
+    pub layout: Store,
     /// The `atse.*` settings.
     pub config: Config,
 }
@@ -56,7 +56,7 @@ impl Session {
     pub fn open() -> Result<Session> {
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
         let repo = Repo::discover(&cwd)?;
-        let layout = Layout::new(&repo.common_dir(), &repo.git_dir());
+        let layout = Store::new(&repo.common_dir(), &repo.git_dir());
         let config = Config::read(|key| repo.config_u64(key))?;
         Ok(Session {
             repo,

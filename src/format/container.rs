@@ -1,7 +1,7 @@
 //! The container format shared by every file git-atse memory-maps (`graph`, `bloom`, packs):
 //! versioned, chunked and checksummed, after git's commit-graph.
 //!
-//! Layout (all integers little-endian):
+//! Store (all integers little-endian):
 //! ```text
 //!  0..8    magic b"ATSE\x1a\n\xa9\n" (PNG-style: catches text-mode and CRLF damage)
 //!  8       format version (u8) = 1

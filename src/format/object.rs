@@ -1,6 +1,6 @@
 //! The encoding of one per-blob object: a FlatBuffers `FileIndex` in a small envelope.
 //!
-//! Layout (all integers little-endian):
+//! Store (all integers little-endian):
 //! ```text
 //!  0..8     magic b"ATSEOBJ\n"
 //!  8        envelope version (u8) = 1

@@ -19,7 +19,7 @@ use crate::git::{self, Repo, Target};
 use crate::model::TreeId;
 use crate::store::index::Index;
 use crate::store::index::State;
-use crate::store::{Layout, UpdateLock};
+use crate::store::{Store, UpdateLock};
 
 /// What a catch-up did.
 #[derive(Debug)]
@@ -54,14 +54,14 @@ pub struct Policy {
 }
 
 /// The indexed state, read without taking the lock.
-pub fn indexed_state(layout: &Layout) -> Result<Option<State>> {
+pub fn indexed_state(layout: &Store) -> Result<Option<State>> {
     match layout.open_index_read()? {
         Some(index) => index.state(),
         None => Ok(None),
     }
 }
 
-fn take_lock(layout: &Layout, wait: Duration) -> Result<Option<UpdateLock>> {
+fn take_lock(layout: &Store, wait: Duration) -> Result<Option<UpdateLock>> {
     if wait == Duration::MAX {
         return layout.lock_update().map(Some);
     }
@@ -85,7 +85,7 @@ pub fn is_tree(hex: &str, target: &Target) -> bool {
 /// Brings the index to HEAD following the protocol above.
 pub fn to_head(
     repo: &Repo,
-    layout: &Layout,
+    layout: &Store,
     opts: &Options,
     policy: Policy,
     progress: &dyn Progress,
@@ -126,7 +126,7 @@ enum Step {
 /// Updates until the index matches HEAD, holding the lock.
 fn update_while_locked(
     repo: &Repo,
-    layout: &Layout,
+    layout: &Store,
     lock: &UpdateLock,
     mut head: Target,
     opts: &Options,
@@ -189,7 +189,7 @@ pub struct ForQuery {
 /// from it, with a note.
 pub fn for_query(
     repo: &Repo,
-    layout: &Layout,
+    layout: &Store,
     config: &Config,
     no_update: bool,
 ) -> Result<ForQuery> {

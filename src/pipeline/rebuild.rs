@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result};
 
 use crate::error::{self, Locked};
 use crate::store::index::{self, Index};
-use crate::store::Layout;
+use crate::store::Store;
 
 /// Starts a rebuild from the empty tree in a new file beside the index (`fresh` is set to
 /// it), renamed over the index once committed. Deleting the old tables in place would keep
@@ -15,7 +15,7 @@ use crate::store::Layout;
 /// midway leaves the old index untouched. The generation continues from `generation`, so
 /// that no graph file written for the old index passes for the new one's.
 pub(super) fn begin(
-    layout: &Layout,
+    layout: &Store,
     generation: u64,
     fresh: &mut Option<PathBuf>,
 ) -> Result<index::Patch> {

@@ -13,7 +13,7 @@ use crate::git::{self, Repo};
 use crate::model::{BlobId, TreeId};
 use crate::store::bloom;
 use crate::store::index::{Index, State};
-use crate::store::{Layout, UpdateLock};
+use crate::store::{Store, UpdateLock};
 
 /// Tree entries handed over per batch.
 const BATCH: usize = 1024;
@@ -25,7 +25,7 @@ const BATCH: usize = 1024;
 /// The caller holds the update lock. `update` then catches up from `tree` incrementally.
 pub fn adopt(
     repo: &Repo,
-    layout: &Layout,
+    layout: &Store,
     _lock: &UpdateLock,
     snapshot: &Path,
     tree: &TreeId,

@@ -13,7 +13,7 @@ use crate::git::{Repo, Target};
 use crate::model::TreeId;
 use crate::store::index::{Index, Patch, State};
 use crate::store::objects::Objects;
-use crate::store::{bloom, Layout, UpdateLock};
+use crate::store::{bloom, Store, UpdateLock};
 
 /// An update that changed at least this many paths, and at least half the files, rewrites
 /// the index in key order afterwards (see `Index::rewrite_sorted`).
@@ -23,7 +23,7 @@ const REWRITE_AFTER_CHANGES: u64 = 2000;
 /// what makes this process the only writer.
 pub fn update(
     repo: &Repo,
-    layout: &Layout,
+    layout: &Store,
     _lock: &UpdateLock,
     target: &Target,
     opts: &Options,
@@ -147,7 +147,7 @@ impl Base {
 /// The parts of one update that patch the paths.
 struct Step<'a> {
     repo: &'a Repo,
-    layout: &'a Layout,
+    layout: &'a Store,
     objects: &'a Objects,
     index: &'a Index,
     target: &'a Target,

@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use crate::store::index::{Index, State};
 use crate::store::objects::Count;
-use crate::store::Layout;
+use crate::store::Store;
 
 /// What `status` reports.
 #[derive(Clone, Debug)]
@@ -29,7 +29,7 @@ impl Status {
 }
 
 /// The status of `index` (this worktree's, if any) against HEAD's tree `head_tree`.
-pub fn status(layout: &Layout, index: Option<&Index>, head_tree: Option<String>) -> Result<Status> {
+pub fn status(layout: &Store, index: Option<&Index>, head_tree: Option<String>) -> Result<Status> {
     let state = match index {
         Some(i) => i.state()?,
         None => None,

@@ -12,7 +12,7 @@ use super::{ledger, notes, MAX_ANCESTRY, MAX_NOTE_BYTES};
 use crate::git::notes::Notes;
 use crate::git::Repo;
 use crate::model::{BlobId, TreeId};
-use crate::store::Layout;
+use crate::store::Store;
 
 /// What a fetch found.
 #[derive(Debug)]
@@ -41,7 +41,7 @@ pub struct FetchReport {
 
 /// Fetches `remote`'s notes, merges them with ours, and imports the note of the nearest
 /// commit of HEAD's history that has one.
-pub fn fetch(repo: &Repo, layout: &Layout, remote: &str) -> Result<FetchOutcome> {
+pub fn fetch(repo: &Repo, layout: &Store, remote: &str) -> Result<FetchOutcome> {
     let notes = notes(repo);
     if !notes.fetch_and_merge(remote)? {
         return Ok(FetchOutcome::NoNotes);
@@ -101,7 +101,7 @@ pub fn fetch(repo: &Repo, layout: &Layout, remote: &str) -> Result<FetchOutcome>
 /// Imports the `packs` a note names (see `fetch`), each checked object by object.
 fn import_packs(
     repo: &Repo,
-    layout: &Layout,
+    layout: &Store,
     notes: &Notes,
     by_object: &HashMap<String, String>,
     packs: Vec<String>,
@@ -145,7 +145,7 @@ fn import_packs(
 /// whether it was installed.
 fn install_snapshot(
     repo: &Repo,
-    layout: &Layout,
+    layout: &Store,
     notes: &Notes,
     by_object: &HashMap<String, String>,
     anchor: &str,

@@ -7,10 +7,10 @@ use std::io::Write;
 
 use anyhow::{Context as _, Result};
 
-use crate::store::Layout;
+use crate::store::Store;
 
 /// The ids of objects and the anchors of packs on record.
-pub(super) fn read(layout: &Layout) -> (HashSet<String>, Vec<String>) {
+pub(super) fn read(layout: &Store) -> (HashSet<String>, Vec<String>) {
     let text = std::fs::read_to_string(layout.published_path()).unwrap_or_default();
     let mut ids = HashSet::new();
     let mut packs = Vec::new();
@@ -27,7 +27,7 @@ pub(super) fn read(layout: &Layout) -> (HashSet<String>, Vec<String>) {
 }
 
 /// Appends `lines` to the ledger.
-pub(super) fn append(layout: &Layout, lines: &[String]) -> Result<()> {
+pub(super) fn append(layout: &Store, lines: &[String]) -> Result<()> {
     let path = layout.published_path();
     let mut f = std::fs::OpenOptions::new()
         .create(true)

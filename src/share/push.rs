@@ -14,7 +14,7 @@ use crate::git::Repo;
 use crate::model::TreeId;
 use crate::store::index::{Index, State};
 use crate::store::objects::pack::Builder;
-use crate::store::Layout;
+use crate::store::Store;
 
 /// What a push published.
 #[derive(Debug)]
@@ -29,7 +29,7 @@ pub struct PushReport {
 
 /// Publishes to `remote` the objects of `index` (this worktree's, current) that it lacks,
 /// under a note on the indexed commit.
-pub fn push(repo: &Repo, layout: &Layout, index: Index, remote: &str) -> Result<PushReport> {
+pub fn push(repo: &Repo, layout: &Store, index: Index, remote: &str) -> Result<PushReport> {
     let state = index.state()?.unwrap_or_default();
     let Some(commit) = state.commit.clone() else {
         bail!("the index describes a tree, not a commit: nothing to attach a note to");
@@ -72,7 +72,7 @@ pub fn push(repo: &Repo, layout: &Layout, index: Index, remote: &str) -> Result<
 
 /// The objects of `index`'s files not in `published`, in a pack builder (on disk: memory
 /// follows their number, not their size).
-fn new_objects(layout: &Layout, index: Index, published: &HashSet<String>) -> Result<Builder> {
+fn new_objects(layout: &Store, index: Index, published: &HashSet<String>) -> Result<Builder> {
     let objects = layout.objects();
     let paths = index.paths()?;
     let mut pack = Builder::new(&layout.common)?;
@@ -151,7 +151,7 @@ fn drifted(repo: &Repo, snapshot_tree: &str, state: &State) -> Result<bool> {
 
 /// Publishes a compressed copy of this worktree's index (taken under the update lock, so
 /// no update is midway) as the note of an anchor blob.
-fn publish_snapshot(layout: &Layout, notes: &Notes) -> Result<Snapshot> {
+fn publish_snapshot(layout: &Store, notes: &Notes) -> Result<Snapshot> {
     let copy = tempfile_in(&layout.local, "index")?;
     {
         let _lock = layout.lock_update()?;

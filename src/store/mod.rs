@@ -1,8 +1,18 @@
-//! `store`: everything on disk under `.git/atse/`. Knows nothing of gix or tree-sitter.
+//! `store`: everything on disk under `.git/atse/`. Knows nothing of gix or tree-sitter; the
+//! byte layouts are `format`'s. [`Store`] names every file and takes every lock:
 //!
-//! - `objects/`: one loose object per blob, shared by all worktrees (in the common dir);
-//! - `index.redb`: the global index of one worktree (path -> blob, name -> postings);
-//! - `update.lock`: held by the one process updating that index.
+//! ```text
+//! <common git dir>/atse/            shared by the linked worktrees
+//!   objects/xx/yyyy...              loose objects (objects/)
+//!   objects/pack/pack-*.pack        packs (objects/pack.rs)
+//!   objects/count, gc.lock          the object count; the gc lock
+//!   published                       what `share` published or imported
+//! <worktree git dir>/atse/          one per worktree (the same dir for the main one)
+//!   index.redb                      the index (index/)
+//!   graph, bloom, bloom.delta       derived files (graph.rs, bloom.rs), with `.ok` records
+//!   update.lock                     held by the one process updating the index
+//!   log, log.1                      what hooks and background updates report
+//! ```
 
 pub mod atomic;
 pub mod bloom;
@@ -11,7 +21,6 @@ pub mod graph;
 pub mod index;
 pub mod mmap;
 pub mod objects;
-
 pub mod runs;
 
 use std::fs::{self, File, OpenOptions};
@@ -20,20 +29,21 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-/// Where a worktree's git-atse data lives.
+/// Where a worktree's git-atse data lives: the one owner of every path and lock under
+/// `.git/atse`.
 #[derive(Clone, Debug)]
-pub struct Layout {
+pub struct Store {
     /// `<common git dir>/atse`: shared objects.
     pub common: PathBuf,
     /// `<worktree git dir>/atse`: this worktree's index (the same as `common` for the main one).
     pub local: PathBuf,
 }
 
-impl Layout {
-    /// The layout for a repository whose common dir is `common_git_dir` and whose
+impl Store {
+    /// The store of a repository whose common dir is `common_git_dir` and whose
     /// (possibly linked) worktree git dir is `git_dir`.
-    pub fn new(common_git_dir: &Path, git_dir: &Path) -> Layout {
-        Layout {
+    pub fn new(common_git_dir: &Path, git_dir: &Path) -> Store {
+        Store {
             common: common_git_dir.join("atse"),
             local: git_dir.join("atse"),
         }
