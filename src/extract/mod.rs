@@ -16,7 +16,7 @@ use tree_sitter::{Node, ParseOptions, Parser, QueryCursor, QueryCursorOptions};
 use crate::model::{
     Definition, FileIndex, Import, Kind, Lang, Reference, SkipReason, EXTRACTOR_VERSION,
 };
-use spec::{spec, Role};
+use spec::{spec, LanguageSpec, Role};
 
 /// Bounds on the work spent on one blob.
 #[derive(Clone, Copy, Debug)]
@@ -107,8 +107,41 @@ impl Extractor {
             return Ok(FileIndex::skipped(lang, SkipReason::Binary));
         }
         let spec = spec(lang)?;
-        self.parser.set_language(&spec.language)?;
         let deadline = Instant::now() + self.limits.max_parse_time;
+        let tree = match self.parse(spec, data, deadline)? {
+            Ok(tree) => tree,
+            Err(reason) => return Ok(FileIndex::skipped(lang, reason)),
+        };
+        let Some(mut found) = self.collect(spec, &tree, data, deadline) else {
+            return Ok(FileIndex::skipped(lang, SkipReason::Timeout));
+        };
+        // One definition per name node: the earliest pattern in the query wins, so a
+        // specific pattern placed first overrides a general one.
+        found.defs.sort_by_key(|d| (d.name_start, d.pattern));
+        found.defs.dedup_by_key(|d| d.name_start);
+        let definitions = nest(found.defs);
+        let references = attach_callers(&definitions, found.calls);
+        found.imports.sort_by_key(|(pos, _)| *pos);
+        found.imports.dedup_by(|a, b| a.0 == b.0);
+        Ok(FileIndex {
+            extractor_version: EXTRACTOR_VERSION,
+            lang,
+            skip: None,
+            error_names: found.error_names,
+            definitions: definitions.into_iter().map(|(d, _, _)| d).collect(),
+            imports: found.imports.into_iter().map(|(_, i)| i).collect(),
+            references,
+        })
+    }
+
+    /// Parses `data` before `deadline`; the reason it was not parsed otherwise.
+    fn parse(
+        &mut self,
+        spec: &LanguageSpec,
+        data: &[u8],
+        deadline: Instant,
+    ) -> Result<std::result::Result<tree_sitter::Tree, SkipReason>> {
+        self.parser.set_language(&spec.language)?;
         let mut timed_out = false;
         let mut on_progress = |_: &tree_sitter::ParseState| {
             if Instant::now() > deadline {
@@ -124,20 +157,27 @@ impl Extractor {
             None,
             Some(ParseOptions::new().progress_callback(&mut on_progress)),
         );
-        let Some(tree) = tree else {
-            self.parser.reset();
-            let reason = if timed_out {
-                SkipReason::Timeout
-            } else {
-                SkipReason::ParseFailed
-            };
-            return Ok(FileIndex::skipped(lang, reason));
-        };
+        Ok(match tree {
+            Some(tree) => Ok(tree),
+            None => {
+                self.parser.reset();
+                Err(match timed_out {
+                    true => SkipReason::Timeout,
+                    false => SkipReason::ParseFailed,
+                })
+            }
+        })
+    }
 
-        let mut defs: Vec<RawDef> = Vec::new();
-        let mut imports: Vec<(usize, Import)> = Vec::new();
-        let mut calls: Vec<(usize, String, u32, u32)> = Vec::new();
-        let mut error_names = 0u32;
+    /// Runs the language's query over `tree`; `None` when it ran past `deadline`.
+    fn collect(
+        &mut self,
+        spec: &LanguageSpec,
+        tree: &tree_sitter::Tree,
+        data: &[u8],
+        deadline: Instant,
+    ) -> Option<Found> {
+        let mut found = Found::default();
         let query_timed_out = std::cell::Cell::new(false);
         let mut on_query_progress = |_: &tree_sitter::QueryCursorState| {
             if Instant::now() > deadline {
@@ -154,91 +194,87 @@ impl Extractor {
             QueryCursorOptions::new().progress_callback(&mut on_query_progress),
         );
         while let Some(m) = matches.next() {
-            let mut def: Option<(Kind, Node)> = None;
-            let mut name: Option<Node> = None;
-            let mut context: Option<Node> = None;
-            let mut call: Option<Node> = None;
-            for cap in m.captures() {
-                match spec.roles[cap.index as usize] {
-                    Role::Definition(kind) => def = Some((kind, cap.node)),
-                    Role::Name => name = Some(cap.node),
-                    Role::Context => context = Some(cap.node),
-                    Role::Call => call = Some(cap.node),
-                    Role::Import => {
-                        let path = import_text(text(cap.node, data));
-                        if !path.is_empty() {
-                            let line = cap.node.start_position().row as u32 + 1;
-                            imports.push((cap.node.start_byte(), Import { path, line }));
-                        }
+            found.add_match(spec, m, data);
+        }
+        (!query_timed_out.get()).then_some(found)
+    }
+}
+
+/// What the query found in one blob, before nesting and sorting.
+#[derive(Default)]
+struct Found {
+    defs: Vec<RawDef>,
+    imports: Vec<(usize, Import)>,
+    calls: Vec<(usize, String, u32, u32)>,
+    error_names: u32,
+}
+
+impl Found {
+    /// Records one query match: a definition, a call or imports.
+    fn add_match(&mut self, spec: &LanguageSpec, m: &tree_sitter::QueryMatch<'_, '_>, data: &[u8]) {
+        let mut def: Option<(Kind, Node)> = None;
+        let mut name: Option<Node> = None;
+        let mut context: Option<Node> = None;
+        let mut call: Option<Node> = None;
+        for cap in m.captures() {
+            match spec.roles[cap.index as usize] {
+                Role::Definition(kind) => def = Some((kind, cap.node)),
+                Role::Name => name = Some(cap.node),
+                Role::Context => context = Some(cap.node),
+                Role::Call => call = Some(cap.node),
+                Role::Import => {
+                    let path = import_text(text(cap.node, data));
+                    if !path.is_empty() {
+                        let line = cap.node.start_position().row as u32 + 1;
+                        self.imports
+                            .push((cap.node.start_byte(), Import { path, line }));
                     }
-                    Role::Ignored => {}
                 }
-            }
-            if let (Some((kind, node)), Some(name)) = (def, name) {
-                let node = match &spec.up[m.pattern_index] {
-                    Some(up) => match climb(node, up) {
-                        Some(n) => n,
-                        None => continue,
-                    },
-                    None => node,
-                };
-                let name_text = text(name, data);
-                if name_text.is_empty() {
-                    continue;
-                }
-                if name.has_error() {
-                    error_names += 1;
-                }
-                let start = name.start_position();
-                let end = node.end_position();
-                defs.push(RawDef {
-                    def: Definition {
-                        name: name_text,
-                        kind,
-                        container: None,
-                        line: start.row as u32 + 1,
-                        column: start.column as u32 + 1,
-                        end_line: end.row as u32 + 1,
-                        end_column: end.column as u32 + 1,
-                    },
-                    start_byte: node.start_byte(),
-                    end_byte: node.end_byte(),
-                    name_start: name.start_byte(),
-                    context: context.map(|c| context_text(text(c, data))),
-                    pattern: m.pattern_index,
-                });
-            } else if let (Some(_), Some(name)) = (call, name) {
-                let pos = name.start_position();
-                calls.push((
-                    name.start_byte(),
-                    text(name, data),
-                    pos.row as u32 + 1,
-                    pos.column as u32 + 1,
-                ));
+                Role::Ignored => {}
             }
         }
-        if query_timed_out.get() {
-            return Ok(FileIndex::skipped(lang, SkipReason::Timeout));
+        if let (Some((kind, node)), Some(name)) = (def, name) {
+            let node = match &spec.up[m.pattern_index] {
+                Some(up) => match climb(node, up) {
+                    Some(n) => n,
+                    None => return,
+                },
+                None => node,
+            };
+            let name_text = text(name, data);
+            if name_text.is_empty() {
+                return;
+            }
+            if name.has_error() {
+                self.error_names += 1;
+            }
+            let start = name.start_position();
+            let end = node.end_position();
+            self.defs.push(RawDef {
+                def: Definition {
+                    name: name_text,
+                    kind,
+                    container: None,
+                    line: start.row as u32 + 1,
+                    column: start.column as u32 + 1,
+                    end_line: end.row as u32 + 1,
+                    end_column: end.column as u32 + 1,
+                },
+                start_byte: node.start_byte(),
+                end_byte: node.end_byte(),
+                name_start: name.start_byte(),
+                context: context.map(|c| context_text(text(c, data))),
+                pattern: m.pattern_index,
+            });
+        } else if let (Some(_), Some(name)) = (call, name) {
+            let pos = name.start_position();
+            self.calls.push((
+                name.start_byte(),
+                text(name, data),
+                pos.row as u32 + 1,
+                pos.column as u32 + 1,
+            ));
         }
-
-        // One definition per name node: the earliest pattern in the query wins, so a
-        // specific pattern placed first overrides a general one.
-        defs.sort_by_key(|d| (d.name_start, d.pattern));
-        defs.dedup_by_key(|d| d.name_start);
-        let definitions = nest(defs);
-        let references = attach_callers(&definitions, calls);
-        imports.sort_by_key(|(pos, _)| *pos);
-        imports.dedup_by(|a, b| a.0 == b.0);
-
-        Ok(FileIndex {
-            extractor_version: EXTRACTOR_VERSION,
-            lang,
-            skip: None,
-            error_names,
-            definitions: definitions.into_iter().map(|(d, _, _)| d).collect(),
-            imports: imports.into_iter().map(|(_, i)| i).collect(),
-            references,
-        })
     }
 }
 

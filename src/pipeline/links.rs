@@ -12,7 +12,7 @@ use super::mem_tree::{MemTree, PathList};
 use super::source::ObjectSource;
 use super::tree_view::TreeView;
 use crate::extract::Limits;
-use crate::git::Repo;
+use crate::git::{Repo, SyncRepo};
 use crate::model::{FileIndex, TreeId};
 use crate::resolve::{self, Resolved, Resolver};
 use crate::store::index::Patch;
@@ -77,57 +77,10 @@ pub(super) fn recompute(
             .collect::<Result<_>>()?;
         let edges = match &list {
             // A rebuild: every path is known, so the round resolves on all cores.
-            Some(list) => work
-                .par_chunks(256)
-                .map_init(
-                    || Repo::from_sync(&sync),
-                    |repo, chunk| {
-                        let view = MemTree {
-                            list,
-                            repo,
-                            tree,
-                            error: RefCell::new(None),
-                        };
-                        let resolver = Resolver::new(&view);
-                        let out: Vec<Edges> = chunk
-                            .iter()
-                            .map(|(id, importer, index)| {
-                                edges_of(&resolver, *id, importer, index, |p| list.id(p.as_bytes()))
-                            })
-                            .collect();
-                        match view.error.into_inner() {
-                            Some(e) => Err(e.context("cannot resolve imports")),
-                            None => Ok(out),
-                        }
-                    },
-                )
-                .collect::<Result<Vec<Vec<Edges>>>>()?
-                .into_iter()
-                .flatten()
-                .collect(),
+            Some(list) => resolve_in_memory(list, &sync, tree, &work)?,
             // Resolve the whole round against the index as it is (one resolver: it caches
             // the go.mod and tsconfig parses).
-            None => {
-                let view = TreeView {
-                    tables: patch.tree_tables()?,
-                    repo,
-                    tree,
-                    error: RefCell::new(None),
-                };
-                let resolver = Resolver::new(&view);
-                let edges: Vec<Edges> = work
-                    .iter()
-                    .map(|(id, importer, index)| {
-                        edges_of(&resolver, *id, importer, index, |p| {
-                            view.keep(view.tables.path_id(p.as_bytes()))
-                        })
-                    })
-                    .collect();
-                if let Some(e) = view.error.into_inner() {
-                    return Err(e.context("cannot resolve imports"));
-                }
-                edges
-            }
+            None => resolve_against_index(patch, repo, tree, &work)?,
         };
         for (id, targets, externals) in edges {
             patch.set_edges(id, &targets, &externals)?;
@@ -138,6 +91,74 @@ pub(super) fn recompute(
 
 /// A file's resolved targets (file ids) and external imports.
 type Edges = (u32, Vec<u32>, Vec<String>);
+
+/// Files (id, path, object) whose imports a round resolves.
+type Work = [(u32, String, FileIndex)];
+
+/// Resolves a round against the paths held in memory, on all cores.
+fn resolve_in_memory(
+    list: &PathList,
+    sync: &SyncRepo,
+    tree: &TreeId,
+    work: &Work,
+) -> Result<Vec<Edges>> {
+    Ok(work
+        .par_chunks(256)
+        .map_init(
+            || Repo::from_sync(sync),
+            |repo, chunk| {
+                let view = MemTree {
+                    list,
+                    repo,
+                    tree,
+                    error: RefCell::new(None),
+                };
+                let resolver = Resolver::new(&view);
+                let out: Vec<Edges> = chunk
+                    .iter()
+                    .map(|(id, importer, index)| {
+                        edges_of(&resolver, *id, importer, index, |p| list.id(p.as_bytes()))
+                    })
+                    .collect();
+                match view.error.into_inner() {
+                    Some(e) => Err(e.context("cannot resolve imports")),
+                    None => Ok(out),
+                }
+            },
+        )
+        .collect::<Result<Vec<Vec<Edges>>>>()?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// Resolves a round against the index's tables as patched so far, on this thread.
+fn resolve_against_index(
+    patch: &Patch,
+    repo: &Repo,
+    tree: &TreeId,
+    work: &Work,
+) -> Result<Vec<Edges>> {
+    let view = TreeView {
+        tables: patch.tree_tables()?,
+        repo,
+        tree,
+        error: RefCell::new(None),
+    };
+    let resolver = Resolver::new(&view);
+    let edges: Vec<Edges> = work
+        .iter()
+        .map(|(id, importer, index)| {
+            edges_of(&resolver, *id, importer, index, |p| {
+                view.keep(view.tables.path_id(p.as_bytes()))
+            })
+        })
+        .collect();
+    match view.error.into_inner() {
+        Some(e) => Err(e.context("cannot resolve imports")),
+        None => Ok(edges),
+    }
+}
 
 /// Resolves the imports of file `id` (at `importer`); `id_of` maps a resolved path to its
 /// file id.

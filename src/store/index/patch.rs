@@ -88,24 +88,7 @@ impl Patch {
                 (Some((new, blob)), id) => {
                     let id = match id {
                         Some(id) => id,
-                        None => {
-                            let id = u32::try_from(st.next_file).map_err(|_| {
-                                Damaged::index("file ids exhausted; the index must be rebuilt")
-                            })?;
-                            st.next_file += 1;
-                            st.files += 1;
-                            t.paths.insert(c.path, id)?;
-                            let base = basename_key(c.path, id);
-                            match &mut self.bulk {
-                                // A rebuild recomputes every file's edges anyway.
-                                Some(bulk) => bulk.basenames.push(&base, &[])?,
-                                None => {
-                                    t.basenames.insert(base.as_slice(), ())?;
-                                    t.appeared.insert(c.path, ())?;
-                                }
-                            }
-                            id
-                        }
+                        None => new_file(&mut t, st, self.bulk.as_mut(), c.path)?,
                     };
                     match &reduced {
                         Some((_, _, new_part, new_keys)) => {
@@ -124,16 +107,7 @@ impl Patch {
                         t.dirty.insert(id, ())?;
                     }
                 }
-                (None, Some(id)) => {
-                    t.paths.remove(c.path)?;
-                    t.files.remove(id)?;
-                    t.basenames.remove(basename_key(c.path, id).as_slice())?;
-                    st.files -= 1;
-                    remove_edges(&mut t, id)?;
-                    t.pending.remove(id)?;
-                    t.dirty.insert(id, ())?;
-                    t.appeared.insert(c.path, ())?;
-                }
+                (None, Some(id)) => remove_file(&mut t, st, id, c.path)?,
                 (None, None) => {}
             }
         }
@@ -287,4 +261,41 @@ impl Patch {
     pub fn defs_len(&self) -> Result<u64> {
         Ok(self.txn.open_table(DEFS)?.len()?)
     }
+}
+
+/// Hands out the next file id to `path`, a file new to the index.
+fn new_file(
+    t: &mut Tables<'_>,
+    st: &mut State,
+    bulk: Option<&mut Bulk>,
+    path: &[u8],
+) -> Result<u32> {
+    let id = u32::try_from(st.next_file)
+        .map_err(|_| Damaged::index("file ids exhausted; the index must be rebuilt"))?;
+    st.next_file += 1;
+    st.files += 1;
+    t.paths.insert(path, id)?;
+    let base = basename_key(path, id);
+    match bulk {
+        // A rebuild recomputes every file's edges anyway.
+        Some(bulk) => bulk.basenames.push(&base, &[])?,
+        None => {
+            t.basenames.insert(base.as_slice(), ())?;
+            t.appeared.insert(path, ())?;
+        }
+    }
+    Ok(id)
+}
+
+/// Removes file `id` at `path` (deleted, or no longer a file of a known language).
+fn remove_file(t: &mut Tables<'_>, st: &mut State, id: u32, path: &[u8]) -> Result<()> {
+    t.paths.remove(path)?;
+    t.files.remove(id)?;
+    t.basenames.remove(basename_key(path, id).as_slice())?;
+    st.files -= 1;
+    remove_edges(t, id)?;
+    t.pending.remove(id)?;
+    t.dirty.insert(id, ())?;
+    t.appeared.insert(path, ())?;
+    Ok(())
 }
