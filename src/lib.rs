@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod failpoint;
 pub mod format;
 pub mod git;
 pub mod hooks;

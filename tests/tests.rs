@@ -6,6 +6,7 @@ mod util;
 
 mod bad_input;
 mod concurrency;
+mod crash;
 mod gc;
 mod graph;
 mod grep_symbol;

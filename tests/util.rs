@@ -179,3 +179,19 @@ impl Repo {
         self.path().join(".git").join("atse")
     }
 }
+
+impl Drop for Repo {
+    /// Waits (up to 30 s) for any git-atse process still working in the repository (a
+    /// background update a hook or a query started) before the directory is removed.
+    fn drop(&mut self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        for lock in ["update.lock", "objects/gc.lock"] {
+            let Ok(file) = std::fs::File::open(self.atse_dir().join(lock)) else {
+                continue;
+            };
+            while file.try_lock().is_err() && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
+    }
+}

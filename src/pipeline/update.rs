@@ -9,6 +9,7 @@ use anyhow::{Context as _, Result};
 
 use super::{apply, derived, links, rebuild, Options, Progress, Summary};
 use crate::error::{self, Damaged, NeedsRebuild};
+use crate::failpoint;
 use crate::git::{Repo, Target};
 use crate::model::TreeId;
 use crate::store::index::{Index, Patch, State};
@@ -53,6 +54,7 @@ pub fn update(
         progress,
     };
     let (mut patch, fresh, mut summary) = step.patch_paths(&base)?;
+    failpoint::hit("objects_written");
     // The edge pass reads the new objects: the spooled ones must be in their pack.
     let spooled = objects.finish_spool()?;
     patch.finish_bulk()?;
@@ -75,6 +77,7 @@ pub fn update(
             .unwrap_or_default(),
     };
     let rebuild_bloom = derived::extend_bloom(&layout.bloom_path(), &label, &mut patch)?;
+    failpoint::hit("before_commit");
     summary.state = commit(patch, target, started)?;
     let count = objects.flush_count()?;
     if spooled || count.objects > opts.auto_pack_loose {
@@ -83,6 +86,7 @@ pub fn update(
     }
     let index = install(index, fresh, &path, &summary)?;
     if rebuild_bloom {
+        failpoint::hit("before_bloom");
         // Only now: a filter must never lack a name of a committed state it is labelled with.
         derived::write_bloom(&layout.bloom_path(), &label, &index, summary.state.names)?;
     }
@@ -217,6 +221,7 @@ fn install(index: Index, fresh: Option<PathBuf>, path: &Path, summary: &Summary)
     match fresh {
         Some(fresh) => {
             drop(index);
+            failpoint::hit("before_rename");
             std::fs::rename(&fresh, path)
                 .with_context(|| format!("{}: cannot replace the index", path.display()))?;
             Index::open_write(path)

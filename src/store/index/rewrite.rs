@@ -27,6 +27,7 @@ impl Index {
             txn.commit().context("cannot commit the rewritten index")?;
         }
         drop(self);
+        crate::failpoint::hit("before_rename");
         std::fs::rename(&tmp, path)
             .with_context(|| format!("{}: cannot replace the index", path.display()))?;
         Index::open_write(path)

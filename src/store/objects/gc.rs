@@ -116,6 +116,7 @@ impl Objects {
         } else {
             Some(self.finish_pack(objects)?)
         };
+        crate::failpoint::hit("gc_packed");
         for path in pack_paths {
             if Some(&path) != new_pack.as_ref() {
                 let _ = fs::remove_file(&path);
