@@ -1,0 +1,175 @@
+//! The index patched by arbitrary operations (set a file, delete it, commit, abandon the
+//! transaction, rewrite in key order) against a `BTreeMap` of what each path defines:
+//! after every commit, postings, counters, folded names and callers agree with the model.
+//! The deterministic copy of this is `store::index::tests::patches_agree_with_a_model`.
+#![no_main]
+
+use std::collections::BTreeMap;
+
+use arbitrary::Arbitrary;
+use git_atse::model::{BlobId, Definition, FileIndex, Kind, Lang, Reference, EXTRACTOR_VERSION};
+use git_atse::store::index::{FileChange, Index, Side};
+use libfuzzer_sys::fuzz_target;
+
+const NAMES: [&str; 6] = ["main", "get", "Main", "main_loop", "x", "__init__"];
+const DIRS: [&str; 3] = ["d", "e/d", "d/e"];
+
+#[derive(Arbitrary, Debug)]
+enum Op {
+    /// Sets file `path` to define these (name, line) pairs; odd lines also call the name.
+    Set { path: u8, defs: Vec<(u8, u8)> },
+    Delete { path: u8 },
+    Commit,
+    Abort,
+    Rewrite,
+}
+
+fn path_of(n: u8) -> Vec<u8> {
+    format!("{}/f{}.py", DIRS[usize::from(n) % 3], n % 12).into_bytes()
+}
+
+fn file(defs: &[(u8, u8)]) -> FileIndex {
+    let defs: Vec<(&str, u32)> = defs
+        .iter()
+        .take(8)
+        .map(|&(n, l)| (NAMES[usize::from(n) % NAMES.len()], u32::from(l) + 1))
+        .collect();
+    FileIndex {
+        extractor_version: EXTRACTOR_VERSION,
+        lang: Lang::Python,
+        skip: None,
+        error_names: 0,
+        definitions: defs
+            .iter()
+            .map(|&(name, line)| Definition {
+                name: name.to_string(),
+                kind: Kind::Function,
+                container: (line % 2 == 0).then(|| ("C".to_string(), Kind::Class)),
+                line,
+                column: 1,
+                end_line: line + 1,
+                end_column: 2,
+            })
+            .collect(),
+        imports: vec![],
+        references: defs
+            .iter()
+            .filter(|&&(_, line)| line % 2 == 1)
+            .map(|&(name, line)| Reference {
+                name: name.to_string(),
+                line,
+                column: 1,
+                caller: None,
+            })
+            .collect(),
+    }
+}
+
+/// The postings the model gives `name`: one per distinct position, as the index keeps them.
+fn expected(model: &BTreeMap<Vec<u8>, FileIndex>, name: &str) -> Vec<(Vec<u8>, u32)> {
+    let mut out: Vec<(Vec<u8>, u32)> = model
+        .iter()
+        .flat_map(|(p, f)| {
+            f.definitions
+                .iter()
+                .filter(|d| d.name == name)
+                .map(|d| (p.clone(), d.line))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn check(index: &Index, model: &BTreeMap<Vec<u8>, FileIndex>) {
+    let state = index.state().unwrap().unwrap();
+    assert_eq!(state.files as usize, model.len());
+    let mut symbols = 0;
+    for name in NAMES {
+        let want = expected(model, name);
+        symbols += want.len();
+        let got: Vec<(Vec<u8>, u32)> = index
+            .postings_of(name)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.path, p.line))
+            .collect();
+        assert_eq!(got, want, "postings of {name}");
+        let folded = index.names_folded(&name.to_lowercase(), true).unwrap();
+        assert_eq!(folded.contains(&name.to_string()), !want.is_empty(), "{name}");
+        let callers = model
+            .values()
+            .filter(|f| f.references.iter().any(|r| r.name == name))
+            .count();
+        assert_eq!(index.callers_of(name).unwrap().len(), callers, "callers of {name}");
+    }
+    assert_eq!(state.symbols as usize, symbols);
+}
+
+fuzz_target!(|ops: Vec<Op>| {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("i.redb");
+    let mut index = Index::open_write(&path).unwrap();
+    let blob = BlobId::from_bytes(&[7; 20]).unwrap();
+    let mut committed: BTreeMap<Vec<u8>, FileIndex> = BTreeMap::new();
+    let mut model = committed.clone();
+    let mut patch = Some(index.begin().unwrap());
+    let mut round = 0u32;
+    for op in ops.into_iter().take(64) {
+        match op {
+            Op::Set { path, defs } => {
+                let p = path_of(path);
+                let old = model.remove(&p);
+                let new = file(&defs);
+                let side = |index| Side {
+                    index,
+                    import_keys: &[],
+                };
+                let change = FileChange {
+                    path: &p,
+                    old: old.as_ref().map(side),
+                    new: Some((side(&new), &blob)),
+                };
+                patch.as_mut().unwrap().apply(&[change]).unwrap();
+                model.insert(p, new);
+            }
+            Op::Delete { path } => {
+                let p = path_of(path);
+                if let Some(old) = model.remove(&p) {
+                    let side = Side {
+                        index: &old,
+                        import_keys: &[],
+                    };
+                    let change = FileChange {
+                        path: &p,
+                        old: Some(side),
+                        new: None,
+                    };
+                    patch.as_mut().unwrap().apply(&[change]).unwrap();
+                }
+            }
+            Op::Commit => {
+                round += 1;
+                let tree = format!("{round:040}");
+                patch.take().unwrap().commit(&tree, None, 0, 0).unwrap();
+                committed = model.clone();
+                check(&index, &committed);
+                patch = Some(index.begin().unwrap());
+            }
+            Op::Abort => {
+                drop(patch.take());
+                model = committed.clone();
+                patch = Some(index.begin().unwrap());
+            }
+            Op::Rewrite => {
+                drop(patch.take());
+                model = committed.clone();
+                if round > 0 {
+                    index = index.rewrite_sorted(&path).unwrap();
+                    check(&index, &committed);
+                }
+                patch = Some(index.begin().unwrap());
+            }
+        }
+    }
+});
