@@ -3,10 +3,21 @@
 //! The data flows one way:
 //! ```text
 //! git (gix: trees, diffs, blobs) -> extract (tree-sitter: blob -> FileIndex)
-//!     -> store (loose FlatBuffers objects per blob, redb index per worktree) -> query
+//!     -> store (objects per blob, redb index per worktree) -> query
 //! ```
-//! `update` is where `git`, `extract` and `store` meet; `commands` is the only layer that
-//! prints. `git`, `extract` and `store` never import each other.
+//! Modules, by layer (a module uses only layers below its own, never a sibling; a test in
+//! `tests/layering.rs` enforces it):
+//!
+//! 0. [`model`] (plain data, typed ids), [`error`] (the three errors callers decide on),
+//!    [`config`] (every `atse.*` key), [`failpoint`] (crash points for tests), `fb`
+//!    (generated FlatBuffers code);
+//! 1. [`format`] (pure byte codecs), [`git`] (the only user of gix), [`extract`] (pure:
+//!    bytes -> `FileIndex`), [`resolve`] (pure: import -> files);
+//! 2. [`store`] (every file under `.git/atse`);
+//! 3. [`pipeline`] (updates: where git, extract, resolve and store meet), [`query`]
+//!    (read-only answers as data);
+//! 4. [`share`] (sharing through git notes), [`hooks`] (installing the hooks);
+//! 5. [`commands`] (the only layer that prints) and [`cli`].
 
 pub mod cli;
 pub mod commands;
