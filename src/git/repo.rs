@@ -91,11 +91,6 @@ impl Repo {
         self.repo.workdir().map(Path::to_path_buf)
     }
 
-    /// Whether the repository uses SHA-1 object ids.
-    pub fn hash_len(&self) -> usize {
-        self.repo.object_hash().len_in_bytes()
-    }
-
     /// HEAD, like `resolve("HEAD")`, but without reading the commit when it is `known`'s
     /// commit (hex ids of a commit and its tree, e.g. what the index describes): a commit's
     /// tree never changes. Reading any object makes gix open the pack indexes, which costs

@@ -99,31 +99,6 @@ impl Kind {
             Kind::Class | Kind::Struct | Kind::Enum | Kind::Interface | Kind::Trait | Kind::Impl
         )
     }
-
-    /// The single-letter kind of Universal Ctags, for tags files.
-    pub fn ctags_letter(self) -> char {
-        match self {
-            Kind::Function => 'f',
-            Kind::Method => 'm',
-            Kind::Class => 'c',
-            Kind::Struct => 's',
-            Kind::Enum => 'g',
-            Kind::Interface => 'i',
-            Kind::Trait => 't',
-            Kind::Module => 'n',
-            Kind::Namespace => 'n',
-            Kind::Constant => 'C',
-            Kind::Type => 't',
-            Kind::Macro => 'd',
-            Kind::Field => 'm',
-            Kind::Variable => 'v',
-            Kind::Union => 'u',
-            Kind::Impl => 'c',
-            Kind::Enumerator => 'e',
-            Kind::Constructor => 'm',
-            Kind::Annotation => 'a',
-        }
-    }
 }
 
 numbered_enum! {

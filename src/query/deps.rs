@@ -53,11 +53,6 @@ impl<'i> GraphView<'i> {
         Ok(view)
     }
 
-    /// Whether the CSR base is in use (for reporting).
-    pub fn has_base(&self) -> bool {
-        self.base.is_some()
-    }
-
     /// The files `node` depends on.
     pub fn forward(&self, node: u32) -> Result<Vec<u32>> {
         match &self.base {

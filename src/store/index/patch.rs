@@ -2,7 +2,7 @@
 //! new state.
 
 use anyhow::{Context as _, Result};
-use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
+use redb::{ReadableTable, WriteTransaction};
 
 use super::bulk::Bulk;
 use super::links::remove_edges;
@@ -255,11 +255,6 @@ impl Patch {
             .commit()
             .context("cannot commit the index update")?;
         Ok(state)
-    }
-
-    /// Number of rows in `defs` (for checks).
-    pub fn defs_len(&self) -> Result<u64> {
-        Ok(self.txn.open_table(DEFS)?.len()?)
     }
 }
 

@@ -10,13 +10,6 @@ use crate::model::BlobId;
 use crate::store::atomic::AtomicFile;
 
 impl Objects {
-    /// Writes a pack of `objects` (id and stored bytes) into the object store.
-    pub fn add_pack(&self, objects: Vec<(BlobId, Vec<u8>)>) -> Result<()> {
-        let _ = self.write_pack(objects)?;
-        self.recount()?;
-        Ok(())
-    }
-
     /// A new file for a pack that comes from elsewhere, to hand to `import_pack`.
     pub fn incoming(&self) -> Result<AtomicFile> {
         let dir = self.pack_dir();
