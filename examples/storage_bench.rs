@@ -258,8 +258,9 @@ fn bench_objects(work: &Path, count: u32, cache_mib: usize, p: &Progress) -> Res
             chunk.copy_from_slice(&r[..chunk.len()]);
         }
         let fi = sample_index(i, &mut rng);
-        raw_bytes += object::encode(&fi).len() as u64;
-        items.push((BlobId::from_bytes(&id)?, fi));
+        let blob = BlobId::from_bytes(&id)?;
+        raw_bytes += object::encode(&blob, &fi).len() as u64;
+        items.push((blob, fi));
     }
 
     p.say("(a) writing loose objects");
@@ -280,7 +281,7 @@ fn bench_objects(work: &Path, count: u32, cache_mib: usize, p: &Progress) -> Res
     {
         let mut table = txn.open_table(OBJECTS)?;
         for (id, fi) in &items {
-            table.insert(id.as_bytes(), object::encode(fi).as_slice())?;
+            table.insert(id.as_bytes(), object::encode(id, fi).as_slice())?;
         }
     }
     txn.commit()?;

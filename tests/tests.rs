@@ -15,3 +15,4 @@ mod incremental;
 mod objects;
 mod share;
 mod tags;
+mod trust;

@@ -1,27 +1,39 @@
 //! The encoding of one per-blob object: a FlatBuffers `FileIndex` in a small envelope.
 //!
-//! Store (all integers little-endian):
+//! Layout (all integers little-endian):
 //! ```text
 //!  0..8     magic b"ATSEOBJ\n"
-//!  8        envelope version (u8) = 1
-//!  9..16    reserved, 0
-//!  16..n-8  FlatBuffers FileIndex (file identifier "ATSE"), see flatbuffers/file_index.fbs:
+//!  8        envelope version (u8) = 2
+//!  9        id length L (u8): 20 (SHA-1) or 32 (SHA-256)
+//!  10       language (u8), as in the payload
+//!  11       reserved, 0
+//!  12..16   extractor version (u32), as in the payload
+//!  16..48   the blob id the object was made from (L bytes, then zeros)
+//!  48..n-8  FlatBuffers FileIndex (file identifier "ATSE"), see flatbuffers/file_index.fbs:
 //!           strings stored once, records as fixed-size structs indexing them
 //!  n-8..n   xxh3-64 of bytes 0..n-8
 //! ```
 //! The checksum catches bit rot the FlatBuffers verifier cannot see (a flipped byte inside a
-//! name); the verifier catches structural damage before any accessor runs.
+//! name); the verifier catches structural damage before any accessor runs. The identity
+//! binds an object to its blob: an object stored under another blob's id (copied, or
+//! forged) is damaged, never an answer, and never used to retract what that blob gave.
 
 use flatbuffers::FlatBufferBuilder;
 use twox_hash::XxHash3_64;
 
 use crate::error::Damaged;
 use crate::fb::atse::fb as gen;
-use crate::model::{Definition, FileIndex, Import, Kind, Lang, Reference, SkipReason};
+use crate::model::{BlobId, Definition, FileIndex, Import, Kind, Lang, Reference, SkipReason};
 
 const MAGIC: [u8; 8] = *b"ATSEOBJ\n";
-const VERSION: u8 = 1;
-const HEADER_LEN: usize = 16;
+const VERSION: u8 = 2;
+const VERSION_OFFSET: usize = MAGIC.len();
+const ID_LEN_OFFSET: usize = VERSION_OFFSET + 1;
+const LANG_OFFSET: usize = ID_LEN_OFFSET + 1;
+const EXTRACTOR_OFFSET: usize = LANG_OFFSET + 1 + 1; // + 1 reserved
+const ID_OFFSET: usize = EXTRACTOR_OFFSET + 4;
+const ID_SPACE: usize = 32;
+const HEADER_LEN: usize = ID_OFFSET + ID_SPACE;
 const TRAILER_LEN: usize = 8;
 /// Objects larger than this are refused when read (they cannot come from a 1 GiB blob cap).
 pub const MAX_OBJECT_BYTES: usize = 256 << 20;
@@ -45,8 +57,9 @@ impl<'s> Strings<'s> {
 /// `Definition.container` when there is no container.
 const NO_STRING: u32 = u32::MAX;
 
-/// Encodes `index` into object bytes. Deterministic: the same input gives the same bytes.
-pub fn encode(index: &FileIndex) -> Vec<u8> {
+/// Encodes `index`, made from blob `blob`, into object bytes. Deterministic: the same input
+/// gives the same bytes.
+pub fn encode(blob: &BlobId, index: &FileIndex) -> Vec<u8> {
     let mut strings = Strings {
         ids: Default::default(),
         list: Vec::new(),
@@ -108,18 +121,37 @@ pub fn encode(index: &FileIndex) -> Vec<u8> {
     gen::finish_file_index_buffer(&mut fbb, root);
     let payload = fbb.finished_data();
 
-    let mut out = Vec::with_capacity(HEADER_LEN + payload.len() + TRAILER_LEN);
-    out.extend_from_slice(&MAGIC);
-    out.push(VERSION);
-    out.extend_from_slice(&[0u8; HEADER_LEN - MAGIC.len() - 1]);
+    let mut out = vec![0u8; HEADER_LEN];
+    out.reserve(payload.len() + TRAILER_LEN);
+    out[..MAGIC.len()].copy_from_slice(&MAGIC);
+    out[VERSION_OFFSET] = VERSION;
+    let id = blob.as_bytes();
+    out[ID_LEN_OFFSET] = id.len() as u8;
+    out[LANG_OFFSET] = index.lang.to_u8();
+    out[EXTRACTOR_OFFSET..ID_OFFSET].copy_from_slice(&index.extractor_version.to_le_bytes());
+    out[ID_OFFSET..ID_OFFSET + id.len()].copy_from_slice(id);
     out.extend_from_slice(payload);
     let sum = XxHash3_64::oneshot(&out);
     out.extend_from_slice(&sum.to_le_bytes());
     out
 }
 
-/// Decodes object bytes, checking magic, version, checksum and FlatBuffers structure first.
-pub fn decode(bytes: &[u8]) -> Result<FileIndex, Damaged> {
+/// Decodes the object of blob `blob`: checks magic, version, checksum and FlatBuffers
+/// structure, then that the object was made from `blob` (and that its identity agrees with
+/// its payload).
+pub fn decode(bytes: &[u8], blob: &BlobId) -> Result<FileIndex, Damaged> {
+    let (made_from, index) = decode_any(bytes)?;
+    if made_from != *blob {
+        return Err(Damaged::object(format!(
+            "made from blob {made_from}, stored as blob {blob}"
+        )));
+    }
+    Ok(index)
+}
+
+/// Decodes object bytes whatever blob they were made from; returns that blob and the
+/// object (checked as [`decode`] checks it).
+pub fn decode_any(bytes: &[u8]) -> Result<(BlobId, FileIndex), Damaged> {
     let bad = |why: &str| Damaged::object(why);
     if bytes.len() < HEADER_LEN + TRAILER_LEN {
         return Err(bad("too short"));
@@ -130,10 +162,10 @@ pub fn decode(bytes: &[u8]) -> Result<FileIndex, Damaged> {
     if bytes[..MAGIC.len()] != MAGIC {
         return Err(bad("bad magic"));
     }
-    if bytes[MAGIC.len()] != VERSION {
+    if bytes[VERSION_OFFSET] != VERSION {
         return Err(Damaged::object(format!(
             "envelope version {} (this git-atse reads {VERSION})",
-            bytes[MAGIC.len()]
+            bytes[VERSION_OFFSET]
         )));
     }
     let (body, trailer) = bytes.split_at(bytes.len() - TRAILER_LEN);
@@ -148,7 +180,23 @@ pub fn decode(bytes: &[u8]) -> Result<FileIndex, Damaged> {
     }
     let fi =
         gen::root_as_file_index(payload).map_err(|e| Damaged::object(format!("verifier: {e}")))?;
-    from_flat(fi)
+    let index = from_flat(fi)?;
+    let id_len = usize::from(bytes[ID_LEN_OFFSET]);
+    let blob = BlobId::from_bytes(bytes.get(ID_OFFSET..ID_OFFSET + id_len).unwrap_or_default())
+        .map_err(|_| bad("a malformed blob id"))?;
+    let mut extractor = [0u8; 4];
+    extractor.copy_from_slice(&bytes[EXTRACTOR_OFFSET..ID_OFFSET]);
+    let padding_clear = bytes[ID_OFFSET + id_len..HEADER_LEN]
+        .iter()
+        .all(|&b| b == 0);
+    if bytes[LANG_OFFSET] != index.lang.to_u8()
+        || u32::from_le_bytes(extractor) != index.extractor_version
+        || bytes[LANG_OFFSET + 1] != 0
+        || !padding_clear
+    {
+        return Err(bad("its identity disagrees with its contents"));
+    }
+    Ok((blob, index))
 }
 
 fn from_flat(fi: gen::FileIndex<'_>) -> Result<FileIndex, Damaged> {
@@ -256,22 +304,36 @@ mod tests {
         }
     }
 
+    fn blob(b: u8) -> BlobId {
+        BlobId::from_bytes(&[b; 20]).unwrap()
+    }
+
     #[test]
     fn round_trip_and_determinism() {
-        let a = encode(&sample());
-        assert_eq!(a, encode(&sample()));
-        assert_eq!(decode(&a).unwrap(), sample());
+        let a = encode(&blob(1), &sample());
+        assert_eq!(a, encode(&blob(1), &sample()));
+        assert_eq!(decode(&a, &blob(1)).unwrap(), sample());
+        let wide = BlobId::from_bytes(&[9; 32]).unwrap();
+        assert_eq!(decode(&encode(&wide, &sample()), &wide).unwrap(), sample());
+    }
+
+    #[test]
+    fn an_object_answers_only_for_its_own_blob() {
+        let a = encode(&blob(1), &sample());
+        let err = decode(&a, &blob(2)).unwrap_err();
+        assert!(err.reason.contains("made from blob"), "{err}");
+        assert_eq!(decode_any(&a).unwrap().0, blob(1));
     }
 
     #[test]
     fn every_single_byte_flip_is_detected() {
-        let a = encode(&sample());
+        let a = encode(&blob(1), &sample());
         for i in 0..a.len() {
             let mut b = a.clone();
             b[i] ^= 0x20;
-            assert!(decode(&b).is_err(), "flip at {i} went unnoticed");
+            assert!(decode(&b, &blob(1)).is_err(), "flip at {i} went unnoticed");
         }
-        assert!(decode(&a[..a.len() - 1]).is_err());
-        assert!(decode(b"").is_err());
+        assert!(decode(&a[..a.len() - 1], &blob(1)).is_err());
+        assert!(decode(b"", &blob(1)).is_err());
     }
 }

@@ -39,7 +39,7 @@ impl Objects {
         let mut pack = self.pack_builder()?;
         for (id, path) in &loose {
             if let Ok(bytes) = fs::read(path) {
-                if matches!(Self::check(&bytes), Lookup::Found(_)) {
+                if matches!(Self::check(&bytes, id), Lookup::Found(_)) {
                     pack.add(id, &bytes)?;
                 }
             }
@@ -77,7 +77,7 @@ impl Objects {
         let mut seen = std::collections::HashSet::new();
         // A damaged copy is counted and dropped; it never hides a sound copy elsewhere.
         let mut consider = |id: BlobId, bytes: Option<Vec<u8>>, report: &mut GcReport| match bytes {
-            Some(b) if matches!(Self::check(&b), Lookup::Found(_)) => {
+            Some(b) if matches!(Self::check(&b, &id), Lookup::Found(_)) => {
                 if !seen.insert(id.clone()) {
                     return;
                 }

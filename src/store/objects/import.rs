@@ -43,7 +43,7 @@ impl Objects {
                 let Some(data) = pack.get(&id) else {
                     anyhow::bail!("object {id} has no data");
                 };
-                if let Lookup::Unusable(why) = Self::check(data) {
+                if let Lookup::Unusable(why) = Self::check(data, &id) {
                     anyhow::bail!("object {id}: {why}");
                 }
                 Ok(id)

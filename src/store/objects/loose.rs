@@ -24,7 +24,7 @@ impl Objects {
     /// is re-extracted, and the index that refers to it is synced after it.
     pub fn write(&self, id: &BlobId, index: &FileIndex) -> Result<()> {
         let path = self.path(id);
-        let bytes = object::encode(index);
+        let bytes = object::encode(id, index);
         // A damaged loose object would hide a spooled copy: it is replaced in place.
         if self.spooling() && !path.exists() {
             return self.to_spool(id, &bytes);

@@ -88,17 +88,20 @@ impl Objects {
         let bytes = match fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == ErrorKind::NotFound => {
-                return Ok(self.in_packs(id, Self::check).unwrap_or(Lookup::Missing));
+                return Ok(self
+                    .in_packs(id, |b| Self::check(b, id))
+                    .unwrap_or(Lookup::Missing));
             }
             Err(e) => {
                 return Err(e).with_context(|| format!("{}: cannot read object", path.display()))
             }
         };
-        Ok(Self::check(&bytes))
+        Ok(Self::check(&bytes, id))
     }
 
-    pub(super) fn check(bytes: &[u8]) -> Lookup {
-        match object::decode(bytes) {
+    /// Judges the stored bytes of the object of `id`.
+    pub(super) fn check(bytes: &[u8], id: &BlobId) -> Lookup {
+        match object::decode(bytes, id) {
             Ok(fi) if fi.extractor_version == EXTRACTOR_VERSION => Lookup::Found(fi),
             Ok(fi) => Lookup::Unusable(format!("extractor version {}", fi.extractor_version)),
             Err(damaged) => Lookup::Unusable(damaged.reason),
@@ -111,7 +114,7 @@ impl Objects {
             Ok(b) => b,
             Err(_) => self.in_packs(id, <[u8]>::to_vec)?,
         };
-        matches!(Self::check(&bytes), Lookup::Found(_)).then_some(bytes)
+        matches!(Self::check(&bytes, id), Lookup::Found(_)).then_some(bytes)
     }
 
     /// `f` of the bytes of object `id` in a pack: the packs found at first need, then the
