@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    git_atse::commands::panic::install_hook();
     let cli = git_atse::cli::Cli::parse();
     match git_atse::commands::run(cli) {
         Ok(code) => code,

@@ -246,10 +246,11 @@ fn core_hooks_path_is_honoured() {
 #[test]
 fn hook_failure_is_logged_and_git_succeeds() {
     let repo = installed();
-    // A directory where the index file should be: every update fails.
-    let db = repo.atse_dir().join("index.redb");
-    std::fs::remove_file(&db).unwrap();
-    std::fs::create_dir(&db).unwrap();
+    // A directory where the update lock should be: every update fails to take it. (A
+    // directory where the index should be is moved aside and the index rebuilt.)
+    let lock = repo.atse_dir().join("update.lock");
+    let _ = std::fs::remove_file(&lock);
+    std::fs::create_dir(&lock).unwrap();
     repo.write("b.py", "def b():\n    pass\n");
     repo.git(&["add", "-A"]);
     let out = repo.git_out(&["commit", "-q", "-m", "b"]);

@@ -7,6 +7,7 @@ mod util;
 mod bad_input;
 mod concurrency;
 mod crash;
+mod damage;
 mod gc;
 mod graph;
 mod grep_symbol;

@@ -42,3 +42,120 @@ fn issue_13_an_object_stored_under_another_blob_is_not_used_to_retract() {
     );
     assert_eq!(repo.atse_ok(&["tags"]), repo.fresh_index_tags());
 }
+
+/// Flips the first byte of every occurrence of `needle` in the file at `path`.
+fn flip_all(path: &std::path::Path, needle: &[u8]) -> usize {
+    let mut bytes = std::fs::read(path).unwrap();
+    let mut n = 0;
+    let mut at = 0;
+    while let Some(pos) = bytes[at..].windows(needle.len()).position(|w| w == needle) {
+        bytes[at + pos] ^= 0x01;
+        at += pos + needle.len();
+        n += 1;
+    }
+    std::fs::write(path, bytes).unwrap();
+    n
+}
+
+// See: issue 13, item 6.
+#[test]
+fn issue_13_a_flipped_letter_in_the_index_is_found_and_repaired() {
+    let repo = Repo::new();
+    repo.write("a.py", "def distinctive_name():\n    pass\n")
+        .write("b.py", "def other():\n    pass\n");
+    repo.commit_all("init");
+    repo.atse_ok(&["update", "--quiet"]);
+    let tags = repo.atse_ok(&["tags"]);
+    let flipped = flip_all(&repo.atse_dir().join("index.redb"), b"distinctive_name");
+    assert!(flipped > 0);
+    // Answered from as it is: a clear error, never the garbled name or "not found".
+    let out = repo.atse(&["grep-symbol", "--no-update", "distinctive_name"]);
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{}", out.stderr);
+    assert!(out.stderr.contains("index"), "{}", out.stderr);
+    let out = repo.atse(&["tags", "--no-update"]);
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{}", out.stderr);
+    // The next update rebuilds it (from the objects: nothing is parsed) and says so.
+    let out = repo.atse(&["update"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("rebuilt the index"), "{}", out.stderr);
+    assert!(out.stderr.contains("0 parsed"), "{}", out.stderr);
+    assert_eq!(repo.atse_ok(&["tags"]), tags);
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "distinctive_name"]),
+        "a.py:1:5: function distinctive_name\n"
+    );
+}
+
+// See: issue 13, item 7.
+#[test]
+fn issue_13_a_damaged_index_page_never_panics_and_hooks_stay_silent() {
+    let repo = Repo::new();
+    for i in 0..200 {
+        repo.write(
+            &format!("m{i}.py"),
+            format!("def f{i}():\n    return g{i}()\n"),
+        );
+    }
+    repo.commit_all("init");
+    repo.atse_ok(&["install", "--quiet"]);
+    let index = repo.atse_dir().join("index.redb");
+    let mut bytes = std::fs::read(&index).unwrap();
+    // Every page but the header gets garbage: whatever redb reads next is damaged.
+    for (i, b) in bytes.iter_mut().enumerate().skip(4096) {
+        *b = (i * 131 % 251) as u8;
+    }
+    std::fs::write(&index, bytes).unwrap();
+    for args in [
+        &["grep-symbol", "--no-update", "f7"][..],
+        &["status", "--no-update"],
+    ] {
+        let out = repo.atse(args);
+        assert_ne!(out.code, 101, "{args:?} panicked: {}", out.stderr);
+        assert!(out.code == 2 && out.stdout.is_empty(), "{args:?}: {out:?}");
+    }
+    // A commit runs the post-commit hook: it repairs the index and prints nothing.
+    repo.write("new.py", "def added():\n    pass\n");
+    repo.git(&["add", "-A"]);
+    let commit = repo.git_out(&["commit", "-q", "-m", "after damage"]);
+    assert_eq!(commit.code, 0);
+    assert_eq!(commit.stderr, "", "the hook printed something");
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "added"]),
+        "new.py:1:5: function added\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "f7"]),
+        "m7.py:1:5: function f7\n"
+    );
+    assert_eq!(repo.atse_ok(&["update", "--full", "--quiet"]), "");
+    assert_eq!(repo.atse_ok(&["tags"]), repo.fresh_index_tags());
+}
+
+// See: issue 13, item 8.
+#[test]
+fn issue_13_refs_after_lost_objects_and_a_raised_size_limit_need_no_manual_repair() {
+    let repo = Repo::new();
+    repo.write("a.py", "def caller():\n    return target()\n")
+        .write(
+            "big.py",
+            format!("def big_one():\n    pass\n{}", "# padding\n".repeat(300)),
+        );
+    repo.commit_all("init");
+    repo.git(&["config", "atse.maxFileSize", "1000"]);
+    repo.atse_ok(&["update", "--quiet"]);
+    assert_eq!(
+        repo.atse(&["grep-symbol", "big_one"]).code,
+        1,
+        "skipped as too large"
+    );
+    // A raised limit takes effect with --full, though the skip is recorded in an object.
+    repo.git(&["config", "atse.maxFileSize", "100000"]);
+    repo.atse_ok(&["update", "--full", "--quiet"]);
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "big_one"]),
+        "big.py:1:5: function big_one\n"
+    );
+    // Every object lost: refs extracts what it needs again, without a manual repair.
+    std::fs::remove_dir_all(repo.atse_dir().join("objects")).unwrap();
+    assert_eq!(repo.atse_ok(&["refs", "target"]), "a.py:2:12: in caller\n");
+}

@@ -17,7 +17,8 @@ pub(super) fn run(name: &str, args: &[String]) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let mut layout = None;
-    let result = (|| -> Result<()> {
+    let what = format!("hook {name}");
+    let result = super::panic::guarded(&what, || -> Result<()> {
         let session = Session::open()?;
         layout = Some(session.layout.clone());
         let opts = Options::from_config(&session.config, false);
@@ -33,7 +34,7 @@ pub(super) fn run(name: &str, args: &[String]) -> ExitCode {
             background::spawn(&session.repo)?;
         }
         Ok(())
-    })();
+    });
     if let Err(err) = result {
         let logged = layout
             .as_ref()

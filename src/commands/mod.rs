@@ -7,6 +7,7 @@ mod grep_symbol;
 mod hook;
 mod install;
 mod output;
+pub mod panic;
 mod rank;
 mod refs;
 mod share;
@@ -25,8 +26,13 @@ use crate::pipeline::catch_up;
 use crate::store::index::{Index, State};
 use crate::store::Store;
 
-/// Runs the parsed command line; returns the exit status (errors are printed by `main`).
+/// Runs the parsed command line; returns the exit status (errors are printed by `main`). A
+/// panic is returned as an error (see [`panic`]).
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    panic::guarded("git atse", || dispatch(cli))
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Update(args) => update::run(&args),
         Command::GrepSymbol(args) => grep_symbol::run(&args),

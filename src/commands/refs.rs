@@ -7,6 +7,8 @@ use anyhow::{bail, Result};
 
 use super::{found, Session};
 use crate::cli::RefsArgs;
+use crate::pipeline::limits_from_config;
+use crate::pipeline::source::ObjectSource;
 use crate::query::refs::{calls_of, Call};
 
 pub(super) fn run(args: &RefsArgs) -> Result<ExitCode> {
@@ -14,7 +16,12 @@ pub(super) fn run(args: &RefsArgs) -> Result<ExitCode> {
     let Some(index) = session.index_for_query(args.no_update)? else {
         bail!("nothing is indexed yet; run `git atse update`");
     };
-    let mut hits = calls_of(&index, &session.layout.objects(), &args.name)?;
+    // A missing or damaged object is extracted again from git (and stored).
+    let objects = session.layout.objects();
+    let limits = limits_from_config(&session.config);
+    let mut source = ObjectSource::new(&session.repo.sync(), &objects, limits);
+    let mut object_of = |blob: &_, lang, path: &[u8]| source.current(path, blob, lang);
+    let mut hits = calls_of(&index, &mut object_of, &args.name)?;
     hits.truncate(args.limit.unwrap_or(usize::MAX));
     let mut w = BufWriter::new(io::stdout().lock());
     for Call {

@@ -8,7 +8,7 @@
 //! it tried, so the holder's post-release check sees the move.
 
 use std::ops::ControlFlow;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Result;
 
@@ -61,20 +61,21 @@ pub fn indexed_state(layout: &Store) -> Result<Option<State>> {
     }
 }
 
+/// The indexed state, read by the holder of the update lock (who verifies the index
+/// itself: it cannot wait for its own lock).
+fn indexed_state_locked(layout: &Store, lock: &UpdateLock) -> Result<Option<State>> {
+    layout.verify_index(lock)?;
+    match Index::open_read(&layout.index_path())? {
+        Some(index) => index.state(),
+        None => Ok(None),
+    }
+}
+
 fn take_lock(layout: &Store, wait: Duration) -> Result<Option<UpdateLock>> {
     if wait == Duration::MAX {
         return layout.lock_update().map(Some);
     }
-    let deadline = Instant::now() + wait;
-    loop {
-        if let Some(lock) = layout.try_lock_update()? {
-            return Ok(Some(lock));
-        }
-        if Instant::now() >= deadline {
-            return Ok(None);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    layout.lock_update_within(wait)
 }
 
 /// Whether the hex tree id `hex` is the tree of `target`.
@@ -133,7 +134,8 @@ fn update_while_locked(
     policy: Policy,
     progress: &dyn Progress,
 ) -> Result<Step> {
-    if let (Some(max), Some(base)) = (policy.max_changes, indexed_state(layout).ok().flatten()) {
+    let base = indexed_state_locked(layout, lock).ok().flatten();
+    if let (Some(max), Some(base)) = (policy.max_changes, base) {
         let (changed, slow) = count_changes(repo, &base.tree, &head, max)?;
         if changed > max || (policy.defer_slow_langs && slow) {
             return Ok(Step::TooFar(changed));

@@ -25,7 +25,7 @@ mod links;
 mod mem_tree;
 mod rebuild;
 pub mod snapshot;
-mod source;
+pub mod source;
 mod tree_view;
 pub mod update;
 

@@ -26,7 +26,7 @@ const BATCH: usize = 1024;
 pub fn adopt(
     repo: &Repo,
     layout: &Store,
-    _lock: &UpdateLock,
+    lock: &UpdateLock,
     snapshot: &Path,
     tree: &TreeId,
 ) -> Result<State> {
@@ -73,5 +73,7 @@ pub fn adopt(
         commit: state.commit.clone().unwrap_or_default(),
     };
     derived::write_bloom(&layout.bloom_path(), &label, &index, state.names)?;
+    drop(index);
+    layout.record_index_sound(lock);
     Ok(state)
 }

@@ -12,13 +12,15 @@ use crate::model::{BlobId, FileIndex, Lang, SkipReason};
 use crate::store::objects::{Lookup, Objects};
 
 /// An object, and whether this run extracted it.
-pub(crate) struct Got {
+pub struct Got {
+    /// The object.
     pub index: FileIndex,
+    /// Whether this run extracted it.
     pub extracted: bool,
 }
 
 /// One thread's access to objects: a repository handle, an extractor and the store.
-pub(crate) struct ObjectSource<'a> {
+pub struct ObjectSource<'a> {
     repo: Repo,
     extractor: Extractor,
     objects: &'a Objects,
@@ -79,6 +81,8 @@ impl<'a> ObjectSource<'a> {
         lang: Option<Lang>,
     ) -> Result<Option<Got>> {
         let store = match self.objects.read(blob)? {
+            // Skipped as too large under a smaller `atse.maxFileSize`: checked again.
+            Lookup::Found(index) if index.skip == Some(SkipReason::TooLarge) => true,
             Lookup::Found(index) if lang.is_none_or(|l| l == index.lang) => {
                 return Ok(Some(Got {
                     index,

@@ -25,16 +25,18 @@ const REWRITE_AFTER_CHANGES: u64 = 2000;
 pub fn update(
     repo: &Repo,
     layout: &Store,
-    _lock: &UpdateLock,
+    lock: &UpdateLock,
     target: &Target,
     opts: &Options,
     progress: &dyn Progress,
 ) -> Result<Summary> {
     let started = Instant::now();
     let path = layout.index_path();
-    let (index, rebuilt) = rebuild::open_or_recreate(&path)?;
+    let (index, rebuilt) = rebuild::open_or_recreate(layout, lock)?;
     let base = Base::read(repo, &index, opts, rebuilt)?;
     if let Some(state) = base.describing(target) {
+        drop(index);
+        layout.record_index_sound(lock);
         return Ok(Summary {
             state: state.clone(),
             up_to_date: true,
@@ -90,6 +92,9 @@ pub fn update(
         // Only now: a filter must never lack a name of a committed state it is labelled with.
         derived::write_bloom(&layout.bloom_path(), &label, &index, summary.state.names)?;
     }
+    drop(index);
+    // Closed: as it is now, the file is what this process wrote.
+    layout.record_index_sound(lock);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }

@@ -2,8 +2,12 @@
 
 use anyhow::{bail, Result};
 
+use crate::model::{BlobId, FileIndex, Lang};
 use crate::store::index::Index;
-use crate::store::objects::{Lookup, Objects};
+
+/// Gives the object of a file (its blob, language and path), `None` when there is none to
+/// be had: the stored one, or (from `pipeline`) one extracted again when it is damaged.
+pub type ObjectOf<'a> = dyn FnMut(&BlobId, Lang, &[u8]) -> Result<Option<FileIndex>> + 'a;
 
 /// One call site.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -19,20 +23,19 @@ pub struct Call {
 }
 
 /// Every call of `name`, in path, line and column order.
-pub fn calls_of(index: &Index, objects: &Objects, name: &str) -> Result<Vec<Call>> {
+pub fn calls_of(index: &Index, object_of: &mut ObjectOf<'_>, name: &str) -> Result<Vec<Call>> {
     let mut paths = index.paths()?;
     let mut hits = Vec::new();
     for id in index.callers_of(name)? {
-        let Some((blob, _)) = paths.blob(id)? else {
+        let Some((blob, lang)) = paths.blob(id)? else {
             continue;
         };
         let path = paths.path(id)?;
-        let fi = match objects.read(&blob)? {
-            Lookup::Found(fi) => fi,
-            _ => bail!(
-                "{}: the object of blob {blob} is missing or damaged; run `git atse update --full`",
+        let Some(fi) = object_of(&blob, lang, &path)? else {
+            bail!(
+                "{}: the object of blob {blob} cannot be had; run `git atse update --full`",
                 String::from_utf8_lossy(&path)
-            ),
+            );
         };
         for r in fi.references.iter().filter(|r| r.name == name) {
             let caller = r

@@ -41,6 +41,31 @@ fn identity(meta: &Metadata, trailer: &[u8]) -> String {
     )
 }
 
+/// Records that the file at `path`, as it is now (length, inode, times), is sound: written
+/// by this process under its lock, or verified in full. Used for the index, whose writer
+/// records it after every session (no racy delay: the writer holds the update lock, and
+/// damage written later changes the file's times).
+pub fn record_sound(path: &Path) {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    // Best effort: without the record, the next reader verifies again.
+    if let Ok(mut f) = super::atomic::AtomicFile::create(&marker(path)) {
+        use std::io::Write;
+        if writeln!(f, "{}", identity(&meta, &[])).is_ok() {
+            let _ = f.commit(false);
+        }
+    }
+}
+
+/// Whether the file at `path` is as it was when last recorded sound.
+pub fn is_recorded_sound(path: &Path) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    std::fs::read_to_string(marker(path)).is_ok_and(|r| r.trim_end() == identity(&meta, &[]))
+}
+
 /// Forgets the verification of `path`: the next reader verifies it in full.
 pub fn forget(path: &Path) {
     let _ = std::fs::remove_file(marker(path));

@@ -26,6 +26,7 @@ pub mod runs;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 
@@ -87,6 +88,11 @@ impl Store {
         self.index_path().with_extension("redb.rebuild")
     }
 
+    /// Where a damaged index is moved aside before it is rebuilt (one is kept).
+    pub fn damaged_index_path(&self) -> PathBuf {
+        self.index_path().with_extension("redb.damaged")
+    }
+
     /// Where an index snapshot from elsewhere is unpacked before it is checked.
     pub fn incoming_path(&self) -> PathBuf {
         self.index_path().with_extension("redb.incoming")
@@ -138,28 +144,67 @@ impl Store {
         Ok((open_lock_file(&path)?, path))
     }
 
-    /// Opens this worktree's index read-only (`None` when there is none). An index left in
-    /// need of repair by a killed writer is repaired first, by briefly becoming its writer,
-    /// unless another process holds the update lock (and so will repair it) for over a
-    /// second.
+    /// Opens this worktree's index read-only (`None` when there is none). An index that
+    /// changed since its writer recorded it sound (see [`Store::verify_index`]) is verified
+    /// first, under the update lock; one that fails is an error ([`Damaged`]), never read.
+    /// An index left in need of repair by a killed writer is repaired first, by briefly
+    /// becoming its writer. Either waits at most a second for another process holding the
+    /// update lock: a writer at work verifies and repairs what it opens itself.
+    ///
+    /// [`Damaged`]: crate::error::Damaged
     pub fn open_index_read(&self) -> Result<Option<index::Index>> {
         let path = self.index_path();
+        if !path.exists() {
+            return Ok(None);
+        }
+        if !checked::is_recorded_sound(&path) {
+            if let Some(lock) = self.lock_update_within(Duration::from_secs(1))? {
+                self.verify_index(&lock)?;
+            }
+        }
         match index::Index::open_read(&path) {
             Err(e) if index::needs_repair(&e) => {
-                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
-                loop {
-                    if let Some(_lock) = self.try_lock_update()? {
-                        drop(index::Index::open_write(&path)?);
-                        break;
-                    }
-                    if std::time::Instant::now() >= deadline {
-                        return Err(e.context("another process is repairing the index; try again"));
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(10));
-                }
+                let Some(lock) = self.lock_update_within(Duration::from_secs(1))? else {
+                    return Err(e.context("another process is repairing the index; try again"));
+                };
+                drop(index::Index::open_write(&path)?);
+                self.record_index_sound(&lock);
                 index::Index::open_read(&path)
             }
             other => other,
+        }
+    }
+
+    /// Verifies the index in full (every page against redb's checksums) unless it is as
+    /// its writer last recorded it, then records it sound. Fails with `Damaged` when it is
+    /// not: the caller treats it as absent and rebuilds it.
+    pub fn verify_index(&self, lock: &UpdateLock) -> Result<()> {
+        let path = self.index_path();
+        if !path.exists() || checked::is_recorded_sound(&path) {
+            return Ok(());
+        }
+        index::Index::check_integrity(&path)?;
+        self.record_index_sound(lock);
+        Ok(())
+    }
+
+    /// Records the index file as it is now as sound: called by its writer (holding the
+    /// update lock) once it has closed it.
+    pub fn record_index_sound(&self, _lock: &UpdateLock) {
+        checked::record_sound(&self.index_path());
+    }
+
+    /// Takes the update lock, waiting at most `wait` for another process to release it.
+    pub fn lock_update_within(&self, wait: Duration) -> Result<Option<UpdateLock>> {
+        let deadline = Instant::now() + wait;
+        loop {
+            if let Some(lock) = self.try_lock_update()? {
+                return Ok(Some(lock));
+            }
+            if Instant::now() >= deadline {
+                return Ok(None);
+            }
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
 

@@ -58,7 +58,7 @@ use redb::{
     Builder, ConcurrencyMode, Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase,
 };
 
-use crate::error::Locked;
+use crate::error::{Damaged, Locked};
 use crate::model::{BlobId, Kind, Lang};
 use meta::read_state;
 use schema::META;
@@ -135,10 +135,36 @@ pub type PathRow = (Vec<u8>, u32);
 pub type FileBlob = (Vec<u8>, BlobId);
 
 impl Index {
-    /// Opens (or creates) the index for writing. The caller holds the update lock.
+    /// Verifies every page of the index file at `path` against the checksums redb keeps
+    /// (slow: it reads the whole file). Fails with [`Damaged`] when a page does not match
+    /// or redb cannot read the file (a panic inside redb included), with [`Locked`] when
+    /// another process has it open for writing. The caller holds the update lock.
+    pub fn check_integrity(path: &Path) -> Result<()> {
+        let checked = std::panic::catch_unwind(|| -> Result<bool, redb::DatabaseError> {
+            // `open`, not `create`: an empty or foreign file is damage, not a new index.
+            let mut db = builder(WRITE_CACHE).open(path)?;
+            db.check_integrity()
+        });
+        match checked {
+            Ok(Ok(true)) => Ok(()),
+            Ok(Ok(false)) => bail!(Damaged::index("pages failed their checksums")),
+            Ok(Err(e @ redb::DatabaseError::DatabaseAlreadyOpen)) => {
+                Err(anyhow::Error::new(Locked(e.to_string())))
+            }
+            Ok(Err(e)) => bail!(Damaged::index(format!("redb: {e}"))),
+            Err(_) => bail!(Damaged::index("redb cannot read it")),
+        }
+    }
+
+    /// Opens (or creates) the index for writing. The caller holds the update lock. A file
+    /// redb cannot open (or panics on) is [`Damaged`]; one another process has open is
+    /// [`Locked`].
     pub fn open_write(path: &Path) -> Result<Index> {
-        let db = builder(WRITE_CACHE)
-            .create(path)
+        let db = match std::panic::catch_unwind(|| builder(WRITE_CACHE).create(path)) {
+            Ok(db) => db,
+            Err(_) => bail!(Damaged::index("redb cannot open it")),
+        };
+        let db = db
             .map_err(|e| match e {
                 // Another process has it open: not damage, so never a reason to recreate it.
                 redb::DatabaseError::DatabaseAlreadyOpen => {

@@ -15,14 +15,21 @@ use crate::model::{BlobId, Lang, SkipReason};
 impl Index {
     /// The indexed state, `None` when nothing was indexed yet. Fails with [`Damaged`]
     /// when the index has another format or extractor version.
+    /// A panic inside redb (a damaged page) is `Damaged` too.
     pub fn state(&self) -> Result<Option<State>> {
-        let txn = self.read_txn()?;
-        let meta = match txn.open_table(META) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
-            Err(e) => return Err(e).context("cannot open the index's meta table"),
-        };
-        read_state(&meta)
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let txn = self.read_txn()?;
+            let meta = match txn.open_table(META) {
+                Ok(t) => t,
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+                Err(e) => return Err(e).context("cannot open the index's meta table"),
+            };
+            read_state(&meta)
+        }));
+        match read {
+            Ok(state) => state,
+            Err(_) => bail!(Damaged::index("redb cannot read it")),
+        }
     }
 
     /// The postings of exactly `name`, in path, line and column order.
