@@ -7,6 +7,7 @@ mod util;
 mod bad_input;
 mod concurrency;
 mod gc;
+mod golden;
 mod graph;
 mod grep_symbol;
 mod hooks;

@@ -178,4 +178,17 @@ impl Repo {
     pub fn atse_dir(&self) -> PathBuf {
         self.path().join(".git").join("atse")
     }
+
+    /// Where the loose object of the blob at `path` in HEAD lives:
+    /// `.git/atse/objects/<2 hex>/<38 hex>`.
+    pub fn object_path(&self, path: &str) -> PathBuf {
+        let id = self
+            .git(&["rev-parse", &format!("HEAD:{path}")])
+            .trim()
+            .to_string();
+        self.atse_dir()
+            .join("objects")
+            .join(&id[..2])
+            .join(&id[2..])
+    }
 }
