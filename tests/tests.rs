@@ -12,6 +12,7 @@ mod graph;
 mod grep_symbol;
 mod hooks;
 mod incremental;
+mod layering;
 mod objects;
 mod share;
 mod tags;
