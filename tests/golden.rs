@@ -6,6 +6,7 @@
 //! change to the extractor or the encoding is intended, bump `EXTRACTOR_VERSION` in
 //! src/model and rewrite the golden files with `ATSE_BLESS=1 cargo test golden`.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::util::Repo;
@@ -60,11 +61,14 @@ fn object_bytes_per_language_match_the_golden_files() {
         let golden = fixtures_dir().join(format!("{name}.atse"));
         if blessing {
             std::fs::write(&golden, &bytes).unwrap();
-            eprintln!(
+            // Straight to stderr, past the test harness's capture, so it shows in a passing run.
+            writeln!(
+                std::io::stderr(),
                 "ATSE_BLESS=1: rewrote {} ({} bytes)",
                 golden.display(),
                 bytes.len()
-            );
+            )
+            .unwrap();
             continue;
         }
         match std::fs::read(&golden) {
