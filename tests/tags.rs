@@ -1,6 +1,6 @@
 //! `git atse tags`: a complete, sorted tags file that readtags (and so vim) can search.
 
-use crate::util::Repo;
+use crate::util::{tool_missing, Repo};
 
 fn repo() -> Repo {
     let repo = Repo::new();
@@ -51,14 +51,17 @@ fn output_file_is_readable_by_readtags() {
     assert!(std::fs::read_to_string(&tags)
         .unwrap()
         .starts_with(EXPECTED));
-    let Ok(rt) = std::process::Command::new("readtags")
+    let rt = match std::process::Command::new("readtags")
         .arg("-t")
         .arg(&tags)
         .arg("alpha")
         .output()
-    else {
-        eprintln!("skipped: readtags is not installed");
-        return;
+    {
+        Ok(rt) => rt,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return tool_missing("readtags", "apt-get install universal-ctags");
+        }
+        Err(e) => panic!("cannot run readtags: {e}"),
     };
     // readtags binary-searches the file: it only finds `alpha` if the file is sorted.
     assert_eq!(String::from_utf8_lossy(&rt.stdout), "alpha\ta.py\t1\n");

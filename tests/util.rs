@@ -36,6 +36,22 @@ pub fn bin_dir() -> PathBuf {
         .to_path_buf()
 }
 
+/// Whether this is a CI run (`CI=true`), where a check must not skip for want of a tool.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// Says that `tool`, which a test checks against, is not installed: under CI the test fails
+/// (so a missing install step cannot pass silently); elsewhere it is skipped.
+pub fn tool_missing(tool: &str, install: &str) {
+    assert!(
+        !in_ci(),
+        "{tool} is not installed, and under CI this check must run: install it with \
+         `{install}` (.ci/run does)"
+    );
+    eprintln!("skipped: {tool} is not installed (install it with `{install}`)");
+}
+
 /// Makes `cmd` independent of the user's git config and environment, with the binary under
 /// test first on PATH (so hooks' `git atse` runs it too).
 pub fn isolate(cmd: &mut Command, home: &Path) {
@@ -177,6 +193,19 @@ impl Repo {
     /// The `.git/atse` directory.
     pub fn atse_dir(&self) -> PathBuf {
         self.path().join(".git").join("atse")
+    }
+
+    /// Where the loose object of the blob at `path` in HEAD lives:
+    /// `.git/atse/objects/<2 hex>/<38 hex>`.
+    pub fn object_path(&self, path: &str) -> PathBuf {
+        let id = self
+            .git(&["rev-parse", &format!("HEAD:{path}")])
+            .trim()
+            .to_string();
+        self.atse_dir()
+            .join("objects")
+            .join(&id[..2])
+            .join(&id[2..])
     }
 }
 
