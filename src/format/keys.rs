@@ -181,12 +181,15 @@ pub fn basename_key(path: &[u8], id: u32) -> Vec<u8> {
     id_key(&suffix::key(path), id)
 }
 
-/// The path and file id of a `basenames` key.
+/// The path and file id of a `basenames` key. Only the key `basename_key` makes of them
+/// is accepted (a damaged key may decode to another path).
 pub fn basename_of(key: &[u8]) -> Result<(Vec<u8>, u32)> {
     let id = trailing_id(key)?;
     key.len()
         .checked_sub(1 + FILE_ID_LEN)
+        .filter(|&end| key[end] == SEP)
         .and_then(|end| suffix::path_of(&key[..end]))
+        .filter(|path| basename_key(path, id) == key)
         .map(|path| (path, id))
         .ok_or_else(|| {
             Damaged::index(format!("a malformed file-name key of {} bytes", key.len())).into()
@@ -317,6 +320,11 @@ mod tests {
         );
         for n in 0..k.len() {
             let _ = decode_file_value(&k[..n]);
+        }
+        // Found by fuzz_keys: a key that decodes to a path whose key is another.
+        let odd = [1, 0, 10, 255, 41, 255, 255];
+        if let Ok((path, id)) = basename_of(&odd) {
+            assert_eq!(basename_key(&path, id), odd);
         }
     }
 }

@@ -34,7 +34,7 @@ impl Note {
         let mut note = Note::default();
         for line in lines {
             match line.split_once(' ') {
-                Some(("tree", tree)) => note.tree = Some(tree.to_string()),
+                Some(("tree", tree)) if is_hex_id(tree) => note.tree = Some(tree.to_string()),
                 Some(("pack", id)) if is_hex_id(id) => note.packs.push(id.to_string()),
                 Some(("index", rest)) => match rest.split_once(' ') {
                     Some((anchor, tree)) if is_hex_id(anchor) && is_hex_id(tree) => {
@@ -86,5 +86,7 @@ mod tests {
         assert!(Note::parse("atse-share 2\n").is_err());
         assert!(Note::parse("atse-share 1\npack xyz\n").is_err());
         assert!(Note::parse("atse-share 1\nindex abc\n").is_err());
+        // Found by fuzz_note: a tree that is not an id (here with a stray CR) is refused.
+        assert!(Note::parse(&format!("atse-share 1\ntree {}\r", "a".repeat(40))).is_err());
     }
 }
