@@ -9,7 +9,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::{bail, Context as _, Result};
 
 /// The hooks git-atse installs, with their scripts (from `hooks/`).
 pub const HOOKS: [(&str, &str); 5] = [
@@ -36,6 +36,7 @@ fn is_ours(path: &Path) -> bool {
 pub fn install(dir: &Path) -> Result<Vec<String>> {
     fs::create_dir_all(dir)
         .with_context(|| format!("{}: cannot create hooks directory", dir.display()))?;
+    check_no_hook_is_lost(dir)?;
     let mut report = Vec::new();
     for (name, script) in HOOKS {
         let path = dir.join(name);
@@ -62,6 +63,28 @@ pub fn install(dir: &Path) -> Result<Vec<String>> {
             .with_context(|| format!("{}: cannot make the hook executable", path.display()))?;
     }
     Ok(report)
+}
+
+/// Fails, before anything is changed, when installing would destroy a hook: another tool
+/// replaced ours after we chained the hook that was there before, so moving the new one
+/// aside would overwrite the old one.
+fn check_no_hook_is_lost(dir: &Path) -> Result<()> {
+    for (name, _) in HOOKS {
+        let path = dir.join(name);
+        let chained = dir.join(format!("{name}{CHAINED_SUFFIX}"));
+        let present = |p: &Path| p.exists() || p.is_symlink();
+        if present(&path) && !is_ours(&path) && present(&chained) {
+            bail!(
+                "{}: not installed: it is not git-atse's, and {} (the hook that was there \
+                 before git-atse) is still there; merge the two into {name} by hand, remove \
+                 {}, then run `git atse install` again",
+                path.display(),
+                chained.display(),
+                chained.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Removes our hooks from `dir` and puts back the ones they chained.

@@ -159,3 +159,95 @@ fn issue_13_refs_after_lost_objects_and_a_raised_size_limit_need_no_manual_repai
     std::fs::remove_dir_all(repo.atse_dir().join("objects")).unwrap();
     assert_eq!(repo.atse_ok(&["refs", "target"]), "a.py:2:12: in caller\n");
 }
+
+// See: issue 13, item 12.
+#[test]
+fn issue_13_tags_output_never_replaces_a_device_fifo_or_symlink() {
+    use std::os::unix::fs::FileTypeExt;
+    let repo = Repo::new();
+    repo.write("a.py", "def alpha():\n    pass\n");
+    repo.commit_all("init");
+    repo.atse_ok(&["update", "--quiet"]);
+    // A character device: written to, never renamed over (as root this destroyed it).
+    repo.atse_ok(&["tags", "-o", "/dev/null"]);
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    // A symlink: the file it points to gets the tags, the link stays a link.
+    let real = repo.tmp().join("real.tags");
+    let link = repo.tmp().join("link.tags");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    repo.atse_ok(&["tags", "-o", link.to_str().unwrap()]);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&real)
+        .unwrap()
+        .contains("alpha\ta.py"));
+    // A FIFO: read by another process as the tags are written; it stays a FIFO.
+    let fifo = repo.tmp().join("tags.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    repo.atse_ok(&["tags", "-o", fifo.to_str().unwrap()]);
+    assert!(reader.join().unwrap().contains("alpha\ta.py"));
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
+// See: issue 13, item 14.
+#[test]
+fn issue_13_json_into_a_closed_pipe_exits_quietly_like_the_other_formats() {
+    let repo = Repo::new();
+    for i in 0..1500 {
+        repo.write(&format!("d/m{i}.py"), "def dup():\n    pass\n");
+    }
+    repo.commit_all("init");
+    repo.atse_ok(&["update", "--quiet"]);
+    for format in [&["--json"][..], &[]] {
+        let mut args = vec!["atse", "grep-symbol"];
+        args.extend_from_slice(format);
+        args.push("dup");
+        let script = format!(
+            "git {} 2>err | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}}",
+            args.join(" ")
+        );
+        let out = repo.cmd("bash", &["-c", &script]).output().unwrap();
+        let status = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let err = std::fs::read_to_string(repo.path().join("err")).unwrap();
+        assert_eq!((status.as_str(), err.as_str()), ("0", ""), "{format:?}");
+    }
+}
+
+// See: issue 13, item 13.
+#[test]
+fn issue_13_install_again_after_another_tool_replaced_a_hook_loses_no_hook() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = Repo::new();
+    let hooks = repo.path().join(".git/hooks");
+    let write_hook = |name: &str, body: &str| {
+        let p = hooks.join(name);
+        std::fs::write(&p, body).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    write_hook("post-commit", "#!/bin/sh\necho the user's own hook\n");
+    repo.atse_ok(&["install", "--quiet", "--no-index"]);
+    // Another tool installs its own post-commit over git-atse's.
+    write_hook("post-commit", "#!/bin/sh\necho another tool's hook\n");
+    let out = repo.atse(&["install", "--quiet", "--no-index"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("merge the two"), "{}", out.stderr);
+    let read = |name: &str| std::fs::read_to_string(hooks.join(name)).unwrap();
+    assert_eq!(
+        read("post-commit.atse-chained"),
+        "#!/bin/sh\necho the user's own hook\n"
+    );
+    assert_eq!(read("post-commit"), "#!/bin/sh\necho another tool's hook\n");
+}

@@ -51,7 +51,9 @@ pub(crate) fn write_json(w: &mut impl Write, p: &Posting) -> io::Result<()> {
         "lang": p.lang.as_str(),
         "container": p.container.as_ref().map(|(c, _)| c.as_str()),
     });
-    serde_json::to_writer(&mut *w, &v).map_err(io::Error::other)?;
+    // Keep the kind of an I/O error (a closed pipe is not a failure; see main).
+    serde_json::to_writer(&mut *w, &v)
+        .map_err(|e| io::Error::new(e.io_error_kind().unwrap_or(io::ErrorKind::Other), e))?;
     w.write_all(b"\n")
 }
 
