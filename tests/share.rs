@@ -251,3 +251,56 @@ fn a_lying_or_damaged_index_snapshot_is_rejected() {
         assert!(err.contains("0 parsed, 22 reused"), "{err}");
     }
 }
+
+// See: issue 13, item 4.
+#[test]
+fn issue_13_an_honest_note_without_packs_imports_nothing_and_succeeds() {
+    let (repo, remote, a) = setup();
+    let head = run(&repo, &remote, &["rev-parse", "HEAD"]).1;
+    attach(&repo, &remote, b"atse-share 1\n", head.trim());
+    let b = repo.tmp().join("b");
+    repo.git(&["clone", "-q", remote.to_str().unwrap(), b.to_str().unwrap()]);
+    let (code, out, err) = run(&repo, &b, &["atse", "share", "fetch"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("imported 0 objects"), "{out}");
+    let _ = a;
+}
+
+// See: issue 13, item 5.
+#[test]
+fn issue_13_option_like_remotes_and_a_notes_ref_that_is_no_commit_are_refused() {
+    let (repo, remote, a) = setup();
+    let witness = repo.tmp().join("ran");
+    let evil = format!("--upload-pack=touch {}", witness.display());
+    for cmd in ["fetch", "push"] {
+        // After `--`, so that it reaches git-atse as a remote, not as one of its options.
+        let (code, out, err) = run(&repo, &a, &["atse", "share", cmd, "--", &evil]);
+        assert_eq!((code, out.as_str()), (2, ""), "{err}");
+        assert!(err.contains("is not a remote"), "{err}");
+        assert!(!witness.exists(), "the remote ran a command");
+    }
+    // The remote's notes ref points at a blob.
+    let path = repo.tmp().join("b.txt");
+    std::fs::write(&path, "x").unwrap();
+    let blob = run(
+        &repo,
+        &remote,
+        &["hash-object", "-w", path.to_str().unwrap()],
+    )
+    .1;
+    let (code, _, err) = run(
+        &repo,
+        &remote,
+        &["update-ref", "refs/notes/atse", blob.trim()],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(&repo, &a, &["atse", "share", "fetch"]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("not a notes commit"), "{err}");
+    let (code, _, _) = run(
+        &repo,
+        &a,
+        &["rev-parse", "-q", "--verify", "refs/notes/atse"],
+    );
+    assert_ne!(code, 0, "the blob was copied into the local notes ref");
+}

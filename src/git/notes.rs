@@ -170,6 +170,7 @@ impl Notes {
 
     /// Pushes the notes ref to `remote`.
     pub fn push(&self, remote: &str) -> Result<()> {
+        check_remote(remote)?;
         git(
             &self.dir,
             &[
@@ -178,6 +179,7 @@ impl Notes {
                 "pack.compression=0",
                 "push",
                 "-q",
+                "--",
                 remote,
                 &format!("{NOTES_REF}:{NOTES_REF}"),
             ],
@@ -190,6 +192,7 @@ impl Notes {
     /// merges them into ours (union of lines on conflict: the same object id always means
     /// the same bytes, so merging is safe). Returns false when the remote has no notes.
     pub fn fetch_and_merge(&self, remote: &str) -> Result<bool> {
+        check_remote(remote)?;
         let tracking = "refs/notes/atse-fetched";
         let _ = git(&self.dir, &["update-ref", "-d", tracking], None);
         if git(
@@ -201,6 +204,7 @@ impl Notes {
                 "fetch.unpackLimit=1",
                 "fetch",
                 "-q",
+                "--",
                 remote,
                 &format!("{NOTES_REF}:{tracking}"),
             ],
@@ -209,6 +213,16 @@ impl Notes {
         .is_err()
         {
             return Ok(false);
+        }
+        // A notes ref names a commit; anything else would be copied into ours and break
+        // every later merge and push.
+        let kind = git(&self.dir, &["cat-file", "-t", tracking], None)?;
+        if String::from_utf8_lossy(&kind).trim() != "commit" {
+            let _ = git(&self.dir, &["update-ref", "-d", tracking], None);
+            bail!(
+                "{remote}'s {NOTES_REF} is a {}, not a notes commit; refused",
+                String::from_utf8_lossy(&kind).trim()
+            );
         }
         let have_local = git(&self.dir, &["rev-parse", "-q", "--verify", NOTES_REF], None).is_ok();
         if have_local {
@@ -245,4 +259,12 @@ impl Notes {
             .map(str::to_string)
             .collect())
     }
+}
+
+/// Refuses a remote that git would take for an option (`--upload-pack=CMD` runs CMD).
+fn check_remote(remote: &str) -> Result<()> {
+    if remote.is_empty() || remote.starts_with('-') {
+        bail!("{remote:?} is not a remote (a remote cannot start with '-')");
+    }
+    Ok(())
 }

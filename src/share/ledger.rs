@@ -28,6 +28,10 @@ pub(super) fn read(layout: &Store) -> (HashSet<String>, Vec<String>) {
 
 /// Appends `lines` to the ledger.
 pub(super) fn append(layout: &Store, lines: &[String]) -> Result<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    layout.create_dirs()?;
     let path = layout.published_path();
     let mut f = std::fs::OpenOptions::new()
         .create(true)
