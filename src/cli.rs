@@ -97,6 +97,10 @@ pub enum ShareCommand {
         /// The remote.
         #[arg(default_value = "origin")]
         remote: String,
+        /// Import notes whose commits are not signed by a key git trusts (a private remote
+        /// only; also `git config atse.share.trustUnsigned true`).
+        #[arg(long)]
+        trust_unsigned: bool,
     },
 }
 

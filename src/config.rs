@@ -43,6 +43,10 @@ pub const AUTO_PACK_LOOSE: Key = Key {
     doc: "an update packs the loose objects past this many",
 };
 
+/// `share fetch` imports notes whose commits are not signed by a trusted key (a boolean;
+/// for private remotes).
+pub const SHARE_TRUST_UNSIGNED: &str = "atse.share.trustUnsigned";
+
 /// Every key, in the README's order.
 pub const ALL: &[Key] = &[
     MAX_FILE_SIZE,
@@ -62,17 +66,23 @@ pub struct Config {
     pub query_max_changes: u64,
     /// `atse.autoPackLoose`.
     pub auto_pack_loose: u64,
+    /// `atse.share.trustUnsigned`.
+    pub share_trust_unsigned: bool,
 }
 
 impl Config {
-    /// Reads every key through `get` (which returns `None` for an unset key).
-    pub fn read(get: impl Fn(&str) -> Result<Option<u64>>) -> Result<Config> {
+    /// Reads every key through `get` and `get_bool` (which return `None` for an unset key).
+    pub fn read(
+        get: impl Fn(&str) -> Result<Option<u64>>,
+        get_bool: impl Fn(&str) -> Result<Option<bool>>,
+    ) -> Result<Config> {
         let value = |key: Key| -> Result<u64> { Ok(get(key.name)?.unwrap_or(key.default)) };
         Ok(Config {
             max_file_size: value(MAX_FILE_SIZE)?,
             hook_max_changes: value(HOOK_MAX_CHANGES)?,
             query_max_changes: value(QUERY_MAX_CHANGES)?,
             auto_pack_loose: value(AUTO_PACK_LOOSE)?,
+            share_trust_unsigned: get_bool(SHARE_TRUST_UNSIGNED)?.unwrap_or(false),
         })
     }
 }
@@ -84,6 +94,7 @@ impl Default for Config {
             hook_max_changes: HOOK_MAX_CHANGES.default,
             query_max_changes: QUERY_MAX_CHANGES.default,
             auto_pack_loose: AUTO_PACK_LOOSE.default,
+            share_trust_unsigned: false,
         }
     }
 }

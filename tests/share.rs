@@ -63,7 +63,7 @@ fn a_clone_indexes_from_notes_without_parsing() {
 
     let b = repo.tmp().join("b");
     repo.git(&["clone", "-q", remote.to_str().unwrap(), b.to_str().unwrap()]);
-    let (code, out, err) = run(&repo, &b, &["atse", "share", "fetch"]);
+    let (code, out, err) = run(&repo, &b, &["atse", "share", "fetch", "--trust-unsigned"]);
     assert_eq!(code, 0, "{out}{err}");
     // The objects, and A's index itself: B has nothing left to do.
     assert!(
@@ -87,7 +87,7 @@ fn a_clone_indexes_from_notes_without_parsing() {
     // Only the new object: the snapshot is carried forward (the tree barely moved).
     assert!(out.contains("published 1 new objects for"), "{out}");
     run(&repo, &b, &["pull", "-q"]);
-    let (code, out, _) = run(&repo, &b, &["atse", "share", "fetch"]);
+    let (code, out, _) = run(&repo, &b, &["atse", "share", "fetch", "--trust-unsigned"]);
     assert_eq!(code, 0);
     // B keeps its own index: a snapshot only seeds a clone that has none.
     assert!(out.contains("imported 1 objects from"), "{out}");
@@ -102,7 +102,7 @@ fn a_clone_indexes_from_notes_without_parsing() {
     let (code, out, err) = run(&repo, &b, &["atse", "share", "push"]);
     assert_eq!(code, 0, "{out}{err}");
     run(&repo, &a, &["pull", "-q"]);
-    let (code, out, err) = run(&repo, &a, &["atse", "share", "fetch"]);
+    let (code, out, err) = run(&repo, &a, &["atse", "share", "fetch", "--trust-unsigned"]);
     assert_eq!(code, 0, "{out}{err}");
     let notes = run(&repo, &a, &["notes", "--ref", "refs/notes/atse", "list"]).1;
     assert!(notes.lines().count() >= 6, "{notes}");
@@ -136,7 +136,7 @@ fn hostile_notes_are_rejected_and_change_nothing() {
     }
     let b = repo.tmp().join("b");
     repo.git(&["clone", "-q", remote.to_str().unwrap(), b.to_str().unwrap()]);
-    let (code, _, err) = run(&repo, &b, &["atse", "share", "fetch"]);
+    let (code, _, err) = run(&repo, &b, &["atse", "share", "fetch", "--trust-unsigned"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("rejected pack"), "{err}");
     // Nothing was imported; the index is built from the source, correctly.
@@ -165,7 +165,7 @@ fn hostile_notes_are_rejected_and_change_nothing() {
     );
     let c = repo.tmp().join("c");
     repo.git(&["clone", "-q", remote.to_str().unwrap(), c.to_str().unwrap()]);
-    let (code, _, err) = run(&repo, &c, &["atse", "share", "fetch"]);
+    let (code, _, err) = run(&repo, &c, &["atse", "share", "fetch", "--trust-unsigned"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("was rejected"), "{err}");
 }
@@ -214,7 +214,7 @@ fn a_lying_or_damaged_index_snapshot_is_rejected() {
     let fetch_into = |name: &str| {
         let b = repo.tmp().join(name);
         repo.git(&["clone", "-q", remote.to_str().unwrap(), b.to_str().unwrap()]);
-        let (code, _, err) = run(&repo, &b, &["atse", "share", "fetch"]);
+        let (code, _, err) = run(&repo, &b, &["atse", "share", "fetch", "--trust-unsigned"]);
         (b, code, err)
     };
 
@@ -260,7 +260,7 @@ fn issue_13_an_honest_note_without_packs_imports_nothing_and_succeeds() {
     attach(&repo, &remote, b"atse-share 1\n", head.trim());
     let b = repo.tmp().join("b");
     repo.git(&["clone", "-q", remote.to_str().unwrap(), b.to_str().unwrap()]);
-    let (code, out, err) = run(&repo, &b, &["atse", "share", "fetch"]);
+    let (code, out, err) = run(&repo, &b, &["atse", "share", "fetch", "--trust-unsigned"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.starts_with("imported 0 objects"), "{out}");
     let _ = a;
@@ -294,7 +294,7 @@ fn issue_13_option_like_remotes_and_a_notes_ref_that_is_no_commit_are_refused() 
         &["update-ref", "refs/notes/atse", blob.trim()],
     );
     assert_eq!(code, 0, "{err}");
-    let (code, out, err) = run(&repo, &a, &["atse", "share", "fetch"]);
+    let (code, out, err) = run(&repo, &a, &["atse", "share", "fetch", "--trust-unsigned"]);
     assert_eq!((code, out.as_str()), (2, ""), "{err}");
     assert!(err.contains("not a notes commit"), "{err}");
     let (code, _, _) = run(
@@ -303,4 +303,105 @@ fn issue_13_option_like_remotes_and_a_notes_ref_that_is_no_commit_are_refused() 
         &["rev-parse", "-q", "--verify", "refs/notes/atse"],
     );
     assert_ne!(code, 0, "the blob was copied into the local notes ref");
+}
+
+/// An ssh signing key in `dir`; returns (private key path, public key line).
+fn ssh_key(repo: &Repo, name: &str) -> (PathBuf, String) {
+    let key = repo.tmp().join(name);
+    let out = repo
+        .cmd(
+            "ssh-keygen",
+            &["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"],
+        )
+        .arg(&key)
+        .output()
+        .expect("ssh-keygen (openssh-client) is needed to test signed sharing");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    (key, public.trim().to_string())
+}
+
+/// Makes `dir` sign with `key` (as `git commit -S` would, ssh format).
+fn sign_with(repo: &Repo, dir: &Path, key: &Path) {
+    for (k, v) in [
+        ("gpg.format", "ssh"),
+        ("user.signingKey", key.to_str().unwrap()),
+    ] {
+        assert_eq!(run(repo, dir, &["config", k, v]).0, 0);
+    }
+}
+
+/// Makes `dir` trust `public` for the committer of the tests (c@example.com).
+fn trust(repo: &Repo, dir: &Path, public: &str) {
+    let file = repo.tmp().join(format!(
+        "allowed-{}",
+        dir.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(
+        &file,
+        format!("c@example.com namespaces=\"git\" {public}\n"),
+    )
+    .unwrap();
+    let set = [
+        "config",
+        "gpg.ssh.allowedSignersFile",
+        file.to_str().unwrap(),
+    ];
+    assert_eq!(run(repo, dir, &set).0, 0);
+}
+
+// See: issue 13, item 1.
+#[test]
+fn issue_13_signed_notes_are_imported_and_unsigned_or_untrusted_ones_refused() {
+    let (repo, remote, a) = setup();
+    let (key, public) = ssh_key(&repo, "publisher");
+    sign_with(&repo, &a, &key);
+    let (code, out, err) = run(&repo, &a, &["atse", "share", "push"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(", signed"), "{out}");
+    // A clone that trusts the publisher's key imports without any opt-out.
+    let b = repo.tmp().join("b");
+    repo.git(&["clone", "-q", remote.to_str().unwrap(), b.to_str().unwrap()]);
+    trust(&repo, &b, &public);
+    let (code, out, err) = run(&repo, &b, &["atse", "share", "fetch"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("imported 21 objects"), "{out}");
+    // A clone that trusts another key refuses the same notes, and imports nothing.
+    let c = repo.tmp().join("c");
+    repo.git(&["clone", "-q", remote.to_str().unwrap(), c.to_str().unwrap()]);
+    let (_, other) = ssh_key(&repo, "someone-else");
+    trust(&repo, &c, &other);
+    let (code, out, err) = run(&repo, &c, &["atse", "share", "fetch"]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("not signed by a key you trust"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        !c.join(".git/atse/objects/pack").exists(),
+        "something was imported"
+    );
+    let (code, _, _) = run(
+        &repo,
+        &c,
+        &["rev-parse", "-q", "--verify", "refs/notes/atse"],
+    );
+    assert_ne!(code, 0, "the refused notes were merged");
+    // A hostile commit on top of the signed history (unsigned) is refused by B too.
+    let head = run(&repo, &remote, &["rev-parse", "HEAD"]).1;
+    attach(&repo, &remote, b"atse-share 1\n", head.trim());
+    let (code, _, err) = run(&repo, &b, &["atse", "share", "fetch"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not signed by a key you trust"), "{err}");
+}
+
+// See: issue 13, item 1.
+#[test]
+fn issue_13_a_push_whose_configured_signing_fails_fails() {
+    let (repo, _remote, a) = setup();
+    sign_with(&repo, &a, &repo.tmp().join("no-such-key"));
+    let (code, out, err) = run(&repo, &a, &["atse", "share", "push"]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
 }

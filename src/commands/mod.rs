@@ -63,7 +63,7 @@ impl Session {
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
         let repo = Repo::discover(&cwd)?;
         let layout = Store::new(&repo.common_dir(), &repo.git_dir());
-        let config = Config::read(|key| repo.config_u64(key))?;
+        let config = Config::read(|key| repo.config_u64(key), |key| repo.config_bool(key))?;
         Ok(Session {
             repo,
             layout,

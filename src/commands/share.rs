@@ -13,7 +13,13 @@ pub(super) fn run(cmd: &ShareCommand) -> Result<ExitCode> {
     let session = Session::open()?;
     match cmd {
         ShareCommand::Push { remote } => push(&session, remote),
-        ShareCommand::Fetch { remote } => fetch(&session, remote),
+        ShareCommand::Fetch {
+            remote,
+            trust_unsigned,
+        } => {
+            let trust = *trust_unsigned || session.config.share_trust_unsigned;
+            fetch(&session, remote, trust)
+        }
     }
 }
 
@@ -23,19 +29,23 @@ fn push(session: &Session, remote: &str) -> Result<ExitCode> {
     };
     let report = share::push(&session.repo, &session.layout, index, remote)?;
     println!(
-        "published {} new objects{} for commit {} to {remote}",
+        "published {} new objects{} for commit {} to {remote}{}",
         report.new_objects,
         match &report.snapshot_tree {
             Some(tree) => format!(" and the index of tree {tree}"),
             None => String::new(),
         },
-        report.commit
+        report.commit,
+        match report.signed {
+            true => ", signed",
+            false => " (unsigned: set user.signingKey to sign)",
+        }
     );
     Ok(ExitCode::SUCCESS)
 }
 
-fn fetch(session: &Session, remote: &str) -> Result<ExitCode> {
-    let report = match share::fetch(&session.repo, &session.layout, remote)? {
+fn fetch(session: &Session, remote: &str, trust_unsigned: bool) -> Result<ExitCode> {
+    let report = match share::fetch(&session.repo, &session.layout, remote, trust_unsigned)? {
         FetchOutcome::NoNotes => {
             println!("{remote} has no git-atse notes");
             return Ok(ExitCode::from(1));

@@ -190,8 +190,11 @@ impl Notes {
 
     /// Fetches `remote`'s notes without a forced refspec into a fresh local ref, then
     /// merges them into ours (union of lines on conflict: the same object id always means
-    /// the same bytes, so merging is safe). Returns false when the remote has no notes.
-    pub fn fetch_and_merge(&self, remote: &str) -> Result<bool> {
+    /// the same bytes, so merging is safe). With `verify`, every fetched commit that is not
+    /// already in our notes must carry a signature git verifies (see [`Notes::verify`]);
+    /// otherwise nothing is merged. Returns the fetched tip, `None` when the remote has no
+    /// notes.
+    pub fn fetch_and_merge(&self, remote: &str, verify: bool) -> Result<Option<String>> {
         check_remote(remote)?;
         let tracking = "refs/notes/atse-fetched";
         let _ = git(&self.dir, &["update-ref", "-d", tracking], None);
@@ -212,20 +215,81 @@ impl Notes {
         )
         .is_err()
         {
-            return Ok(false);
+            return Ok(None);
         }
-        // A notes ref names a commit; anything else would be copied into ours and break
-        // every later merge and push.
+        let checked = self.check_fetched(remote, tracking, verify);
+        let merged = checked.and_then(|tip| self.merge(tracking).map(|()| tip));
+        let _ = git(&self.dir, &["update-ref", "-d", tracking], None);
+        merged.map(Some)
+    }
+
+    /// Checks what a fetch put at `tracking`: a commit (anything else would be copied into
+    /// ours and break every later merge and push), and with `verify`, signed history.
+    fn check_fetched(&self, remote: &str, tracking: &str, verify: bool) -> Result<String> {
         let kind = git(&self.dir, &["cat-file", "-t", tracking], None)?;
         if String::from_utf8_lossy(&kind).trim() != "commit" {
-            let _ = git(&self.dir, &["update-ref", "-d", tracking], None);
             bail!(
                 "{remote}'s {NOTES_REF} is a {}, not a notes commit; refused",
                 String::from_utf8_lossy(&kind).trim()
             );
         }
-        let have_local = git(&self.dir, &["rev-parse", "-q", "--verify", NOTES_REF], None).is_ok();
-        if have_local {
+        let tip = rev_parse(&self.dir, tracking)?;
+        if verify {
+            for commit in self.new_commits(tracking)? {
+                self.verify(&commit).with_context(|| {
+                    format!(
+                        "{remote}'s notes were refused: commit {commit} is not signed by a \
+                         key you trust (set up the publisher's key as for `git verify-commit`, \
+                         or pass --trust-unsigned for a private remote)"
+                    )
+                })?;
+            }
+        }
+        Ok(tip)
+    }
+
+    /// The commits of `rev`'s history that our notes ref does not have yet.
+    fn new_commits(&self, rev: &str) -> Result<Vec<String>> {
+        let mut args = vec!["rev-list", rev];
+        let have = rev_parse(&self.dir, NOTES_REF).ok();
+        if let Some(have) = &have {
+            args.extend(["--not", have]);
+        }
+        let out = git(&self.dir, &args, None)?;
+        Ok(String::from_utf8_lossy(&out)
+            .lines()
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// Verifies the signature of `commit` as `git verify-commit` does: openpgp keys from
+    /// the gpg keyring, ssh keys from `gpg.ssh.allowedSignersFile`, x509 from gpgsm.
+    pub fn verify(&self, commit: &str) -> Result<()> {
+        let out = Command::new("git")
+            .args(["verify-commit", "--", commit])
+            .current_dir(&self.dir)
+            .stdin(Stdio::null())
+            .output()
+            .context("cannot run git verify-commit")?;
+        if out.status.success() {
+            return Ok(());
+        }
+        // One line: what gpg or ssh-keygen said, joined.
+        let said = String::from_utf8_lossy(&out.stderr);
+        let said: Vec<&str> = said
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        match said.is_empty() {
+            true => bail!("no signature"),
+            false => bail!("{}", said.join("; ")),
+        }
+    }
+
+    /// Merges the notes at `tracking` into ours.
+    fn merge(&self, tracking: &str) -> Result<()> {
+        if rev_parse(&self.dir, NOTES_REF).is_ok() {
             git(
                 &self.dir,
                 &[
@@ -243,8 +307,48 @@ impl Notes {
         } else {
             git(&self.dir, &["update-ref", NOTES_REF, tracking], None)?;
         }
-        let _ = git(&self.dir, &["update-ref", "-d", tracking], None);
-        Ok(true)
+        Ok(())
+    }
+
+    /// Our notes ref's commit, `None` when there is none.
+    pub fn tip(&self) -> Option<String> {
+        rev_parse(&self.dir, NOTES_REF).ok()
+    }
+
+    /// Whether git would sign a commit here (`user.signingKey` is set).
+    pub fn signing_configured(&self) -> bool {
+        git(&self.dir, &["config", "user.signingKey"], None)
+            .is_ok_and(|out| !String::from_utf8_lossy(&out).trim().is_empty())
+    }
+
+    /// Replaces whatever commits our notes ref gained since `parents` with one commit of
+    /// its tree whose parents are `parents` (those that are not ancestors of another),
+    /// signed as `git commit -S` signs when `sign`. A signing failure fails.
+    pub fn seal(&self, parents: &[String], sign: bool) -> Result<String> {
+        let tree = rev_parse(&self.dir, &format!("{NOTES_REF}^{{tree}}"))?;
+        let mut kept: Vec<&String> = Vec::new();
+        for p in parents {
+            let covered = parents.iter().any(|q| {
+                q != p && git(&self.dir, &["merge-base", "--is-ancestor", p, q], None).is_ok()
+            });
+            if !covered && !kept.contains(&p) {
+                kept.push(p);
+            }
+        }
+        let mut args = vec!["commit-tree".to_string()];
+        if sign {
+            args.push("-S".into());
+        }
+        for p in kept {
+            args.extend(["-p".to_string(), p.clone()]);
+        }
+        args.extend(["-m".to_string(), "git-atse share".to_string(), tree]);
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let commit = String::from_utf8_lossy(&git(&self.dir, &argv, None)?)
+            .trim()
+            .to_string();
+        git(&self.dir, &["update-ref", NOTES_REF, &commit], None)?;
+        Ok(commit)
     }
 
     /// Commits from `rev` back, newest first, at most `limit`.
@@ -267,4 +371,10 @@ fn check_remote(remote: &str) -> Result<()> {
         bail!("{remote:?} is not a remote (a remote cannot start with '-')");
     }
     Ok(())
+}
+
+/// The commit id `rev` names.
+fn rev_parse(dir: &Path, rev: &str) -> Result<String> {
+    let out = git(dir, &["rev-parse", "-q", "--verify", rev], None)?;
+    Ok(String::from_utf8_lossy(&out).trim().to_string())
 }

@@ -229,6 +229,14 @@ impl Repo {
         }
     }
 
+    /// A boolean from git config, if set.
+    pub fn config_bool(&self, key: &str) -> Result<Option<bool>> {
+        let config = self.repo.config_snapshot();
+        config
+            .try_boolean(key)
+            .map_err(|e| anyhow::anyhow!("git config {key}: {e}"))
+    }
+
     pub(crate) fn inner(&self) -> &gix::Repository {
         &self.repo
     }

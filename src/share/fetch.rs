@@ -41,9 +41,16 @@ pub struct FetchReport {
 
 /// Fetches `remote`'s notes, merges them with ours, and imports the note of the nearest
 /// commit of HEAD's history that has one.
-pub fn fetch(repo: &Repo, layout: &Store, remote: &str) -> Result<FetchOutcome> {
+/// Unless `trust_unsigned`, every commit of the remote's notes history that is new here
+/// must carry a signature git verifies, or nothing is imported.
+pub fn fetch(
+    repo: &Repo,
+    layout: &Store,
+    remote: &str,
+    trust_unsigned: bool,
+) -> Result<FetchOutcome> {
     let notes = notes(repo);
-    if !notes.fetch_and_merge(remote)? {
+    if notes.fetch_and_merge(remote, !trust_unsigned)?.is_none() {
         return Ok(FetchOutcome::NoNotes);
     }
     let by_object: HashMap<String, String> =

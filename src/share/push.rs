@@ -25,6 +25,8 @@ pub struct PushReport {
     pub commit: String,
     /// The tree of the index snapshot published by this push, if one was.
     pub snapshot_tree: Option<String>,
+    /// Whether the notes commit was signed.
+    pub signed: bool,
 }
 
 /// Publishes to `remote` the objects of `index` (this worktree's, current) that it lacks,
@@ -35,8 +37,10 @@ pub fn push(repo: &Repo, layout: &Store, index: Index, remote: &str) -> Result<P
         bail!("the index describes a tree, not a commit: nothing to attach a note to");
     };
     let notes = notes(repo);
-    // Merge what the remote already has first, so that we publish only what it lacks.
-    notes.fetch_and_merge(remote)?;
+    let before = notes.tip();
+    // Merge what the remote already has first, so that we publish only what it lacks. (It
+    // is verified where it is imported, not here.)
+    let fetched = notes.fetch_and_merge(remote, false)?;
     let (published, mut packs) = ledger::read(layout);
     let tmp_dir = &layout.common;
     let pack = new_objects(layout, index, &published)?;
@@ -61,12 +65,18 @@ pub fn push(repo: &Repo, layout: &Store, index: Index, remote: &str) -> Result<P
     };
     let note_blob = notes.write_blob(note.print().as_bytes())?;
     notes.set(&commit, &note_blob)?;
+    // One commit for the whole publish (the merge included), signed whenever git's signing
+    // is configured: `share fetch` verifies every commit that brings data.
+    let parents: Vec<String> = [before, fetched].into_iter().flatten().collect();
+    let signed = notes.signing_configured();
+    notes.seal(&parents, signed)?;
     notes.push(remote)?;
     ledger::append(layout, &record)?;
     Ok(PushReport {
         new_objects: new.len(),
         commit,
         snapshot_tree: snapshot.new.then_some(snapshot.tree),
+        signed,
     })
 }
 
