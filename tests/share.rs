@@ -405,3 +405,70 @@ fn issue_13_a_push_whose_configured_signing_fails_fails() {
     let (code, out, err) = run(&repo, &a, &["atse", "share", "push"]);
     assert_eq!((code, out.as_str()), (2, ""), "{err}");
 }
+
+// See: issue 13, item 1 (defence in depth: a trusted publisher's forged object).
+#[test]
+fn issue_13_a_forged_object_for_a_real_blob_rejects_the_whole_pack() {
+    use git_atse::format::object;
+    use git_atse::model::BlobId;
+    let (repo, remote, a) = setup();
+    run(&repo, &a, &["atse", "share", "push"]);
+    // Every pack the remote names is replaced by one whose object for src/m3.py's blob
+    // defines `planted` instead of f3 (a valid object, bound to the right blob id).
+    let blob_hex = run(&repo, &a, &["rev-parse", "HEAD:src/m3.py"]).1;
+    let blob = BlobId::from_hex(blob_hex.trim()).unwrap();
+    let honest = std::fs::read(
+        a.join(".git/atse/objects")
+            .join(&blob_hex.trim()[..2])
+            .join(&blob_hex.trim()[2..]),
+    )
+    .unwrap();
+    let mut forged = object::decode(&honest, &blob).unwrap();
+    forged.definitions[0].name = "planted".into();
+    let pack = repo.tmp().join("forged.pack");
+    git_atse::store::objects::pack::write(
+        &pack,
+        vec![(blob.clone(), object::encode(&blob, &forged))],
+    )
+    .unwrap();
+    let pack_blob = run(
+        &repo,
+        &remote,
+        &["hash-object", "-w", pack.to_str().unwrap()],
+    )
+    .1;
+    let notes = run(
+        &repo,
+        &remote,
+        &["notes", "--ref", "refs/notes/atse", "list"],
+    )
+    .1;
+    for line in notes.lines() {
+        let (note, object) = line.split_once(' ').unwrap();
+        let content = run(&repo, &remote, &["cat-file", "blob", note]).1;
+        if !content.starts_with("atse-share") {
+            let args = [
+                "notes",
+                "--ref",
+                "refs/notes/atse",
+                "add",
+                "-f",
+                "-C",
+                pack_blob.trim(),
+                object,
+            ];
+            assert_eq!(run(&repo, &remote, &args).0, 0);
+        }
+    }
+    let b = repo.tmp().join("b");
+    repo.git(&["clone", "-q", remote.to_str().unwrap(), b.to_str().unwrap()]);
+    let (code, _, err) = run(&repo, &b, &["atse", "share", "fetch", "--trust-unsigned"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not what blob"), "{err}");
+    run(&repo, &b, &["atse", "update", "--quiet"]);
+    assert_eq!(run(&repo, &b, &["atse", "grep-symbol", "planted"]).0, 1);
+    assert_eq!(
+        run(&repo, &b, &["atse", "grep-symbol", "f3"]).1,
+        "src/m3.py:1:5: function f3\n"
+    );
+}

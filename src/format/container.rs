@@ -172,7 +172,13 @@ impl<W: std::io::Write> StreamWriter<W> {
     }
 
     /// Writes the checksum once every chunk is complete; returns the writer.
-    pub fn finish(mut self) -> Result<W> {
+    pub fn finish(self) -> Result<W> {
+        Ok(self.finish_with_sum()?.0)
+    }
+
+    /// Like [`StreamWriter::finish`], and also returns the checksum written (what names a
+    /// pack by its contents).
+    pub fn finish_with_sum(mut self) -> Result<(W, u64)> {
         use std::hash::Hasher;
         if !self.left.is_empty() {
             bail!("internal error: less container data than announced");
@@ -181,7 +187,7 @@ impl<W: std::io::Write> StreamWriter<W> {
         self.out
             .write_all(&sum.to_le_bytes())
             .map_err(|e| anyhow::Error::new(e).context("cannot write a container file"))?;
-        Ok(self.out)
+        Ok((self.out, sum))
     }
 }
 
@@ -342,4 +348,9 @@ mod tests {
             assert!(Container::parse(&bytes[..n], FileKind::Graph).is_err());
         }
     }
+}
+
+/// The checksum of a container's bytes (its last 8 bytes; check it first with `parse`).
+pub fn checksum_of(data: &[u8]) -> u64 {
+    u64_at(&data[data.len().saturating_sub(TRAILER_LEN)..], 0)
 }

@@ -130,3 +130,31 @@ impl<'a> ObjectSource<'a> {
             .with_context(|| format!("{}: extraction failed", String::from_utf8_lossy(path)))
     }
 }
+
+/// Checks object bytes from elsewhere against what this machine extracts from the blob
+/// (objects are deterministic): `Ok` when they are identical, or when the object records a
+/// skip that depends on the publisher's limits (too large, too slow; a stored too-large
+/// skip is checked again on use anyway).
+pub fn same_as_extracted(sync: &SyncRepo, blob: &BlobId, bytes: &[u8]) -> Result<()> {
+    let claimed = crate::format::object::decode(bytes, blob)?;
+    if matches!(
+        claimed.skip,
+        Some(SkipReason::TooLarge | SkipReason::Timeout)
+    ) {
+        return Ok(());
+    }
+    let repo = Repo::from_sync(sync);
+    let limits = Limits {
+        max_file_bytes: u64::MAX,
+        ..Limits::default()
+    };
+    let data = match repo.read_blob(blob, limits.max_file_bytes)? {
+        BlobData::Data(d) => d,
+        BlobData::TooLarge(_) => anyhow::bail!("blob {blob} cannot be read"),
+    };
+    let ours = Extractor::new(limits).extract(claimed.lang, &data)?;
+    if crate::format::object::encode(blob, &ours) != bytes {
+        anyhow::bail!("it is not what blob {blob} gives when extracted here");
+    }
+    Ok(())
+}

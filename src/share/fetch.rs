@@ -12,6 +12,7 @@ use super::{ledger, notes, MAX_ANCESTRY, MAX_NOTE_BYTES};
 use crate::git::notes::Notes;
 use crate::git::Repo;
 use crate::model::{BlobId, TreeId};
+use crate::pipeline::source::same_as_extracted;
 use crate::store::Store;
 
 /// What a fetch found.
@@ -131,7 +132,10 @@ fn import_packs(
             notes.read_blob_with(pack_note, MAX_PACK_BYTES, |blob| {
                 unpack(blob, &mut incoming, MAX_PACK_BYTES)
             })?;
-            objects.import_pack(incoming, &known)
+            // A sample is extracted again here and must match byte for byte.
+            let sync = repo.sync();
+            let check = |id: &BlobId, bytes: &[u8]| same_as_extracted(&sync, id, bytes);
+            objects.import_pack(incoming, &known, &check)
         })();
         match result {
             Ok(ids) => {

@@ -60,6 +60,15 @@ impl AtomicFile {
 }
 
 impl AtomicFile {
+    /// Syncs what was written so far to disk.
+    pub fn sync(&self) -> Result<()> {
+        if let Some(file) = &self.file {
+            file.sync_all()
+                .with_context(|| format!("{}: cannot sync", self.tmp.display()))?;
+        }
+        Ok(())
+    }
+
     /// The temporary path being written (to read the contents back before committing).
     pub fn temp_path(&self) -> &Path {
         &self.tmp
@@ -141,6 +150,22 @@ impl ContainerFile {
     pub fn commit(self, durable: bool) -> Result<()> {
         let file = self.0.finish()?.into_inner().map_err(|e| e.into_error())?;
         file.commit(durable)
+    }
+
+    /// Writes the checksum and renames the file into place under the name `name` makes of
+    /// the checksum (synced first when `durable`); returns that path. A file already there
+    /// is kept (with a name from its contents, it holds the same bytes, or is not ours to
+    /// replace).
+    pub fn commit_named(self, durable: bool, name: impl FnOnce(u64) -> PathBuf) -> Result<PathBuf> {
+        let (out, sum) = self.0.finish_with_sum()?;
+        let mut file = out.into_inner().map_err(|e| e.into_error())?;
+        let dest = name(sum);
+        file.set_dest(&dest);
+        if durable {
+            file.sync()?;
+        }
+        file.commit_new()?;
+        Ok(dest)
     }
 
     /// Writes the whole container `w` to `path` atomically.

@@ -4,8 +4,8 @@ use std::fs;
 
 use anyhow::{Context as _, Result};
 
-use super::pack::Pack;
-use super::{pack_name, Lookup, Objects};
+use super::pack::{self, Pack};
+use super::{Lookup, Objects};
 use crate::model::BlobId;
 use crate::store::atomic::AtomicFile;
 
@@ -22,12 +22,16 @@ impl Objects {
     /// objects: the container must be sound, every object must pass the object checks
     /// (checksum, FlatBuffers verifier, extractor version) and `known` must accept its id
     /// (a blob this repository has). Nothing is added from a pack with any bad object.
-    /// When every object is known, the checked file itself becomes the pack; otherwise the
-    /// known objects are written to a new one. Returns the ids added.
+    /// Then `check` is asked about a random sample of the objects (at least 64, or 1%):
+    /// any refusal rejects the whole pack. When every object is known, the checked file
+    /// itself becomes the pack; otherwise the known objects are written to a new one. An
+    /// imported pack is named from its contents, never replaces a file, and is read after
+    /// the local packs. Returns the ids added.
     pub fn import_pack(
         &self,
         mut incoming: AtomicFile,
         known: &dyn Fn(&BlobId) -> bool,
+        check: &(dyn Fn(&BlobId, &[u8]) -> Result<()> + Sync),
     ) -> Result<Vec<BlobId>> {
         use rayon::prelude::*;
         let Some(pack) = Pack::open_verified(incoming.temp_path())? else {
@@ -53,18 +57,51 @@ impl Objects {
         if wanted.is_empty() {
             return Ok(wanted);
         }
+        sample(&wanted)
+            .into_par_iter()
+            .try_for_each(|id| match pack.get(id) {
+                Some(data) => check(id, data).with_context(|| format!("object {id}")),
+                None => anyhow::bail!("object {id} has no data"),
+            })?;
         if wanted.len() == ids.len() {
+            let sum = pack.checksum();
             drop(pack);
-            incoming.set_dest(&self.pack_dir().join(pack_name(&wanted)));
-            incoming.commit(true)?;
+            incoming.set_dest(&self.pack_dir().join(pack::imported_name(sum)));
+            incoming.sync()?;
+            incoming.commit_new()?;
         } else {
-            let objects = wanted
-                .iter()
-                .filter_map(|id| pack.get(id).map(|d| (id.clone(), d.to_vec())))
-                .collect();
-            let _ = self.write_pack(objects)?;
+            let mut builder = self.pack_builder()?;
+            for id in &wanted {
+                if let Some(data) = pack.get(id) {
+                    builder.add(id, data)?;
+                }
+            }
+            builder.finish_imported_in(&self.pack_dir())?;
         }
         self.recount()?;
         Ok(wanted)
     }
+}
+
+/// A random sample of `ids` to re-extract: 64, or 1% when that is more (all of a small
+/// pack). Random per run, so a publisher cannot know which objects are checked.
+fn sample(ids: &[BlobId]) -> Vec<&BlobId> {
+    use std::hash::{BuildHasher, Hasher};
+    let want = (ids.len() / 100).max(64);
+    if ids.len() <= want {
+        return ids.iter().collect();
+    }
+    let mut seed = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
+        | 1;
+    let mut picked = std::collections::BTreeSet::new();
+    while picked.len() < want {
+        // xorshift64: cheap, and the seed is random per process.
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        picked.insert((seed % ids.len() as u64) as usize);
+    }
+    picked.into_iter().map(|i| &ids[i]).collect()
 }

@@ -139,7 +139,12 @@ impl Objects {
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "pack"))
             .collect();
-        paths.sort();
+        // Local packs first: an imported pack never shadows a local object.
+        let imported = |p: &PathBuf| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("pack-imported-"))
+        };
+        paths.sort_by_key(|p| (imported(p), p.clone()));
         paths
     }
 
@@ -163,14 +168,6 @@ impl Objects {
     fn finish_pack(&self, pack: pack::Builder) -> Result<PathBuf> {
         pack.finish_in(&self.pack_dir())
     }
-
-    fn write_pack(&self, objects: Vec<(BlobId, Vec<u8>)>) -> Result<PathBuf> {
-        let mut pack = self.pack_builder()?;
-        for (id, bytes) in &objects {
-            pack.add(id, bytes)?;
-        }
-        self.finish_pack(pack)
-    }
 }
 
 pub(super) fn hex_id(hex: &str) -> Option<BlobId> {
@@ -182,12 +179,4 @@ pub(super) fn hex_id(hex: &str) -> Option<BlobId> {
         .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
         .collect();
     BlobId::from_bytes(&bytes?).ok()
-}
-
-/// A pack's file name: a hash of its sorted ids, so the same objects make the same name.
-pub(super) fn pack_name(ids: &[BlobId]) -> String {
-    let mut sorted: Vec<&[u8]> = ids.iter().map(BlobId::as_bytes).collect();
-    sorted.sort();
-    sorted.dedup();
-    pack::name(sorted.into_iter())
 }

@@ -103,14 +103,21 @@ impl Builder {
         ids
     }
 
-    /// Writes the pack into `dir` under the name of its ids (see `name`), atomically and
-    /// synced; returns its path. Names it from its own table, so that no second list of
-    /// millions of ids is made.
+    /// Writes the pack into `dir` under the name of its contents (see `name`), atomically
+    /// and synced; returns its path. The same objects make the same bytes and so the same
+    /// name; a pack already there under that name is kept, never overwritten.
     pub fn finish_in(mut self, dir: &Path) -> Result<PathBuf> {
         self.sort();
-        let path = dir.join(name(self.entries.iter().map(Entry::id)));
-        self.write_sorted(&path)?;
-        Ok(path)
+        let out = self.write_sorted(&dir.join("pack-new.pack"))?;
+        out.commit_named(true, |sum| dir.join(name(sum)))
+    }
+
+    /// Like [`Builder::finish_in`], for objects imported from elsewhere (see
+    /// `imported_name`).
+    pub fn finish_imported_in(mut self, dir: &Path) -> Result<PathBuf> {
+        self.sort();
+        let out = self.write_sorted(&dir.join("pack-new.pack"))?;
+        out.commit_named(true, |sum| dir.join(imported_name(sum)))
     }
 
     /// Sorts the table by id and drops repeated ids (keeping the first bytes added).
@@ -123,11 +130,11 @@ impl Builder {
     /// Writes the pack to `path` (atomically, synced).
     pub fn finish(mut self, path: &Path) -> Result<()> {
         self.sort();
-        self.write_sorted(path)
+        self.write_sorted(path)?.commit(true)
     }
 
-    /// Writes the pack, its table already sorted (`sort`), to `path`.
-    fn write_sorted(self, path: &Path) -> Result<()> {
+    /// Writes the pack, its table already sorted (`sort`), to be committed to `path`.
+    fn write_sorted(self, path: &Path) -> Result<ContainerFile> {
         use std::os::unix::fs::FileExt;
         let entries = self.entries;
         let data = self.data.into_inner().map_err(|err| {
@@ -176,20 +183,21 @@ impl Builder {
                 .map_err(|err| anyhow::Error::new(err).context("cannot read back a pack's data"))?;
             out.write(&buf)?;
         }
-        out.commit(true)
+        Ok(out)
     }
 }
 
-/// The file name of a pack holding the objects `sorted_ids` (sorted, without repeats): a
-/// hash of the ids, so that the same set of objects makes the same pack.
-pub fn name<'a>(sorted_ids: impl Iterator<Item = &'a [u8]>) -> String {
-    use std::hash::Hasher as _;
-    // Streaming XXH3 hashes as the one-shot function hashes the concatenation.
-    let mut h = twox_hash::XxHash3_64::new();
-    for id in sorted_ids {
-        h.write(id);
-    }
-    format!("pack-{:016x}.pack", h.finish())
+/// The file name of a pack whose container checksum is `sum`: a name from its contents,
+/// so that the same objects make the same pack, and a different pack never takes the name
+/// of another.
+pub fn name(sum: u64) -> String {
+    format!("pack-{sum:016x}.pack")
+}
+
+/// The file name of a pack imported from elsewhere whose checksum is `sum`. Imported packs
+/// are read after local ones, so they never shadow a local object.
+pub fn imported_name(sum: u64) -> String {
+    format!("pack-imported-{sum:016x}.pack")
 }
 
 /// An open, validated pack.
@@ -244,6 +252,11 @@ impl Pack {
     pub fn get(&self, id: &BlobId) -> Option<&[u8]> {
         self.layout.get(&self.map, id)
     }
+
+    /// The container checksum of the file (what names it).
+    pub fn checksum(&self) -> u64 {
+        crate::format::container::checksum_of(&self.map)
+    }
 }
 
 #[cfg(test)]
@@ -258,24 +271,27 @@ mod tests {
     }
 
     #[test]
-    fn a_pack_is_named_after_its_sorted_ids() {
+    fn a_pack_is_named_after_its_contents_and_never_overwritten() {
         let dir = tempfile::tempdir().unwrap();
-        let mut b = Builder::new(dir.path()).unwrap();
-        b.reserve(3);
-        for (i, c) in [(9, 1), (0, 2), (9, 1), (4, 0)] {
-            b.add(&id(i, c), b"x").unwrap();
-        }
-        let path = b.finish_in(dir.path()).unwrap();
-        // The name the one-shot hash of the concatenated sorted ids gives, as packs were
-        // named before: the same objects still make the same pack.
-        let mut ids = [id(0, 2), id(4, 0), id(9, 1)].map(|i| i.as_bytes().to_vec());
-        ids.sort();
-        let expected = format!(
-            "pack-{:016x}.pack",
-            twox_hash::XxHash3_64::oneshot(&ids.concat())
-        );
-        assert_eq!(path.file_name().unwrap().to_str().unwrap(), expected);
+        let build = |bytes: &[u8]| {
+            let mut b = Builder::new(dir.path()).unwrap();
+            b.reserve(3);
+            for (i, c) in [(9, 1), (0, 2), (9, 1), (4, 0)] {
+                b.add(&id(i, c), bytes).unwrap();
+            }
+            b.finish_in(dir.path()).unwrap()
+        };
+        let path = build(b"x");
+        // The name is the file's own checksum: the same objects make the same pack.
+        let bytes = std::fs::read(&path).unwrap();
+        let sum = crate::format::container::checksum_of(&bytes);
+        assert_eq!(path.file_name().unwrap().to_str().unwrap(), name(sum));
+        assert_eq!(build(b"x"), path);
         assert_eq!(Pack::open(&path).unwrap().unwrap().len(), 3);
+        // The same ids with other bytes are another pack, beside the first.
+        let other = build(b"y");
+        assert_ne!(other, path);
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
     }
 
     #[test]
