@@ -472,3 +472,56 @@ fn issue_13_a_forged_object_for_a_real_blob_rejects_the_whole_pack() {
         "src/m3.py:1:5: function f3\n"
     );
 }
+
+// See: issue 13, item 1 (a snapshot whose postings its blobs do not give).
+#[test]
+fn issue_13_a_snapshot_with_a_made_up_definition_is_rejected() {
+    use git_atse::store::index::{FileChange, Index, Side};
+    let (repo, remote, a) = setup();
+    run(&repo, &a, &["atse", "update", "--quiet"]);
+    // The publisher's own index gets a definition no blob has (sound in every other way).
+    let index_path = a.join(".git/atse/index.redb");
+    {
+        let index = Index::open_write(&index_path).unwrap();
+        let state = index.state().unwrap().unwrap();
+        let blob_hex = run(&repo, &a, &["rev-parse", "HEAD:src/m3.py"]).1;
+        let blob = git_atse::model::BlobId::from_hex(blob_hex.trim()).unwrap();
+        let honest = std::fs::read(
+            a.join(".git/atse/objects")
+                .join(&blob_hex.trim()[..2])
+                .join(&blob_hex.trim()[2..]),
+        )
+        .unwrap();
+        let old = git_atse::format::object::decode(&honest, &blob).unwrap();
+        let mut new = old.clone();
+        let mut planted = new.definitions[0].clone();
+        planted.name = "planted".into();
+        planted.line += 1;
+        new.definitions.push(planted);
+        let side = |index| Side {
+            index,
+            import_keys: &[],
+        };
+        let mut patch = index.begin().unwrap();
+        let change = FileChange {
+            path: b"src/m3.py",
+            old: Some(side(&old)),
+            new: Some((side(&new), &blob)),
+        };
+        patch.apply(&[change]).unwrap();
+        patch
+            .commit(&state.tree, state.commit.as_deref(), 0, 0)
+            .unwrap();
+    }
+    std::fs::remove_file(a.join(".git/atse/index.redb.ok")).unwrap();
+    let (code, out, err) = run(&repo, &a, &["atse", "share", "push"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("and the index of tree"), "{out}");
+    let b = repo.tmp().join("b");
+    repo.git(&["clone", "-q", remote.to_str().unwrap(), b.to_str().unwrap()]);
+    let (code, _, err) = run(&repo, &b, &["atse", "share", "fetch", "--trust-unsigned"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("rejected the index snapshot"), "{err}");
+    assert!(err.contains("planted"), "{err}");
+    assert_eq!(run(&repo, &b, &["atse", "grep-symbol", "planted"]).0, 1);
+}

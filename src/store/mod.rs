@@ -22,6 +22,7 @@ pub mod index;
 pub mod mmap;
 pub mod objects;
 pub mod runs;
+pub mod sample;
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write as _;

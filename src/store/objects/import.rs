@@ -8,6 +8,7 @@ use super::pack::{self, Pack};
 use super::{Lookup, Objects};
 use crate::model::BlobId;
 use crate::store::atomic::AtomicFile;
+use crate::store::sample::Sampler;
 
 impl Objects {
     /// A new file for a pack that comes from elsewhere, to hand to `import_pack`.
@@ -84,24 +85,12 @@ impl Objects {
 }
 
 /// A random sample of `ids` to re-extract: 64, or 1% when that is more (all of a small
-/// pack). Random per run, so a publisher cannot know which objects are checked.
+/// pack).
 fn sample(ids: &[BlobId]) -> Vec<&BlobId> {
-    use std::hash::{BuildHasher, Hasher};
     let want = (ids.len() / 100).max(64);
-    if ids.len() <= want {
-        return ids.iter().collect();
-    }
-    let mut seed = std::collections::hash_map::RandomState::new()
-        .build_hasher()
-        .finish()
-        | 1;
-    let mut picked = std::collections::BTreeSet::new();
-    while picked.len() < want {
-        // xorshift64: cheap, and the seed is random per process.
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        picked.insert((seed % ids.len() as u64) as usize);
-    }
-    picked.into_iter().map(|i| &ids[i]).collect()
+    Sampler::new()
+        .positions(ids.len(), want)
+        .into_iter()
+        .map(|i| &ids[i])
+        .collect()
 }
