@@ -317,6 +317,11 @@ pub fn u64_at(bytes: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(b)
 }
 
+/// The checksum of a container's bytes (its last 8 bytes; check it first with `parse`).
+pub fn checksum_of(data: &[u8]) -> u64 {
+    u64_at(&data[data.len().saturating_sub(TRAILER_LEN)..], 0)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -348,9 +353,4 @@ mod tests {
             assert!(Container::parse(&bytes[..n], FileKind::Graph).is_err());
         }
     }
-}
-
-/// The checksum of a container's bytes (its last 8 bytes; check it first with `parse`).
-pub fn checksum_of(data: &[u8]) -> u64 {
-    u64_at(&data[data.len().saturating_sub(TRAILER_LEN)..], 0)
 }
