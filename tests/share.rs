@@ -525,3 +525,61 @@ fn issue_13_a_snapshot_with_a_made_up_definition_is_rejected() {
     assert!(err.contains("planted"), "{err}");
     assert_eq!(run(&repo, &b, &["atse", "grep-symbol", "planted"]).0, 1);
 }
+
+// See: issue 13, item 3.
+#[test]
+fn issue_13_a_decompression_bomb_is_refused_unwritten_and_a_pack_imported_once() {
+    let (repo, remote, a) = setup();
+    run(&repo, &a, &["atse", "share", "push"]);
+    let head = run(&repo, &remote, &["rev-parse", "HEAD"])
+        .1
+        .trim()
+        .to_string();
+    let tree = run(&repo, &remote, &["rev-parse", "HEAD^{tree}"])
+        .1
+        .trim()
+        .to_string();
+    let note = run(
+        &repo,
+        &remote,
+        &["notes", "--ref", "refs/notes/atse", "show", &head],
+    )
+    .1;
+    let pack = note
+        .lines()
+        .find_map(|l| l.strip_prefix("pack "))
+        .unwrap()
+        .to_string();
+    // A 256 MiB snapshot in a small frame, and the honest pack named 300 times.
+    let bomb = zstd::bulk::compress(&vec![0u8; 256 << 20], 3).unwrap();
+    assert!(bomb.len() < 100_000);
+    let anchor_file = repo.tmp().join("anchor");
+    std::fs::write(&anchor_file, "atse-index bomb\n").unwrap();
+    let anchor = run(
+        &repo,
+        &remote,
+        &["hash-object", "-w", anchor_file.to_str().unwrap()],
+    )
+    .1;
+    attach(&repo, &remote, &bomb, anchor.trim());
+    let mut text = format!("atse-share 1\ntree {tree}\n");
+    for _ in 0..300 {
+        text.push_str(&format!("pack {pack}\n"));
+    }
+    text.push_str(&format!("index {} {tree}\n", anchor.trim()));
+    attach(&repo, &remote, text.as_bytes(), &head);
+    let b = repo.tmp().join("b");
+    repo.git(&["clone", "-q", remote.to_str().unwrap(), b.to_str().unwrap()]);
+    let (code, out, err) = run(&repo, &b, &["atse", "share", "fetch", "--trust-unsigned"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("over the limit"), "{err}");
+    assert!(
+        out.starts_with("imported 21 objects"),
+        "each pack once: {out}"
+    );
+    assert!(!b.join(".git/atse/index.redb.incoming").exists());
+    assert!(
+        !b.join(".git/atse/index.redb").exists(),
+        "the bomb became the index"
+    );
+}

@@ -319,7 +319,10 @@ pub fn u64_at(bytes: &[u8], i: usize) -> u64 {
 
 /// The checksum of a container's bytes (its last 8 bytes; check it first with `parse`).
 pub fn checksum_of(data: &[u8]) -> u64 {
-    u64_at(&data[data.len().saturating_sub(TRAILER_LEN)..], 0)
+    match data.len().checked_sub(TRAILER_LEN) {
+        Some(at) => u64_at(&data[at..], 0),
+        None => 0,
+    }
 }
 
 #[cfg(test)]

@@ -310,6 +310,19 @@ impl Notes {
         Ok(())
     }
 
+    /// The bytes of the repository's object database (loose and packed, as `git
+    /// count-objects -v` counts them).
+    pub fn repo_bytes(&self) -> Result<u64> {
+        let out = git(&self.dir, &["count-objects", "-v"], None)?;
+        let mut kib = 0u64;
+        for line in String::from_utf8_lossy(&out).lines() {
+            if let Some(("size" | "size-pack", n)) = line.split_once(": ") {
+                kib += n.trim().parse::<u64>().unwrap_or(0);
+            }
+        }
+        Ok(kib * 1024)
+    }
+
     /// Our notes ref's commit, `None` when there is none.
     pub fn tip(&self) -> Option<String> {
         rev_parse(&self.dir, NOTES_REF).ok()

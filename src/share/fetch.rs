@@ -75,6 +75,7 @@ pub fn fetch(
         commit,
         ..FetchReport::default()
     };
+    let budget = expansion_budget(notes.repo_bytes()?);
     // The snapshot installs on its own thread while the packs are imported: the two are
     // independent, and each leaves a core idle on its own.
     let sync = repo.sync();
@@ -84,11 +85,20 @@ pub fn fetch(
             let sync = &sync;
             scope.spawn(move || {
                 let repo = Repo::from_sync(sync);
-                let result = install_snapshot(&repo, layout, notes, by_object, &anchor, &tree);
+                let max = budget.min(MAX_INDEX_BYTES);
+                let result =
+                    install_snapshot(&repo, layout, notes, by_object, (&anchor, &tree), max);
                 (anchor, tree, result)
             })
         });
-        import_packs(repo, layout, notes, by_object, note.packs, &mut report)?;
+        import_packs(
+            repo,
+            layout,
+            notes,
+            by_object,
+            (note.packs, budget),
+            &mut report,
+        )?;
         if let Some(handle) = snapshot {
             let (anchor, tree, result) = handle
                 .join()
@@ -112,26 +122,30 @@ fn import_packs(
     layout: &Store,
     notes: &Notes,
     by_object: &HashMap<String, String>,
-    packs: Vec<String>,
+    (packs, budget): (Vec<String>, u64),
     report: &mut FetchReport,
 ) -> Result<()> {
     let (_, have) = ledger::read(layout);
-    let have: BTreeSet<String> = have.into_iter().collect();
+    let mut have: BTreeSet<String> = have.into_iter().collect();
+    // What all the packs may expand to, together.
+    let mut left = budget;
     let objects = layout.objects();
     let known = |id: &BlobId| repo.has_blob(id);
     let mut record = Vec::new();
     for anchor in packs {
-        if have.contains(&anchor) {
+        // Each pack once, however many lines name it.
+        if !have.insert(anchor.clone()) {
             continue;
         }
+        let max = left.min(MAX_PACK_BYTES);
         let result = (|| -> Result<Vec<BlobId>> {
             let Some(pack_note) = by_object.get(&anchor) else {
                 bail!("no pack is attached to it");
             };
             let mut incoming = objects.incoming()?;
-            notes.read_blob_with(pack_note, MAX_PACK_BYTES, |blob| {
-                unpack(blob, &mut incoming, MAX_PACK_BYTES)
-            })?;
+            notes.read_blob_with(pack_note, max, |blob| unpack(blob, &mut incoming, max))?;
+            let size = std::fs::metadata(incoming.temp_path()).map_or(max, |m| m.len());
+            left = left.saturating_sub(size);
             // A sample is extracted again here and must match byte for byte.
             let sync = repo.sync();
             let check = |id: &BlobId, bytes: &[u8]| same_as_extracted(&sync, id, bytes);
@@ -159,8 +173,8 @@ fn install_snapshot(
     layout: &Store,
     notes: &Notes,
     by_object: &HashMap<String, String>,
-    anchor: &str,
-    tree: &str,
+    (anchor, tree): (&str, &str),
+    max: u64,
 ) -> Result<bool> {
     layout.create_dirs()?;
     let lock = layout.lock_update()?;
@@ -181,9 +195,7 @@ fn install_snapshot(
     let result = (|| -> Result<()> {
         let mut file = std::fs::File::create(&tmp)
             .with_context(|| format!("{}: cannot create", tmp.display()))?;
-        notes.read_blob_with(blob, MAX_INDEX_BYTES, |b| {
-            unpack(b, &mut file, MAX_INDEX_BYTES)
-        })?;
+        notes.read_blob_with(blob, max, |b| unpack(b, &mut file, max))?;
         file.sync_all()
             .with_context(|| format!("{}: cannot sync", tmp.display()))?;
         drop(file);
@@ -192,4 +204,11 @@ fn install_snapshot(
     })();
     let _ = std::fs::remove_file(&tmp);
     result.map(|()| true)
+}
+
+/// What a fetch may expand to on disk, packs and snapshot each: a sane multiple of the
+/// repository's own objects (an index and its objects are a fraction of the source they
+/// describe), and never less than 64 MiB.
+fn expansion_budget(repo_bytes: u64) -> u64 {
+    repo_bytes.saturating_mul(16).max(64 << 20)
 }

@@ -26,7 +26,16 @@ pub(super) fn publish_file(notes: &Notes, path: &Path, kind: &str) -> Result<Str
             .with_context(|| format!("{}: cannot open", path.display()))?;
         let output = std::fs::File::create(&frame)
             .with_context(|| format!("{}: cannot create", frame.display()))?;
+        let len = input
+            .metadata()
+            .with_context(|| format!("{}: cannot stat", path.display()))?
+            .len();
         let mut enc = zstd::stream::write::Encoder::new(output, ZSTD_LEVEL)
+            .context("cannot start compressing")?;
+        // The frame declares what it expands to, so that a fetch can refuse it unread.
+        enc.include_contentsize(true)
+            .context("cannot start compressing")?;
+        enc.set_pledged_src_size(Some(len))
             .context("cannot start compressing")?;
         std::io::copy(&mut input, &mut enc).context("cannot compress")?;
         enc.finish().context("cannot compress")?;
@@ -49,7 +58,8 @@ pub(super) fn tempfile_in(dir: &Path, what: &str) -> Result<PathBuf> {
 /// compression are taken as they are); refuses more than `max` bytes of output, so a small
 /// hostile frame cannot fill the disk.
 pub(super) fn unpack(blob: &mut dyn Read, out: &mut dyn Write, max: u64) -> Result<()> {
-    let mut head = [0u8; 4];
+    // A frame header is at most 18 bytes; it may declare the size the frame expands to.
+    let mut head = [0u8; 18];
     let mut got = 0;
     while got < head.len() {
         match blob
@@ -60,8 +70,15 @@ pub(super) fn unpack(blob: &mut dyn Read, out: &mut dyn Write, max: u64) -> Resu
             n => got += n,
         }
     }
+    if head[..got.min(4)] == ZSTD_MAGIC {
+        if let Ok(Some(declared)) = zstd::zstd_safe::get_frame_content_size(&head[..got]) {
+            if declared > max {
+                bail!("the pack declares {declared} bytes, over the limit of {max}");
+            }
+        }
+    }
     let rest = head[..got].chain(blob);
-    let mut reader: Box<dyn Read + '_> = if head[..got] == ZSTD_MAGIC {
+    let mut reader: Box<dyn Read + '_> = if head[..got.min(4)] == ZSTD_MAGIC {
         Box::new(zstd::stream::read::Decoder::new(rest).context("cannot decompress the pack")?)
     } else {
         Box::new(rest)
