@@ -251,3 +251,100 @@ fn issue_13_install_again_after_another_tool_replaced_a_hook_loses_no_hook() {
     );
     assert_eq!(read("post-commit"), "#!/bin/sh\necho another tool's hook\n");
 }
+
+/// Runs `git atse ARGS` with the repository's `.git/atse` mounted read-only (in a mount
+/// namespace of its own); `None` when this machine cannot make one.
+fn atse_read_only(repo: &Repo, args: &[&str]) -> Option<crate::util::Out> {
+    let atse = repo.atse_dir();
+    let script = format!(
+        "mount --bind -o ro '{0}' '{0}' || exit 97; exec git atse {1}",
+        atse.display(),
+        args.join(" ")
+    );
+    let out = repo
+        .cmd("unshare", &["-m", "sh", "-c", &script])
+        .output()
+        .ok()?;
+    let out = crate::util::Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    (out.code != 97 && !out.stderr.contains("unshare failed")).then_some(out)
+}
+
+// See: issue 13, item 9.
+#[test]
+fn issue_13_a_read_only_store_is_answered_from_as_it_is() {
+    let repo = Repo::new();
+    repo.write("a.py", "def alpha():\n    pass\n");
+    repo.commit_all("one");
+    repo.atse_ok(&["update", "--quiet"]);
+    // Unrecorded (copied from elsewhere, say), and then behind HEAD as well.
+    std::fs::remove_file(repo.atse_dir().join("index.redb.ok")).unwrap();
+    let Some(out) = atse_read_only(&repo, &["grep-symbol", "alpha"]) else {
+        eprintln!("skipped: this machine cannot mount read-only in a namespace (unshare -m)");
+        return;
+    };
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "a.py:1:5: function alpha\n"),
+        "{}",
+        out.stderr
+    );
+    repo.write("b.py", "def beta():\n    pass\n");
+    repo.commit_all("two");
+    let out = atse_read_only(&repo, &["grep-symbol", "alpha"]).unwrap();
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "a.py:1:5: function alpha\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("answering from it as it is"),
+        "{}",
+        out.stderr
+    );
+}
+
+// See: issue 13, items 10 and 11.
+#[test]
+fn issue_13_queries_wait_for_a_first_index_and_update_says_what_it_waits_for() {
+    let repo = Repo::new();
+    repo.write("a.py", "def alpha():\n    pass\n");
+    repo.commit_all("one");
+    // Another process holds the update lock as a first index would, for two seconds.
+    let lock_path = repo.atse_dir().join("update.lock");
+    std::fs::create_dir_all(repo.atse_dir()).unwrap();
+    let lock = std::fs::File::create(&lock_path).unwrap();
+    lock.lock().unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        drop(lock);
+    });
+    let query = repo.atse(&["grep-symbol", "alpha"]);
+    release.join().unwrap();
+    assert_eq!(
+        (query.code, query.stdout.as_str()),
+        (0, "a.py:1:5: function alpha\n"),
+        "{}",
+        query.stderr
+    );
+    let lock = std::fs::File::create(&lock_path).unwrap();
+    lock.lock().unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        drop(lock);
+    });
+    repo.write("b.py", "def beta():\n    pass\n");
+    repo.commit_all("two");
+    let update = repo.atse(&["update"]);
+    release.join().unwrap();
+    assert_eq!(update.code, 0, "{}", update.stderr);
+    assert!(
+        update.stderr.contains("waiting for it to finish"),
+        "{}",
+        update.stderr
+    );
+}

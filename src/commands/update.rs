@@ -24,6 +24,18 @@ impl Progress for Bar {
     fn advance(&self, n: u64) {
         self.0.inc(n);
     }
+    fn waiting(&self, what: &str) {
+        self.0.println(format!("git-atse: {what}"));
+    }
+}
+
+/// No bar (stderr is not a terminal): only what the update waits for is said.
+struct Plain;
+
+impl Progress for Plain {
+    fn waiting(&self, what: &str) {
+        eprintln!("git-atse: {what}");
+    }
 }
 
 pub(super) fn run(args: &UpdateArgs) -> Result<ExitCode> {
@@ -44,9 +56,10 @@ pub(super) fn run(args: &UpdateArgs) -> Result<ExitCode> {
         bar.enable_steady_tick(Duration::from_millis(200));
         Bar(bar)
     });
-    let progress: &dyn Progress = match &bar {
-        Some(b) => b,
-        None => &Silent,
+    let progress: &dyn Progress = match (&bar, args.quiet || args.background) {
+        (Some(b), _) => b,
+        (None, false) => &Plain,
+        (None, true) => &Silent,
     };
     let result = run_update(&session, args, &opts, progress);
     if let Some(b) = &bar {
@@ -82,7 +95,7 @@ fn run_update(
         let Some(target) = session.repo.resolve(&args.rev)? else {
             return Ok(None);
         };
-        let lock = session.layout.lock_update()?;
+        let lock = catch_up::lock_telling(&session.layout, progress)?;
         return pipeline::update(
             &session.repo,
             &session.layout,

@@ -71,11 +71,27 @@ fn indexed_state_locked(layout: &Store, lock: &UpdateLock) -> Result<Option<Stat
     }
 }
 
-fn take_lock(layout: &Store, wait: Duration) -> Result<Option<UpdateLock>> {
-    if wait == Duration::MAX {
-        return layout.lock_update().map(Some);
+/// Takes the update lock within `wait`; `Duration::MAX` waits for as long as it takes,
+/// telling `progress` what it waits for after a second.
+fn take_lock(
+    layout: &Store,
+    wait: Duration,
+    progress: &dyn Progress,
+) -> Result<Option<UpdateLock>> {
+    match wait == Duration::MAX {
+        true => lock_telling(layout, progress).map(Some),
+        false => layout.lock_update_within(wait),
     }
-    layout.lock_update_within(wait)
+}
+
+/// Takes the update lock, however long another process holds it, telling `progress` what
+/// it waits for after a second.
+pub fn lock_telling(layout: &Store, progress: &dyn Progress) -> Result<UpdateLock> {
+    if let Some(lock) = layout.lock_update_within(Duration::from_secs(1))? {
+        return Ok(lock);
+    }
+    progress.waiting("another git-atse process is updating this index; waiting for it to finish");
+    layout.lock_update()
 }
 
 /// Whether the hex tree id `hex` is the tree of `target`.
@@ -102,7 +118,7 @@ pub fn to_head(
         if state.is_some_and(|s| is_tree(&s.tree, &head)) {
             return Ok(outcome);
         }
-        let Some(lock) = take_lock(layout, wait)? else {
+        let Some(lock) = take_lock(layout, wait, progress)? else {
             // Someone else is updating; they re-check HEAD after releasing the lock.
             return Ok(match outcome {
                 Outcome::Current => Outcome::Busy,
@@ -196,10 +212,11 @@ pub fn for_query(
     no_update: bool,
 ) -> Result<ForQuery> {
     let answer = |note: Option<String>| -> Result<ForQuery> {
-        Ok(ForQuery {
-            index: layout.open_index_read()?,
-            note,
-        })
+        // An index that describes no tree yet (a first index under way) is none.
+        let index = layout
+            .open_index_read()?
+            .filter(|i| i.state().ok().flatten().is_some());
+        Ok(ForQuery { index, note })
     };
     if no_update {
         return answer(None);
@@ -225,13 +242,25 @@ pub fn for_query(
         }
     }
     let policy = Policy {
-        wait: QUERY_WAIT,
+        // With nothing to answer from, wait for a running first index as for our own.
+        wait: match state.is_some() {
+            true => QUERY_WAIT,
+            false => Duration::MAX,
+        },
         // With nothing to answer from, index inline however far it is.
         max_changes: state.is_some().then_some(config.query_max_changes as usize),
         defer_slow_langs: false,
     };
     let opts = Options::from_config(config, false);
-    let note = match to_head(repo, layout, &opts, policy, &Silent)? {
+    let outcome = match to_head(repo, layout, &opts, policy, &Silent) {
+        Err(e) if state.is_some() && crate::store::is_read_only(&e) => {
+            return answer(Some(format!(
+                "the index cannot be updated ({e:#}); answering from it as it is"
+            )));
+        }
+        other => other?,
+    };
+    let note = match outcome {
         Outcome::NoCommit | Outcome::Current | Outcome::Updated(_) => None,
         Outcome::Busy => Some("an update is running; answering from the index as it was".into()),
         Outcome::TooFar { changed } => {

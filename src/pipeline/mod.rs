@@ -67,6 +67,8 @@ pub trait Progress: Sync {
     }
     /// `n` more paths done.
     fn advance(&self, _n: u64) {}
+    /// The update waits for something (`what`) before it can start.
+    fn waiting(&self, _what: &str) {}
 }
 
 /// No progress reporting.

@@ -159,8 +159,13 @@ impl Store {
             return Ok(None);
         }
         if !checked::is_recorded_sound(&path) {
-            if let Some(lock) = self.lock_update_within(Duration::from_secs(1))? {
-                self.verify_index(&lock)?;
+            match self.lock_update_within(Duration::from_secs(1)) {
+                Ok(Some(lock)) => self.verify_index(&lock)?,
+                Ok(None) => {}
+                // A read-only store (a read-only mount, another user's repository) is
+                // answered from as it is: nothing here can verify or repair it.
+                Err(e) if is_read_only(&e) => {}
+                Err(e) => return Err(e),
             }
         }
         match index::Index::open_read(&path) {
@@ -228,6 +233,19 @@ impl Store {
             }
         }
     }
+}
+
+/// Whether `err` says the store cannot be written (a read-only file system, or no
+/// permission).
+pub fn is_read_only(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|e| {
+            matches!(
+                e.kind(),
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+            )
+        })
+    })
 }
 
 /// Opens (creating it and its directory) the file `path` to take an flock on.
