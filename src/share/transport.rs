@@ -112,9 +112,16 @@ mod tests {
         // An uncompressed pack (an earlier publish) is taken as it is.
         assert_eq!(unpacked(&pack, 1 << 20).unwrap(), pack);
         assert_eq!(unpacked(b"ab", 10).unwrap(), b"ab");
-        // A small frame of a huge output is cut off at the bound.
+        // A small frame that declares a huge output is refused before anything is written.
         let bomb = zstd::bulk::compress(&vec![0u8; 4 << 20], ZSTD_LEVEL).unwrap();
         let err = unpacked(&bomb, 1 << 20).unwrap_err();
+        assert!(format!("{err:#}").contains("declares"), "{err:#}");
+        // One that declares nothing is cut off at the bound.
+        let mut enc = zstd::stream::write::Encoder::new(Vec::new(), ZSTD_LEVEL).unwrap();
+        enc.include_contentsize(false).unwrap();
+        std::io::Write::write_all(&mut enc, &vec![0u8; 4 << 20]).unwrap();
+        let silent = enc.finish().unwrap();
+        let err = unpacked(&silent, 1 << 20).unwrap_err();
         assert!(
             format!("{err:#}").contains("decompresses to more than"),
             "{err:#}"
