@@ -348,3 +348,47 @@ fn issue_13_queries_wait_for_a_first_index_and_update_says_what_it_waits_for() {
         update.stderr
     );
 }
+
+// See: issue 13, item 16.
+#[test]
+fn issue_13_a_sha256_repository_gets_one_clear_line_and_silent_hooks() {
+    let repo = Repo::new();
+    let sha256 = repo.tmp().join("sha256");
+    let init = repo.git_out(&[
+        "init",
+        "-q",
+        "--object-format=sha256",
+        sha256.to_str().unwrap(),
+    ]);
+    if init.code != 0 {
+        eprintln!(
+            "skipped: this git cannot make SHA-256 repositories: {}",
+            init.stderr
+        );
+        return;
+    }
+    std::fs::write(sha256.join("a.py"), "def alpha():\n    pass\n").unwrap();
+    let in_sha256 = |args: &[&str]| {
+        let out = repo.cmd("git", args).current_dir(&sha256).output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = in_sha256(&["atse", "grep-symbol", "alpha"]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert_eq!(
+        err,
+        "git-atse: SHA-256 repositories are not supported yet\n"
+    );
+    // Hooks that got there anyway (a template directory) print nothing on a commit.
+    repo.atse_ok(&["install", "--quiet", "--no-index"]);
+    for hook in ["post-commit", "post-checkout", "post-merge", "post-rewrite"] {
+        let from = repo.path().join(".git/hooks").join(hook);
+        std::fs::copy(&from, sha256.join(".git/hooks").join(hook)).unwrap();
+    }
+    in_sha256(&["add", "-A"]);
+    let (code, _, err) = in_sha256(&["commit", "-q", "-m", "one"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+}

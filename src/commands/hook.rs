@@ -36,6 +36,10 @@ pub(super) fn run(name: &str, args: &[String]) -> ExitCode {
         Ok(())
     });
     if let Err(err) = result {
+        // Not an error of git-atse's making, and said by every other command: silent.
+        if crate::error::find::<crate::git::repo::Sha256Unsupported>(&err).is_some() {
+            return ExitCode::SUCCESS;
+        }
         let logged = layout
             .as_ref()
             .map(|l| l.log(&format!("hook {name}: {err:#}")));

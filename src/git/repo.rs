@@ -58,8 +58,14 @@ impl Repo {
             Default::default(),
             trust,
         )
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| format!("{}: not a git repository (or any parent)", dir.display()))?
+        .map_err(|e| match object_format(dir).as_deref() {
+            // gix is built for SHA-1 only: say so rather than "not a git repository".
+            Some("sha256") => anyhow::Error::new(Sha256Unsupported),
+            _ => anyhow::anyhow!("{e}").context(format!(
+                "{}: not a git repository (or any parent)",
+                dir.display()
+            )),
+        })?
         .to_thread_local();
         Ok(Repo { repo })
     }
@@ -240,6 +246,32 @@ impl Repo {
     pub(crate) fn inner(&self) -> &gix::Repository {
         &self.repo
     }
+}
+
+/// A SHA-256 repository: git-atse reads SHA-1 repositories only, for now.
+#[derive(Debug)]
+pub struct Sha256Unsupported;
+
+impl std::fmt::Display for Sha256Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SHA-256 repositories are not supported yet")
+    }
+}
+
+impl std::error::Error for Sha256Unsupported {}
+
+/// The object format of the repository at `dir`, as git itself reports it.
+fn object_format(dir: &Path) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .args(["rev-parse", "--show-object-format"])
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// Splits git's `GIT_CONFIG_PARAMETERS` (shell-quoted `'key'='value'` or `'key=value'`
