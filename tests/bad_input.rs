@@ -113,8 +113,23 @@ fn non_utf8_paths_symlinks_and_submodules() {
     ]);
     repo.git(&["commit", "-q", "-m", "submodule"]);
 
+    // Quoted as git quotes paths (issue 13, item 15); raw with core.quotePath=false.
     let out = repo
         .cmd("git", &["atse", "grep-symbol", "latin_path"])
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, b"\"caf\\351.py\":1:5: function latin_path\n");
+    let out = repo
+        .cmd(
+            "git",
+            &[
+                "-c",
+                "core.quotePath=false",
+                "atse",
+                "grep-symbol",
+                "latin_path",
+            ],
+        )
         .output()
         .unwrap();
     assert_eq!(out.stdout, b"caf\xe9.py:1:5: function latin_path\n");

@@ -392,3 +392,34 @@ fn issue_13_a_sha256_repository_gets_one_clear_line_and_silent_hooks() {
     let (code, _, err) = in_sha256(&["commit", "-q", "-m", "one"]);
     assert_eq!((code, err.as_str()), (0, ""));
 }
+
+// See: issue 13, item 15.
+#[test]
+fn issue_13_odd_paths_are_quoted_escaped_and_lossless() {
+    let repo = Repo::new();
+    let odd = "tab\there\x1b[31m.py";
+    repo.write(odd, "def odd_one():\n    pass\n");
+    let bad_name = <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"bad\xffname.py");
+    std::fs::write(repo.path().join(bad_name), "def bad_one():\n    pass\n").unwrap();
+    repo.commit_all("odd paths");
+    // As git prints paths: quoted, with C escapes.
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "odd_one"]),
+        "\"tab\\there\\033[31m.py\":1:5: function odd_one\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "bad_one"]),
+        "\"bad\\377name.py\":1:5: function bad_one\n"
+    );
+    // The tags file keeps one tag per line.
+    let tags = repo.atse_ok(&["tags"]);
+    assert!(
+        tags.lines()
+            .any(|l| l == "odd_one\ttab\\there\x1b[31m.py\t1;\"\tfunction\tline:1"),
+        "{tags}"
+    );
+    // JSON gives the exact bytes of a path that is not UTF-8.
+    let json = repo.atse_ok(&["grep-symbol", "--json", "bad_one"]);
+    let v: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+    assert_eq!(v["path_bytes"], "626164ff6e616d652e7079");
+}

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 
-use super::{found, Session};
+use super::{found, output, Session};
 use crate::cli::{DepsArgs, RdepsArgs};
 use crate::query::deps::GraphView;
 use crate::store::index::Index;
@@ -37,13 +37,16 @@ pub(super) fn run_deps(args: &DepsArgs) -> Result<ExitCode> {
     } else {
         Vec::new()
     };
+    let quote_high = session.quote_high();
     let mut w = BufWriter::new(io::stdout().lock());
     for p in &deps {
         if args.json {
-            let v = serde_json::json!({ "path": String::from_utf8_lossy(p), "external": false });
+            let mut v =
+                serde_json::json!({ "path": String::from_utf8_lossy(p), "external": false });
+            output::add_path_bytes(&mut v, p);
             writeln!(w, "{v}")?;
         } else {
-            w.write_all(p)?;
+            w.write_all(&output::quoted(p, quote_high))?;
             w.write_all(b"\n")?;
         }
     }
@@ -77,13 +80,15 @@ pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
         .map(|(s, d)| Ok((paths.path(s)?, d)))
         .collect::<Result<_>>()?;
     rows.sort();
+    let quote_high = session.quote_high();
     let mut w = BufWriter::new(io::stdout().lock());
     for (p, depth) in &rows {
         if args.json {
-            let v = serde_json::json!({ "path": String::from_utf8_lossy(p), "depth": depth });
+            let mut v = serde_json::json!({ "path": String::from_utf8_lossy(p), "depth": depth });
+            output::add_path_bytes(&mut v, p);
             writeln!(w, "{v}")?;
         } else {
-            w.write_all(p)?;
+            w.write_all(&output::quoted(p, quote_high))?;
             w.write_all(b"\n")?;
         }
     }

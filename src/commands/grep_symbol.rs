@@ -114,6 +114,7 @@ pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
             ColorChoice::Never => false,
             ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         },
+        quote_high: session.quote_high(),
     };
     let mut w = BufWriter::new(stdout.lock());
     for p in &hits {

@@ -99,6 +99,16 @@ impl Session {
         Ok(parts.join("/"))
     }
 
+    /// Whether printed paths quote bytes over 0x7f (git's `core.quotePath`, true unless
+    /// set false).
+    pub fn quote_high(&self) -> bool {
+        self.repo
+            .config_bool("core.quotePath")
+            .ok()
+            .flatten()
+            .unwrap_or(true)
+    }
+
     /// HEAD's tree, taken from `state` when HEAD is still the commit it indexed (see
     /// `Repo::head_known`).
     pub fn head_after(&self, state: Option<&State>) -> Result<Option<Target>> {

@@ -1,12 +1,17 @@
-//! Formatting postings: the default grep-like line, JSON, and tags-file lines.
+//! Formatting postings: the default grep-like line, JSON, and tags-file lines; and paths
+//! as git prints them (quoted), as JSON keeps them (losslessly) and as a tags file needs
+//! them (one line each).
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::store::index::Posting;
 
-/// ANSI colors like `git grep`'s: file magenta, numbers green, separators cyan, match red.
+/// ANSI colors like `git grep`'s: file magenta, numbers green, separators cyan, match red;
+/// and whether paths quote bytes over 0x7f (git's `core.quotePath`, true by default).
 pub(crate) struct Colors {
     pub on: bool,
+    pub quote_high: bool,
 }
 
 impl Colors {
@@ -23,7 +28,7 @@ impl Colors {
 
 /// `path:line:column: kind name (in Container)`.
 pub(crate) fn write_default(w: &mut impl Write, p: &Posting, c: &Colors) -> io::Result<()> {
-    c.paint(w, "35", &p.path)?;
+    c.paint(w, "35", &quoted(&p.path, c.quote_high))?;
     c.paint(w, "36", b":")?;
     c.paint(w, "32", p.line.to_string().as_bytes())?;
     c.paint(w, "36", b":")?;
@@ -40,7 +45,7 @@ pub(crate) fn write_default(w: &mut impl Write, p: &Posting, c: &Colors) -> io::
 /// One JSON object with the keys name, kind, path, line, column, end_line, end_column, lang,
 /// container. A path that is not UTF-8 is written with replacement characters.
 pub(crate) fn write_json(w: &mut impl Write, p: &Posting) -> io::Result<()> {
-    let v = serde_json::json!({
+    let mut v = serde_json::json!({
         "name": p.name,
         "kind": p.kind.as_str(),
         "path": String::from_utf8_lossy(&p.path),
@@ -51,6 +56,7 @@ pub(crate) fn write_json(w: &mut impl Write, p: &Posting) -> io::Result<()> {
         "lang": p.lang.as_str(),
         "container": p.container.as_ref().map(|(c, _)| c.as_str()),
     });
+    add_path_bytes(&mut v, &p.path);
     // Keep the kind of an I/O error (a closed pipe is not a failure; see main).
     serde_json::to_writer(&mut *w, &v)
         .map_err(|e| io::Error::new(e.io_error_kind().unwrap_or(io::ErrorKind::Other), e))?;
@@ -75,10 +81,88 @@ pub(crate) fn write_tags_header(w: &mut impl Write) -> io::Result<()> {
 pub(crate) fn write_ctags(w: &mut impl Write, p: &Posting) -> io::Result<()> {
     w.write_all(p.name.as_bytes())?;
     w.write_all(b"\t")?;
-    w.write_all(&p.path)?;
+    w.write_all(&tags_path(&p.path))?;
     write!(w, "\t{};\"\t{}\tline:{}", p.line, p.kind, p.line)?;
     if let Some((container, kind)) = &p.container {
         write!(w, "\t{kind}:{container}")?;
     }
     w.write_all(b"\n")
+}
+
+/// `path` as git prints it (`core.quotePath`): in double quotes, with C escapes, when it
+/// holds a control character, a double quote or a backslash, or (with `quote_high`) a byte
+/// over 0x7f, so that a terminal never receives raw escape sequences or broken lines.
+pub(crate) fn quoted(path: &[u8], quote_high: bool) -> Cow<'_, [u8]> {
+    let needs =
+        |b: u8| b < 0x20 || b == 0x7f || b == b'"' || b == b'\\' || (quote_high && b > 0x7f);
+    if !path.iter().any(|&b| needs(b)) {
+        return Cow::Borrowed(path);
+    }
+    let mut out = Vec::with_capacity(path.len() + 8);
+    out.push(b'"');
+    for &b in path {
+        match b {
+            b'\x07' => out.extend_from_slice(b"\\a"),
+            b'\x08' => out.extend_from_slice(b"\\b"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\x0b' => out.extend_from_slice(b"\\v"),
+            b'\x0c' => out.extend_from_slice(b"\\f"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b if needs(b) => out.extend_from_slice(format!("\\{b:03o}").as_bytes()),
+            b => out.push(b),
+        }
+    }
+    out.push(b'"');
+    Cow::Owned(out)
+}
+
+/// Adds `path_bytes` (hex) to a JSON object whose `path` is `path`, when `path` is not
+/// UTF-8: `path` then has replacement characters, and `path_bytes` the exact bytes.
+pub(crate) fn add_path_bytes(v: &mut serde_json::Value, path: &[u8]) {
+    if std::str::from_utf8(path).is_err() {
+        v["path_bytes"] = crate::model::ids::encode_hex(path).into();
+    }
+}
+
+/// `path` in a tags file: tab, newline, carriage return and backslash escaped (`\t`, `\n`,
+/// `\r`, `\\`, as Universal Ctags writes them), so that every line is one tag.
+fn tags_path(path: &[u8]) -> Cow<'_, [u8]> {
+    if !path
+        .iter()
+        .any(|b| matches!(b, b'\t' | b'\n' | b'\r' | b'\\'))
+    {
+        return Cow::Borrowed(path);
+    }
+    let mut out = Vec::with_capacity(path.len() + 8);
+    for &b in path {
+        match b {
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b => out.push(b),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_quoted_as_git_quotes_them() {
+        assert_eq!(&*quoted(b"src/a.py", true), b"src/a.py");
+        assert_eq!(
+            &*quoted(b"a\tb\n\x1b[31m.py", true),
+            b"\"a\\tb\\n\\033[31m.py\""
+        );
+        assert_eq!(&*quoted("é.py".as_bytes(), true), b"\"\\303\\251.py\"");
+        assert_eq!(&*quoted("é.py".as_bytes(), false), "é.py".as_bytes());
+        assert_eq!(&*quoted(b"a\"b\\c", false), b"\"a\\\"b\\\\c\"");
+        assert_eq!(&*tags_path(b"a\tb\\c"), b"a\\tb\\\\c");
+    }
 }

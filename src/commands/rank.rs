@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 
-use super::{found, Session};
+use super::{found, output, Session};
 use crate::cli::RankArgs;
 use crate::query::deps::GraphView;
 
@@ -24,14 +24,17 @@ pub(super) fn run(args: &RankArgs) -> Result<ExitCode> {
     // Highest score first; ties by path, so the output is stable.
     rows.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     rows.truncate(args.top);
+    let quote_high = session.quote_high();
     let mut w = BufWriter::new(io::stdout().lock());
     for (score, path) in &rows {
         if args.json {
-            let v = serde_json::json!({ "path": String::from_utf8_lossy(path), "score": score });
+            let mut v =
+                serde_json::json!({ "path": String::from_utf8_lossy(path), "score": score });
+            output::add_path_bytes(&mut v, path);
             writeln!(w, "{v}")?;
         } else {
             write!(w, "{score:.6}\t")?;
-            w.write_all(path)?;
+            w.write_all(&output::quoted(path, quote_high))?;
             w.write_all(b"\n")?;
         }
     }

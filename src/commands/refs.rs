@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 
-use super::{found, Session};
+use super::{found, output, Session};
 use crate::cli::RefsArgs;
 use crate::pipeline::limits_from_config;
 use crate::pipeline::source::ObjectSource;
@@ -23,6 +23,7 @@ pub(super) fn run(args: &RefsArgs) -> Result<ExitCode> {
     let mut object_of = |blob: &_, lang, path: &[u8]| source.current(path, blob, lang);
     let mut hits = calls_of(&index, &mut object_of, &args.name)?;
     hits.truncate(args.limit.unwrap_or(usize::MAX));
+    let quote_high = session.quote_high();
     let mut w = BufWriter::new(io::stdout().lock());
     for Call {
         path,
@@ -32,16 +33,17 @@ pub(super) fn run(args: &RefsArgs) -> Result<ExitCode> {
     } in &hits
     {
         if args.json {
-            let v = serde_json::json!({
+            let mut v = serde_json::json!({
                 "name": args.name,
                 "path": String::from_utf8_lossy(path),
                 "line": line,
                 "column": column,
                 "caller": caller,
             });
+            output::add_path_bytes(&mut v, path);
             writeln!(w, "{v}")?;
         } else {
-            w.write_all(path)?;
+            w.write_all(&output::quoted(path, quote_high))?;
             match caller {
                 Some(c) => writeln!(w, ":{line}:{column}: in {c}")?,
                 None => writeln!(w, ":{line}:{column}: at top level")?,
