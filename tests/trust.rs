@@ -4,17 +4,6 @@
 
 use crate::util::Repo;
 
-fn object_path(repo: &Repo, path: &str) -> std::path::PathBuf {
-    let id = repo
-        .git(&["rev-parse", &format!("HEAD:{path}")])
-        .trim()
-        .to_string();
-    repo.atse_dir()
-        .join("objects")
-        .join(&id[..2])
-        .join(&id[2..])
-}
-
 // See: issue 13, item 2.
 #[test]
 fn issue_13_an_object_stored_under_another_blob_is_not_used_to_retract() {
@@ -24,7 +13,7 @@ fn issue_13_an_object_stored_under_another_blob_is_not_used_to_retract() {
     repo.commit_all("init");
     repo.atse_ok(&["update", "--quiet"]);
     // A valid object, of b.py's blob, put where a.py's blob's object belongs.
-    std::fs::copy(object_path(&repo, "b.py"), object_path(&repo, "a.py")).unwrap();
+    std::fs::copy(repo.object_path("b.py"), repo.object_path("a.py")).unwrap();
     repo.write("a.py", "def new_name():\n    pass\n");
     repo.commit_all("rename");
     assert_eq!(

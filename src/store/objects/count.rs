@@ -45,6 +45,11 @@ impl Objects {
         }
         fs::create_dir_all(&self.dir)
             .with_context(|| format!("{}: cannot create directory", self.dir.display()))?;
+        self.write_count(&c)?;
+        Ok(c)
+    }
+
+    fn write_count(&self, c: &Count) -> Result<()> {
         let mut file = AtomicFile::create(&self.dir.join(COUNT_FILE))?;
         writeln!(
             file,
@@ -52,8 +57,7 @@ impl Objects {
             c.objects, c.bytes, c.packed, c.packed_bytes
         )
         .context("cannot write the object count")?;
-        file.commit(false)?;
-        Ok(c)
+        file.commit(false)
     }
 
     /// The counted loose objects (zero when never counted).
@@ -90,14 +94,7 @@ impl Objects {
             bytes: old.bytes + bytes,
             ..old
         };
-        let mut file = AtomicFile::create(&self.dir.join(COUNT_FILE))?;
-        writeln!(
-            file,
-            "{} {} {} {}",
-            new.objects, new.bytes, new.packed, new.packed_bytes
-        )
-        .context("cannot write the object count")?;
-        file.commit(false)?;
+        self.write_count(&new)?;
         Ok(new)
     }
 }
