@@ -185,6 +185,20 @@ pub struct GrepSymbolArgs {
     /// Color the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Which tree to answer for (HEAD by default).
+    #[command(flatten)]
+    pub tree: TreeArgs,
+}
+
+/// Which tree a query answers for: HEAD (the index), or another through an overlay.
+#[derive(Debug, Args, Default)]
+pub struct TreeArgs {
+    /// Answer as of REV (a commit, tag or tree-ish); the index is not changed.
+    #[arg(long, value_name = "REV", conflicts_with = "cached")]
+    pub rev: Option<String>,
+    /// Answer for what is staged (git's index), as `git grep --cached`.
+    #[arg(long)]
+    pub cached: bool,
 }
 
 /// `git atse tags`.
@@ -196,6 +210,9 @@ pub struct TagsArgs {
     /// Answer from the index as it is, without catching up with HEAD first.
     #[arg(long)]
     pub no_update: bool,
+    /// Which tree to answer for (HEAD by default).
+    #[command(flatten)]
+    pub tree: TreeArgs,
 }
 
 /// `git atse deps`.

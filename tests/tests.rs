@@ -16,6 +16,7 @@ mod hooks;
 mod incremental;
 mod layering;
 mod objects;
+mod revisions;
 mod share;
 mod tags;
 mod trust;

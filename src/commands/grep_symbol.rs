@@ -92,11 +92,13 @@ fn surely_undefined(session: &Session, name: &str) -> Result<bool> {
 
 pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
     let opts = options(args)?;
-    if !args.prefix && !args.ignore_case && surely_undefined_fast(&args.name) {
+    // The Bloom filter holds HEAD's names: no proof for another tree.
+    let exact = !args.prefix && !args.ignore_case && args.tree.rev.is_none() && !args.tree.cached;
+    if exact && surely_undefined_fast(&args.name) {
         return Ok(found(false));
     }
     let session = Session::open()?;
-    if !args.prefix && !args.ignore_case && surely_undefined(&session, &args.name)? {
+    if exact && surely_undefined(&session, &args.name)? {
         return Ok(found(false));
     }
     let Some(index) = session.index_for_query(args.no_update)? else {
@@ -105,7 +107,8 @@ pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
         }
         return Ok(found(false));
     };
-    let hits = symbol::find(&index, &args.name, &opts)?;
+    let overlay = session.overlay_for(&index, &args.tree)?;
+    let hits = symbol::find(&index, &args.name, &opts, overlay.as_ref())?;
     let format = if args.json { Format::Json } else { args.format };
     let stdout = io::stdout();
     let colors = Colors {

@@ -19,9 +19,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, TreeArgs};
 use crate::config::Config;
 use crate::git::{Repo, Target};
+use crate::model::overlay::Overlay;
+use crate::model::TreeId;
 use crate::pipeline::catch_up;
 use crate::store::index::{Index, State};
 use crate::store::Store;
@@ -107,6 +109,32 @@ impl Session {
             .ok()
             .flatten()
             .unwrap_or(true)
+    }
+
+    /// The overlay that makes `index` answer for the tree `tree` asks for (`None`: HEAD,
+    /// the index as it is).
+    pub fn overlay_for(&self, index: &Index, tree: &TreeArgs) -> Result<Option<Overlay>> {
+        let target = match (&tree.rev, tree.cached) {
+            (Some(rev), _) => match self.repo.resolve(rev)? {
+                Some(t) => t.tree,
+                None => anyhow::bail!("{rev}: no commit yet"),
+            },
+            (None, true) => self.repo.staged_tree()?,
+            (None, false) => return Ok(None),
+        };
+        let Some(state) = index.state()? else {
+            anyhow::bail!("nothing is indexed yet; run `git atse update`");
+        };
+        let indexed = TreeId::from_hex(&state.tree)?;
+        let overlay = crate::pipeline::overlay::for_tree(
+            &self.repo,
+            &self.layout.objects(),
+            &indexed,
+            &target,
+            crate::pipeline::limits_from_config(&self.config),
+            self.config.query_max_changes as usize,
+        )?;
+        Ok(Some(overlay))
     }
 
     /// HEAD's tree, taken from `state` when HEAD is still the commit it indexed (see

@@ -9,14 +9,16 @@ use anyhow::{Context as _, Result};
 use super::output;
 use super::Session;
 use crate::cli::TagsArgs;
+use crate::model::overlay::Overlay;
+use crate::query::symbol;
 use crate::store::atomic::AtomicFile;
 use crate::store::index::Index;
 
-fn write_all(index: Option<&Index>, w: &mut impl Write) -> Result<()> {
+fn write_all(index: Option<&Index>, overlay: Option<&Overlay>, w: &mut impl Write) -> Result<()> {
     output::write_tags_header(w)?;
     if let Some(index) = index {
-        // The index iterates by name, then path, then line: the order of a sorted tags file.
-        index.all_postings(|p| Ok(output::write_ctags(w, &p)?))?;
+        // By name, then path, then line: the order of a sorted tags file.
+        symbol::all_postings(index, overlay, |p| Ok(output::write_ctags(w, p)?))?;
     }
     Ok(())
 }
@@ -24,10 +26,18 @@ fn write_all(index: Option<&Index>, w: &mut impl Write) -> Result<()> {
 pub(super) fn run(args: &TagsArgs) -> Result<ExitCode> {
     let session = Session::open()?;
     let index = session.index_for_query(args.no_update)?;
+    let overlay = match &index {
+        Some(index) => session.overlay_for(index, &args.tree)?,
+        None => None,
+    };
+    let tags = Tags {
+        index: index.as_ref(),
+        overlay: overlay.as_ref(),
+    };
     match args.output.as_deref() {
-        None => write_stdout(index.as_ref())?,
-        Some(p) if p == Path::new("-") => write_stdout(index.as_ref())?,
-        Some(path) => write_file(index.as_ref(), path)?,
+        None => write_stdout(&tags)?,
+        Some(p) if p == Path::new("-") => write_stdout(&tags)?,
+        Some(path) => write_file(&tags, path)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -37,7 +47,7 @@ pub(super) fn run(args: &TagsArgs) -> Result<ExitCode> {
 /// the file it points to is replaced and the link kept. Anything else (`/dev/null`, a FIFO,
 /// a terminal) is written to as it is: renaming over it would replace a device node with
 /// a regular file.
-fn write_file(index: Option<&Index>, path: &Path) -> Result<()> {
+fn write_file(tags: &Tags<'_>, path: &Path) -> Result<()> {
     let target = follow_links(path);
     let special = std::fs::metadata(&target).is_ok_and(|m| !m.file_type().is_file());
     if special {
@@ -46,7 +56,7 @@ fn write_file(index: Option<&Index>, path: &Path) -> Result<()> {
             .open(&target)
             .with_context(|| format!("{}: cannot open for writing", path.display()))?;
         let mut w = BufWriter::new(file);
-        write_all(index, &mut w)?;
+        write_all(tags.index, tags.overlay, &mut w)?;
         return w
             .flush()
             .with_context(|| format!("{}: cannot write", path.display()));
@@ -54,17 +64,23 @@ fn write_file(index: Option<&Index>, path: &Path) -> Result<()> {
     let mut file = AtomicFile::create(&target)?;
     {
         let mut w = BufWriter::new(&mut file);
-        write_all(index, &mut w)?;
+        write_all(tags.index, tags.overlay, &mut w)?;
         w.flush()
             .with_context(|| format!("{}: cannot write", path.display()))?;
     }
     file.commit(false)
 }
 
-fn write_stdout(index: Option<&Index>) -> Result<()> {
+/// What a tags file is made of.
+struct Tags<'a> {
+    index: Option<&'a Index>,
+    overlay: Option<&'a Overlay>,
+}
+
+fn write_stdout(tags: &Tags<'_>) -> Result<()> {
     let stdout = io::stdout();
     let mut w = BufWriter::new(stdout.lock());
-    write_all(index, &mut w)?;
+    write_all(tags.index, tags.overlay, &mut w)?;
     w.flush()?;
     Ok(())
 }

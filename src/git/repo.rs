@@ -235,6 +235,25 @@ impl Repo {
         }
     }
 
+    /// The tree of what is staged (git's index), written with `git write-tree` (which fails
+    /// while a merge has conflicts).
+    pub fn staged_tree(&self) -> Result<TreeId> {
+        let dir = self.work_dir().unwrap_or_else(|| self.git_dir());
+        let out = std::process::Command::new("git")
+            .arg("write-tree")
+            .current_dir(dir)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .context("cannot run git write-tree")?;
+        if !out.status.success() {
+            bail!(
+                "cannot answer for the staged tree: git write-tree failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        TreeId::from_hex(String::from_utf8_lossy(&out.stdout).trim())
+    }
+
     /// A boolean from git config, if set.
     pub fn config_bool(&self, key: &str) -> Result<Option<bool>> {
         let config = self.repo.config_snapshot();

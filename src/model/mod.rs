@@ -4,6 +4,7 @@
 use std::fmt;
 
 pub mod ids;
+pub mod overlay;
 pub use ids::{BlobId, CommitId, FileId, TreeId};
 
 /// Bumped whenever the extractor's output for the same bytes may change (queries, rules,

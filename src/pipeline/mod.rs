@@ -9,6 +9,7 @@
 //! links       the edge pass: imports resolved to files, importers invalidated
 //! tree_view   what the resolver sees of the tree (index tables, or a path list in memory)
 //! derived     the graph file and the Bloom filter, written beside the index
+//! overlay     what another tree (a revision, the staged tree) changes, for a query
 //! rebuild     starting over in a new file; a damaged index recreated
 //! snapshot    adopting an index file that came from elsewhere
 //! catch_up    the lock protocol that brings the index to HEAD, coalescing updates
@@ -23,6 +24,7 @@ pub mod catch_up;
 mod derived;
 mod links;
 mod mem_tree;
+pub mod overlay;
 mod rebuild;
 pub mod snapshot;
 pub mod source;

@@ -2,6 +2,9 @@
 
 use anyhow::Result;
 
+use std::collections::BTreeMap;
+
+use crate::model::overlay::Overlay;
 use crate::model::{Kind, Lang};
 use crate::store::index::{Index, Posting};
 
@@ -27,8 +30,92 @@ impl Options {
     }
 }
 
-/// The definitions matching `name`, sorted by path, then line and column.
-pub fn find(index: &Index, name: &str, opts: &Options) -> Result<Vec<Posting>> {
+/// The definitions matching `name`, sorted by path, then line and column; with an
+/// overlay, as of the tree it describes.
+pub fn find(
+    index: &Index,
+    name: &str,
+    opts: &Options,
+    overlay: Option<&Overlay>,
+) -> Result<Vec<Posting>> {
+    let Some(overlay) = overlay else {
+        return find_indexed(index, name, opts);
+    };
+    let unlimited = Options {
+        limit: None,
+        ..opts.clone()
+    };
+    let mut out = find_indexed(index, name, &unlimited)?;
+    out.retain(|p| overlay.keeps(&p.path));
+    let folded = name.to_lowercase();
+    let matches = |n: &str| match (opts.prefix, opts.ignore_case) {
+        (false, false) => n == name,
+        (true, false) => n.starts_with(name),
+        (false, true) => n.to_lowercase() == folded,
+        (true, true) => n.to_lowercase().starts_with(&folded),
+    };
+    out.extend(
+        overlay_postings(overlay)
+            .into_iter()
+            .filter(|p| matches(&p.name) && opts.keeps(p)),
+    );
+    out.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.name).cmp(&(&b.path, b.line, b.column, &b.name))
+    });
+    out.truncate(opts.limit.unwrap_or(usize::MAX));
+    Ok(out)
+}
+
+/// Every posting the overlay's files give, as the index would hold them: one per name and
+/// position (the last definition there), in name, path, line and column order.
+pub fn overlay_postings(overlay: &Overlay) -> Vec<Posting> {
+    let mut rows = BTreeMap::new();
+    for (path, file) in &overlay.files {
+        for d in &file.definitions {
+            let posting = Posting {
+                name: d.name.clone(),
+                path: path.clone(),
+                line: d.line,
+                column: d.column,
+                end_line: d.end_line,
+                end_column: d.end_column,
+                kind: d.kind,
+                lang: file.lang,
+                container: d.container.clone(),
+            };
+            rows.insert((d.name.clone(), path.clone(), d.line, d.column), posting);
+        }
+    }
+    rows.into_values().collect()
+}
+
+/// Every posting, in name, path, line and column order (a sorted tags file's order); with
+/// an overlay, as of the tree it describes.
+pub fn all_postings(
+    index: &Index,
+    overlay: Option<&Overlay>,
+    mut f: impl FnMut(&Posting) -> Result<()>,
+) -> Result<()> {
+    let key = |p: &Posting| (p.name.as_bytes().to_vec(), p.path.clone(), p.line, p.column);
+    let mut extra = overlay
+        .map(overlay_postings)
+        .unwrap_or_default()
+        .into_iter()
+        .peekable();
+    index.all_postings(|p| {
+        if overlay.is_some_and(|o| !o.keeps(&p.path)) {
+            return Ok(());
+        }
+        let at = key(&p);
+        while let Some(e) = extra.next_if(|e| key(e) < at) {
+            f(&e)?;
+        }
+        f(&p)
+    })?;
+    extra.try_for_each(|e| f(&e))
+}
+
+fn find_indexed(index: &Index, name: &str, opts: &Options) -> Result<Vec<Posting>> {
     let limit = opts.limit.unwrap_or(usize::MAX);
     let mut out = Vec::new();
     if limit == 0 {

@@ -1,0 +1,24 @@
+//! An overlay: what differs between the tree an index describes and the tree a query asks
+//! about (another revision, the staged tree), as plain data. `pipeline` builds it from a
+//! tree diff; `query` applies it on top of the index at query time. The committed index is
+//! never changed by a query.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::FileIndex;
+
+/// The paths whose indexed postings do not hold, and what those paths hold instead.
+#[derive(Clone, Debug, Default)]
+pub struct Overlay {
+    /// Every changed path (modified, added or deleted): its indexed postings are dropped.
+    pub changed: BTreeSet<Vec<u8>>,
+    /// The objects of the changed paths that are files of a supported language now.
+    pub files: BTreeMap<Vec<u8>, FileIndex>,
+}
+
+impl Overlay {
+    /// Whether the indexed postings of `path` hold in the asked tree.
+    pub fn keeps(&self, path: &[u8]) -> bool {
+        !self.changed.contains(path)
+    }
+}

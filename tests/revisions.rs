@@ -1,0 +1,163 @@
+//! Answers for another tree than HEAD's (issue 14, first part): `--rev REV` and `--cached`
+//! apply an overlay of the tree diff at query time; the index is not changed.
+
+use crate::util::Repo;
+
+/// The tags of a fresh index of `rev`, built from scratch in a clone.
+fn fresh_tags_at(repo: &Repo, rev: &str) -> String {
+    let sha = repo.git(&["rev-parse", rev]).trim().to_string();
+    let fresh = tempfile::tempdir().unwrap();
+    let dest = fresh.path().to_str().unwrap();
+    let cloned = repo
+        .cmd("git", &["clone", "-q", "--no-checkout", ".", dest])
+        .status();
+    assert!(cloned.unwrap().success());
+    let run = |args: &[&str]| {
+        let mut cmd = repo.cmd("git", args);
+        cmd.current_dir(fresh.path());
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["atse", "update", "--quiet", "--rev", &sha]);
+    run(&["atse", "tags", "--no-update"])
+}
+
+/// A history of 20 commits: functions renamed, lines inserted above others, files added,
+/// deleted and moved, in Python and Rust.
+fn history() -> Repo {
+    let repo = Repo::new();
+    for i in 0..6 {
+        repo.write(
+            &format!("py/m{i}.py"),
+            format!("def f{i}():\n    return g{i}()\n"),
+        );
+        repo.write(
+            &format!("rs/r{i}.rs"),
+            format!("pub fn r{i}() {{ helper{i}(); }}\n"),
+        );
+    }
+    repo.commit_all("c0");
+    for c in 1..=20 {
+        let i = c % 6;
+        match c % 4 {
+            0 => repo.write(
+                &format!("py/m{i}.py"),
+                format!("def renamed{c}():\n    pass\n"),
+            ),
+            1 => repo.write(
+                &format!("rs/r{i}.rs"),
+                format!("// inserted {c}\n\npub struct S{c};\npub fn r{i}() {{ helper{i}(); }}\n"),
+            ),
+            2 => repo.write(
+                &format!("py/new{c}.py"),
+                format!("class New{c}:\n    def m(self):\n        pass\n"),
+            ),
+            _ => {
+                if repo.path().join(format!("py/new{}.py", c - 1)).exists() {
+                    repo.git(&[
+                        "mv",
+                        &format!("py/new{}.py", c - 1),
+                        &format!("moved{c}.py"),
+                    ]);
+                }
+                &repo
+            }
+        };
+        repo.commit_all(&format!("c{c}"));
+    }
+    repo
+}
+
+#[test]
+fn rev_answers_equal_a_fresh_index_of_that_commit() {
+    let repo = history();
+    repo.atse_ok(&["update", "--quiet"]);
+    let before = std::fs::read(repo.atse_dir().join("index.redb")).unwrap();
+    for n in 0..=20 {
+        let rev = format!("HEAD~{n}");
+        assert_eq!(
+            repo.atse_ok(&["tags", "--rev", &rev]),
+            fresh_tags_at(&repo, &rev),
+            "tags --rev {rev}"
+        );
+    }
+    // Lookups: a name as of an old commit, gone at HEAD.
+    assert_eq!(repo.atse(&["grep-symbol", "f4"]).code, 1);
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "--rev", "HEAD~20", "f4"]),
+        "py/m4.py:1:5: function f4\n"
+    );
+    let none = repo.atse(&["grep-symbol", "--rev", "HEAD~20", "--prefix", "renamed"]);
+    assert_eq!((none.code, none.stdout.as_str()), (1, ""));
+    // The index is untouched.
+    assert_eq!(
+        std::fs::read(repo.atse_dir().join("index.redb")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn cached_answers_equal_a_fresh_index_of_the_staged_tree() {
+    let repo = history();
+    repo.atse_ok(&["update", "--quiet"]);
+    // Stage a rename and a new file; then change the working tree again on top.
+    repo.write("py/m1.py", "def staged_name():\n    pass\n");
+    repo.write("py/added.py", "def staged_new():\n    pass\n");
+    repo.git(&["add", "-A"]);
+    repo.write("py/m1.py", "def unstaged_name():\n    pass\n");
+    let staged = repo.git(&["write-tree"]).trim().to_string();
+    let commit = repo
+        .git(&["commit-tree", &staged, "-p", "HEAD", "-m", "staged"])
+        .trim()
+        .to_string();
+    repo.git(&["update-ref", "refs/heads/staged", &commit]);
+    assert_eq!(
+        repo.atse_ok(&["tags", "--cached"]),
+        fresh_tags_at(&repo, "staged")
+    );
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "--cached", "--json", "staged_name"])
+            .lines()
+            .count(),
+        1
+    );
+    assert_eq!(
+        repo.atse(&["grep-symbol", "--cached", "unstaged_name"])
+            .code,
+        1
+    );
+    assert_eq!(
+        repo.atse(&["grep-symbol", "staged_name"]).code,
+        1,
+        "HEAD is unchanged"
+    );
+}
+
+#[test]
+fn a_rev_too_far_for_an_overlay_says_what_to_do() {
+    let repo = history();
+    repo.atse_ok(&["update", "--quiet"]);
+    let out = repo
+        .cmd(
+            "git",
+            &[
+                "-c",
+                "atse.queryMaxChanges=2",
+                "atse",
+                "tags",
+                "--rev",
+                "HEAD~20",
+            ],
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("git worktree add"), "{err}");
+}
