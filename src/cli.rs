@@ -197,8 +197,16 @@ pub struct TreeArgs {
     #[arg(long, value_name = "REV", conflicts_with = "cached")]
     pub rev: Option<String>,
     /// Answer for what is staged (git's index), as `git grep --cached`.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "worktree")]
     pub cached: bool,
+    /// Answer for the files as they are on disk: modified, added, deleted and untracked
+    /// (not ignored) files, as `git status` finds them (`atse.worktree` makes it the
+    /// default).
+    #[arg(long, conflicts_with = "rev")]
+    pub worktree: bool,
+    /// Answer for HEAD even when `atse.worktree` is set.
+    #[arg(long, conflicts_with_all = ["worktree", "rev", "cached"])]
+    pub no_worktree: bool,
 }
 
 /// `git atse tags`.

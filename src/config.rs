@@ -47,6 +47,9 @@ pub const AUTO_PACK_LOOSE: Key = Key {
 /// for private remotes).
 pub const SHARE_TRUST_UNSIGNED: &str = "atse.share.trustUnsigned";
 
+/// Queries answer for the working tree unless told otherwise (a boolean).
+pub const WORKTREE: &str = "atse.worktree";
+
 /// Every key, in the README's order.
 pub const ALL: &[Key] = &[
     MAX_FILE_SIZE,
@@ -68,6 +71,8 @@ pub struct Config {
     pub auto_pack_loose: u64,
     /// `atse.share.trustUnsigned`.
     pub share_trust_unsigned: bool,
+    /// `atse.worktree`.
+    pub worktree: bool,
 }
 
 impl Config {
@@ -83,6 +88,7 @@ impl Config {
             query_max_changes: value(QUERY_MAX_CHANGES)?,
             auto_pack_loose: value(AUTO_PACK_LOOSE)?,
             share_trust_unsigned: get_bool(SHARE_TRUST_UNSIGNED)?.unwrap_or(false),
+            worktree: get_bool(WORKTREE)?.unwrap_or(false),
         })
     }
 }
@@ -95,6 +101,7 @@ impl Default for Config {
             query_max_changes: QUERY_MAX_CHANGES.default,
             auto_pack_loose: AUTO_PACK_LOOSE.default,
             share_trust_unsigned: false,
+            worktree: false,
         }
     }
 }

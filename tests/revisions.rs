@@ -161,3 +161,85 @@ fn a_rev_too_far_for_an_overlay_says_what_to_do() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("git worktree add"), "{err}");
 }
+
+/// A commit of the working tree exactly as it is (untracked files included), made through a
+/// copy of git's index so that the repository's own is untouched; returns a branch name.
+fn commit_worktree(repo: &Repo) -> String {
+    let index = repo.tmp().join("worktree-index");
+    std::fs::copy(repo.path().join(".git/index"), &index).unwrap();
+    let git = |args: &[&str]| {
+        let out = repo
+            .cmd("git", args)
+            .env("GIT_INDEX_FILE", &index)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    git(&["add", "-A"]);
+    let tree = git(&["write-tree"]);
+    let commit = git(&["commit-tree", &tree, "-p", "HEAD", "-m", "worktree"]);
+    repo.git(&["update-ref", "refs/heads/worktree-state", &commit]);
+    "worktree-state".to_string()
+}
+
+#[test]
+fn worktree_answers_equal_a_fresh_index_of_the_files_on_disk() {
+    let repo = history();
+    repo.atse_ok(&["update", "--quiet"]);
+    let clean = repo.atse_ok(&["tags"]);
+    assert_eq!(
+        repo.atse_ok(&["tags", "--worktree"]),
+        clean,
+        "a clean tree is HEAD"
+    );
+    // A rename, lines inserted above others, an untracked file, a deleted file, and a
+    // staged change with another on top of it.
+    repo.write("py/m2.py", "def renamed_on_disk():\n    pass\n");
+    repo.write(
+        "rs/r3.rs",
+        "// new\n// lines\n\npub fn r3() { helper3(); }\npub fn later() {}\n",
+    );
+    repo.write(
+        "py/untracked.py",
+        "class Untracked:\n    def go(self):\n        pass\n",
+    );
+    repo.remove("py/m5.py");
+    repo.write("py/m0.py", "def staged():\n    pass\n");
+    repo.git(&["add", "py/m0.py"]);
+    repo.write(
+        "py/m0.py",
+        "def staged():\n    pass\n\ndef on_top():\n    pass\n",
+    );
+    let head_tags = repo.atse_ok(&["tags"]);
+    assert_eq!(head_tags, clean, "HEAD's answers are unchanged");
+    let state = commit_worktree(&repo);
+    assert_eq!(
+        repo.atse_ok(&["tags", "--worktree"]),
+        fresh_tags_at(&repo, &state)
+    );
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "--worktree", "on_top"]),
+        "py/m0.py:4:5: function on_top\n"
+    );
+    assert_eq!(
+        repo.atse(&["grep-symbol", "--worktree", "f5"]).code,
+        1,
+        "deleted"
+    );
+    // atse.worktree makes it the default; --no-worktree answers for HEAD.
+    repo.git(&["config", "atse.worktree", "true"]);
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "Untracked"]),
+        "py/untracked.py:1:7: class Untracked\n"
+    );
+    assert_eq!(
+        repo.atse(&["grep-symbol", "--no-worktree", "Untracked"])
+            .code,
+        1
+    );
+}

@@ -93,12 +93,14 @@ fn surely_undefined(session: &Session, name: &str) -> Result<bool> {
 pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
     let opts = options(args)?;
     // The Bloom filter holds HEAD's names: no proof for another tree.
-    let exact = !args.prefix && !args.ignore_case && args.tree.rev.is_none() && !args.tree.cached;
+    let tree = &args.tree;
+    let head_only = tree.rev.is_none() && !tree.cached && !tree.worktree;
+    let exact = !args.prefix && !args.ignore_case && head_only;
     if exact && surely_undefined_fast(&args.name) {
         return Ok(found(false));
     }
     let session = Session::open()?;
-    if exact && surely_undefined(&session, &args.name)? {
+    if exact && !session.config.worktree && surely_undefined(&session, &args.name)? {
         return Ok(found(false));
     }
     let Some(index) = session.index_for_query(args.no_update)? else {

@@ -24,7 +24,7 @@ use crate::config::Config;
 use crate::git::{Repo, Target};
 use crate::model::overlay::Overlay;
 use crate::model::TreeId;
-use crate::pipeline::catch_up;
+use crate::pipeline::{catch_up, overlay};
 use crate::store::index::{Index, State};
 use crate::store::Store;
 
@@ -114,26 +114,35 @@ impl Session {
     /// The overlay that makes `index` answer for the tree `tree` asks for (`None`: HEAD,
     /// the index as it is).
     pub fn overlay_for(&self, index: &Index, tree: &TreeArgs) -> Result<Option<Overlay>> {
-        let target = match (&tree.rev, tree.cached) {
-            (Some(rev), _) => match self.repo.resolve(rev)? {
+        let worktree = tree.worktree
+            || (self.config.worktree && !tree.no_worktree && tree.rev.is_none() && !tree.cached);
+        let target = match (&tree.rev, tree.cached, worktree) {
+            (Some(rev), _, _) => match self.repo.resolve(rev)? {
                 Some(t) => t.tree,
                 None => anyhow::bail!("{rev}: no commit yet"),
             },
-            (None, true) => self.repo.staged_tree()?,
-            (None, false) => return Ok(None),
+            (None, true, _) => self.repo.staged_tree()?,
+            (None, false, true) => match self.repo.resolve("HEAD")? {
+                Some(head) => head.tree,
+                None => anyhow::bail!(
+                    "HEAD has no commit yet: nothing to compare the working tree with"
+                ),
+            },
+            (None, false, false) => return Ok(None),
         };
         let Some(state) = index.state()? else {
             anyhow::bail!("nothing is indexed yet; run `git atse update`");
         };
         let indexed = TreeId::from_hex(&state.tree)?;
-        let overlay = crate::pipeline::overlay::for_tree(
-            &self.repo,
-            &self.layout.objects(),
-            &indexed,
-            &target,
+        let (objects, limits) = (
+            self.layout.objects(),
             crate::pipeline::limits_from_config(&self.config),
-            self.config.query_max_changes as usize,
-        )?;
+        );
+        let max = self.config.query_max_changes as usize;
+        let overlay = match worktree && tree.rev.is_none() && !tree.cached {
+            true => overlay::for_worktree(&self.repo, &objects, (&indexed, &target), limits, max)?,
+            false => overlay::for_tree(&self.repo, &objects, &indexed, &target, limits, max)?,
+        };
         Ok(Some(overlay))
     }
 

@@ -38,6 +38,11 @@ pub fn head_hint(cwd: &Path) -> Option<HeadHint> {
         Ok(rel) => git_dir.join(rel.trim()),
         Err(_) => git_dir.clone(),
     };
+    // Queries may answer for the working tree (atse.worktree), which HEAD's Bloom filter
+    // knows nothing of: no hint then.
+    if worktree_may_be_configured(&common) {
+        return None;
+    }
     let head = fs::read_to_string(git_dir.join("HEAD")).ok()?;
     let head = head.trim();
     let commit = match head.strip_prefix("ref:") {
@@ -72,6 +77,39 @@ fn packed(common: &Path, name: &str) -> Option<String> {
         let (id, r) = l.split_once(' ')?;
         (r == name && !l.starts_with('#') && !l.starts_with('^')).then(|| id.to_string())
     })
+}
+
+/// Whether `atse.worktree` may be set: any config git reads (the repository's, the global
+/// ones, `git -c`) with an `[atse]` section that mentions `worktree`. Conservative: a false
+/// "yes" only costs the fast path.
+fn worktree_may_be_configured(common: &Path) -> bool {
+    let mentions = |text: &str| {
+        let text = text.to_ascii_lowercase();
+        text.contains("atse.worktree")
+            || text
+                .split('[')
+                .skip(1)
+                .any(|section| section.starts_with("atse") && section.contains("worktree"))
+    };
+    if std::env::var("GIT_CONFIG_PARAMETERS").is_ok_and(|p| mentions(&p)) {
+        return true;
+    }
+    let mut files = vec![common.join("config")];
+    match std::env::var_os("GIT_CONFIG_GLOBAL") {
+        Some(global) => files.push(PathBuf::from(global)),
+        None => {
+            if let Some(home) = std::env::var_os("HOME") {
+                files.push(Path::new(&home).join(".gitconfig"));
+                files.push(Path::new(&home).join(".config/git/config"));
+            }
+            if let Some(xdg) = std::env::var_os("XDG_CONFIG_HOME") {
+                files.push(Path::new(&xdg).join("git/config"));
+            }
+        }
+    }
+    files
+        .iter()
+        .any(|f| fs::read_to_string(f).is_ok_and(|t| mentions(&t)))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod head_hint;
 pub mod hooks_dir;
 pub mod notes;
 pub mod repo;
+pub mod status;
 
 pub use diff::Change;
 pub use repo::{Repo, SyncRepo, Target};

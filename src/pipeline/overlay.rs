@@ -1,17 +1,19 @@
 //! Building an overlay (`model::overlay`) for a query about another tree than the indexed
-//! one: the tree diff between them, with an object for every changed blob (stored or
+//! one (a revision, the staged tree, the working tree): the tree diff between them, with an object for every changed blob (stored or
 //! extracted, and stored like any other, so the next query parses nothing).
 
 use std::ops::ControlFlow;
+use std::path::Path;
 
 use anyhow::{bail, Result};
 use rayon::prelude::*;
 
 use super::source::ObjectSource;
-use crate::extract::Limits;
+use crate::extract::{self, Limits};
+use crate::git::status::{read_worktree_file, WorktreeChange};
 use crate::git::{self, Repo};
 use crate::model::overlay::Overlay;
-use crate::model::TreeId;
+use crate::model::{FileIndex, SkipReason, TreeId};
 use crate::store::objects::Objects;
 
 /// Changed paths handled per batch.
@@ -60,4 +62,78 @@ pub fn for_tree(
         changed: changes.into_iter().map(|c| c.path).collect(),
         files,
     })
+}
+
+/// The overlay that turns an index of `indexed` into one of the working tree: the tree
+/// diff to HEAD's tree `head` (nothing when the index is current), then every path `git
+/// status` reports, answered as it is on disk. More than `max_changes` paths is an error.
+pub fn for_worktree(
+    repo: &Repo,
+    objects: &Objects,
+    (indexed, head): (&TreeId, &TreeId),
+    limits: Limits,
+    max_changes: usize,
+) -> Result<Overlay> {
+    let mut overlay = match indexed == head {
+        true => Overlay::default(),
+        false => for_tree(repo, objects, indexed, head, limits, max_changes)?,
+    };
+    let changes = repo.worktree_changes()?;
+    if changes.len() > max_changes {
+        bail!(
+            "{} paths of the working tree differ from HEAD, more than {max_changes} \
+             (atse.queryMaxChanges); raise it, or commit and let the index catch up",
+            changes.len()
+        );
+    }
+    let Some(root) = repo.work_dir() else {
+        bail!("--worktree needs a working tree; this repository is bare");
+    };
+    let sync = repo.sync();
+    let files: Vec<(Vec<u8>, Option<FileIndex>)> = changes
+        .par_iter()
+        .map_init(
+            || {
+                (
+                    Repo::from_sync(&sync),
+                    ObjectSource::new(&sync, objects, limits),
+                )
+            },
+            |(repo, source), change| on_disk(repo, source, &root, change, limits),
+        )
+        .collect::<Result<_>>()?;
+    for (path, file) in files {
+        overlay.files.remove(&path);
+        if let Some(file) = file {
+            overlay.files.insert(path.clone(), file);
+        }
+        overlay.changed.insert(path);
+    }
+    Ok(overlay)
+}
+
+/// What a changed path of the working tree holds on disk, as an object.
+fn on_disk(
+    repo: &Repo,
+    source: &mut ObjectSource<'_>,
+    root: &Path,
+    change: &WorktreeChange,
+    limits: Limits,
+) -> Result<(Vec<u8>, Option<FileIndex>)> {
+    let path = match change {
+        WorktreeChange::Gone(path) => return Ok((path.clone(), None)),
+        WorktreeChange::File(path) => path,
+    };
+    let file = match read_worktree_file(root, path, limits.max_file_bytes)? {
+        // Vanished since git status looked: gone.
+        None => None,
+        Some(Err(_too_large)) => {
+            extract::lang::by_path(path).map(|lang| FileIndex::skipped(lang, SkipReason::TooLarge))
+        }
+        Some(Ok(data)) => {
+            let blob = repo.blob_id_of(&data)?;
+            source.object_for_data(path, &blob, &data)?
+        }
+    };
+    Ok((path.clone(), file))
 }

@@ -11,6 +11,16 @@ use crate::git::{Repo, SyncRepo};
 use crate::model::{BlobId, FileIndex, Lang, SkipReason};
 use crate::store::objects::{Lookup, Objects};
 
+/// What the store holds for a blob.
+enum Stored {
+    /// A sound object of the right language.
+    Usable(FileIndex),
+    /// A sound object of another language (kept; this path's is not stored).
+    Other,
+    /// Nothing usable: extract and store.
+    None,
+}
+
 /// An object, and whether this run extracted it.
 pub struct Got {
     /// The object.
@@ -74,26 +84,63 @@ impl<'a> ObjectSource<'a> {
         Ok(self.object_for(path, blob)?.map(|g| g.index))
     }
 
+    /// The object of a file of the working tree whose content `data` hashes to `blob`:
+    /// the stored one, else extracted from `data` (and stored: the next query with the same
+    /// edits parses nothing). `None` when the path is not in a supported language.
+    pub fn object_for_data(
+        &mut self,
+        path: &[u8],
+        blob: &BlobId,
+        data: &[u8],
+    ) -> Result<Option<FileIndex>> {
+        let by_path = extract::lang::by_path(path);
+        if by_path.is_none() && extract::lang::has_extension(path) {
+            return Ok(None);
+        }
+        let store = match self.stored(blob, by_path)? {
+            Stored::Usable(index) => return Ok(Some(index)),
+            Stored::Other => false,
+            Stored::None => true,
+        };
+        let Some(lang) = by_path.or_else(|| extract::detect_lang(path, data)) else {
+            return Ok(None);
+        };
+        let index = self.extractor.extract(lang, data)?;
+        if store {
+            self.objects.write(blob, &index)?;
+        }
+        Ok(Some(index))
+    }
+
+    /// What the store holds for `blob`, as an object for a path of language `lang`.
+    fn stored(&self, blob: &BlobId, lang: Option<Lang>) -> Result<Stored> {
+        Ok(match self.objects.read(blob)? {
+            // Skipped as too large under a smaller `atse.maxFileSize`: checked again.
+            Lookup::Found(index) if index.skip == Some(SkipReason::TooLarge) => Stored::None,
+            Lookup::Found(index) if lang.is_none_or(|l| l == index.lang) => Stored::Usable(index),
+            // The same bytes are another language at another path (`x.c` and `x.h`): that
+            // object stays, and this path's is extracted without being stored, so the
+            // stored object remains a function of the blob alone.
+            Lookup::Found(_) => Stored::Other,
+            Lookup::Missing | Lookup::Unusable(_) => Stored::None,
+        })
+    }
+
     fn load_or_extract(
         &mut self,
         path: &[u8],
         blob: &BlobId,
         lang: Option<Lang>,
     ) -> Result<Option<Got>> {
-        let store = match self.objects.read(blob)? {
-            // Skipped as too large under a smaller `atse.maxFileSize`: checked again.
-            Lookup::Found(index) if index.skip == Some(SkipReason::TooLarge) => true,
-            Lookup::Found(index) if lang.is_none_or(|l| l == index.lang) => {
+        let store = match self.stored(blob, lang)? {
+            Stored::Usable(index) => {
                 return Ok(Some(Got {
                     index,
                     extracted: false,
-                }));
+                }))
             }
-            // The same bytes are another language at another path (`x.c` and `x.h`): that
-            // object stays, and this path's is extracted without being stored, so the
-            // stored object remains a function of the blob alone.
-            Lookup::Found(_) => false,
-            Lookup::Missing | Lookup::Unusable(_) => true,
+            Stored::Other => false,
+            Stored::None => true,
         };
         let Some(index) = self.extract(path, blob, lang)? else {
             return Ok(None);
