@@ -272,6 +272,9 @@ pub struct RefsArgs {
     /// Answer from the index as it is, without catching up with HEAD first.
     #[arg(long)]
     pub no_update: bool,
+    /// Which tree to answer for (HEAD by default).
+    #[command(flatten)]
+    pub tree: TreeArgs,
 }
 
 /// `git atse rank`.
@@ -297,6 +300,10 @@ pub struct StatusArgs {
     /// Report the index as it is, without catching up with HEAD first.
     #[arg(long)]
     pub no_update: bool,
+    /// Which tree answers are for (HEAD by default): reported as `answered`, with the
+    /// number of changed paths.
+    #[command(flatten)]
+    pub tree: TreeArgs,
 }
 
 /// `git atse debug-extract`.

@@ -125,7 +125,10 @@ pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
     for p in &hits {
         match format {
             Format::Default => output::write_default(&mut w, p, &colors)?,
-            Format::Json => output::write_json(&mut w, p)?,
+            Format::Json => {
+                let dirty = overlay.as_ref().is_some_and(|o| o.dirty.contains(&p.path));
+                output::write_json(&mut w, p, dirty)?
+            }
             Format::Ctags => output::write_ctags(&mut w, p)?,
         }
     }

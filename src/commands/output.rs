@@ -44,7 +44,9 @@ pub(crate) fn write_default(w: &mut impl Write, p: &Posting, c: &Colors) -> io::
 
 /// One JSON object with the keys name, kind, path, line, column, end_line, end_column, lang,
 /// container. A path that is not UTF-8 is written with replacement characters.
-pub(crate) fn write_json(w: &mut impl Write, p: &Posting) -> io::Result<()> {
+/// With `dirty`, the row says it comes from a path of the working tree that differs from
+/// HEAD (`"dirty": true`).
+pub(crate) fn write_json(w: &mut impl Write, p: &Posting, dirty: bool) -> io::Result<()> {
     let mut v = serde_json::json!({
         "name": p.name,
         "kind": p.kind.as_str(),
@@ -57,6 +59,9 @@ pub(crate) fn write_json(w: &mut impl Write, p: &Posting) -> io::Result<()> {
         "container": p.container.as_ref().map(|(c, _)| c.as_str()),
     });
     add_path_bytes(&mut v, &p.path);
+    if dirty {
+        v["dirty"] = true.into();
+    }
     // Keep the kind of an I/O error (a closed pipe is not a failure; see main).
     serde_json::to_writer(&mut *w, &v)
         .map_err(|e| io::Error::new(e.io_error_kind().unwrap_or(io::ErrorKind::Other), e))?;

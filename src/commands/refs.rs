@@ -21,7 +21,8 @@ pub(super) fn run(args: &RefsArgs) -> Result<ExitCode> {
     let limits = limits_from_config(&session.config);
     let mut source = ObjectSource::new(&session.repo.sync(), &objects, limits);
     let mut object_of = |blob: &_, lang, path: &[u8]| source.current(path, blob, lang);
-    let mut hits = calls_of(&index, &mut object_of, &args.name)?;
+    let overlay = session.overlay_for(&index, &args.tree)?;
+    let mut hits = calls_of(&index, &mut object_of, &args.name, overlay.as_ref())?;
     hits.truncate(args.limit.unwrap_or(usize::MAX));
     let quote_high = session.quote_high();
     let mut w = BufWriter::new(io::stdout().lock());
@@ -41,6 +42,9 @@ pub(super) fn run(args: &RefsArgs) -> Result<ExitCode> {
                 "caller": caller,
             });
             output::add_path_bytes(&mut v, path);
+            if overlay.as_ref().is_some_and(|o| o.dirty.contains(path)) {
+                v["dirty"] = true.into();
+            }
             writeln!(w, "{v}")?;
         } else {
             w.write_all(&output::quoted(path, quote_high))?;

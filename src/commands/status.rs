@@ -19,17 +19,32 @@ pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
     let head = session.head_after(state.as_ref())?;
     let head_tree = head.as_ref().map(|h| h.tree.to_string());
     let status = status(&session.layout, index.as_ref(), head_tree)?;
+    let overlay = match &index {
+        Some(index) => session.overlay_for(index, &args.tree)?,
+        None => None,
+    };
+    let answered = match (&args.tree.rev, args.tree.cached, &overlay) {
+        (Some(rev), _, _) => rev.clone(),
+        (None, true, _) => "cached".to_string(),
+        (None, false, Some(_)) => "worktree".to_string(),
+        (None, false, None) => "HEAD".to_string(),
+    };
+    let changed = overlay.as_ref().map_or(0, |o| o.changed.len());
     // Written through a handle that reports errors: `git atse status | head -1` closes
     // the pipe, which is not a failure (see main).
     let mut out = std::io::stdout().lock();
     match args.json {
-        true => print_json(&mut out, &status)?,
+        true => print_json(&mut out, &status, (&answered, changed))?,
         false => print_text(&mut out, &status)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_json(out: &mut impl Write, status: &Status) -> Result<()> {
+fn print_json(
+    out: &mut impl Write,
+    status: &Status,
+    (answered, changed): (&str, usize),
+) -> Result<()> {
     let (state, objects) = (&status.state, &status.objects);
     let s = state.clone().unwrap_or_default();
     let v = serde_json::json!({
@@ -48,6 +63,8 @@ fn print_json(out: &mut impl Write, status: &Status) -> Result<()> {
         "index_bytes": status.index_bytes,
         "updated_at": s.updated_at,
         "update_ms": s.update_ms,
+        "answered": answered,
+        "worktree_changed": changed,
     });
     writeln!(out, "{v}")?;
     Ok(())

@@ -14,6 +14,9 @@ pub struct Overlay {
     pub changed: BTreeSet<Vec<u8>>,
     /// The objects of the changed paths that are files of a supported language now.
     pub files: BTreeMap<Vec<u8>, FileIndex>,
+    /// The paths of the working tree that differ from HEAD (modified, staged, added,
+    /// deleted, untracked): what answers mark `dirty`. Empty for other trees.
+    pub dirty: BTreeSet<Vec<u8>>,
 }
 
 impl Overlay {

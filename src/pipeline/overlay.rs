@@ -61,6 +61,7 @@ pub fn for_tree(
     Ok(Overlay {
         changed: changes.into_iter().map(|c| c.path).collect(),
         files,
+        dirty: Default::default(),
     })
 }
 
@@ -107,7 +108,8 @@ pub fn for_worktree(
         if let Some(file) = file {
             overlay.files.insert(path.clone(), file);
         }
-        overlay.changed.insert(path);
+        overlay.changed.insert(path.clone());
+        overlay.dirty.insert(path);
     }
     Ok(overlay)
 }

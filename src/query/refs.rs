@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Result};
 
+use crate::model::overlay::Overlay;
 use crate::model::{BlobId, FileIndex, Lang};
 use crate::store::index::Index;
 
@@ -22,8 +23,14 @@ pub struct Call {
     pub caller: Option<String>,
 }
 
-/// Every call of `name`, in path, line and column order.
-pub fn calls_of(index: &Index, object_of: &mut ObjectOf<'_>, name: &str) -> Result<Vec<Call>> {
+/// Every call of `name`, in path, line and column order; with an overlay, as of the tree
+/// it describes.
+pub fn calls_of(
+    index: &Index,
+    object_of: &mut ObjectOf<'_>,
+    name: &str,
+    overlay: Option<&Overlay>,
+) -> Result<Vec<Call>> {
     let mut paths = index.paths()?;
     let mut hits = Vec::new();
     for id in index.callers_of(name)? {
@@ -31,13 +38,34 @@ pub fn calls_of(index: &Index, object_of: &mut ObjectOf<'_>, name: &str) -> Resu
             continue;
         };
         let path = paths.path(id)?;
+        if overlay.is_some_and(|o| !o.keeps(&path)) {
+            continue;
+        }
         let Some(fi) = object_of(&blob, lang, &path)? else {
             bail!(
                 "{}: the object of blob {blob} cannot be had; run `git atse update --full`",
                 String::from_utf8_lossy(&path)
             );
         };
-        for r in fi.references.iter().filter(|r| r.name == name) {
+        hits.extend(calls_in(&path, &fi, name));
+    }
+    for (path, fi) in overlay.map(|o| &o.files).into_iter().flatten() {
+        hits.extend(calls_in(path, fi, name));
+    }
+    hits.sort();
+    Ok(hits)
+}
+
+/// The calls of `name` in the object `fi` of the file at `path`.
+fn calls_in<'a>(
+    path: &'a [u8],
+    fi: &'a FileIndex,
+    name: &'a str,
+) -> impl Iterator<Item = Call> + 'a {
+    fi.references
+        .iter()
+        .filter(move |r| r.name == name)
+        .map(move |r| {
             let caller = r
                 .caller
                 .and_then(|c| fi.definitions.get(c as usize))
@@ -45,14 +73,11 @@ pub fn calls_of(index: &Index, object_of: &mut ObjectOf<'_>, name: &str) -> Resu
                     Some((c, _)) => format!("{c}.{}", d.name),
                     None => d.name.clone(),
                 });
-            hits.push(Call {
-                path: path.clone(),
+            Call {
+                path: path.to_vec(),
                 line: r.line,
                 column: r.column,
                 caller,
-            });
-        }
-    }
-    hits.sort();
-    Ok(hits)
+            }
+        })
 }
