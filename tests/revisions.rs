@@ -243,3 +243,74 @@ fn worktree_answers_equal_a_fresh_index_of_the_files_on_disk() {
         1
     );
 }
+
+#[test]
+fn json_rows_from_a_lagging_index_say_stale() {
+    let repo = Repo::new();
+    repo.write("a.py", "def old():\n    pass\n");
+    repo.commit_all("one");
+    repo.atse_ok(&["update", "--quiet"]);
+    for i in 0..30 {
+        repo.write(&format!("n{i}.py"), format!("def new{i}():\n    pass\n"));
+    }
+    repo.commit_all("many");
+    let args = [
+        "-c",
+        "atse.queryMaxChanges=10",
+        "atse",
+        "grep-symbol",
+        "--json",
+        "old",
+    ];
+    let out = repo.cmd("git", &args).output().unwrap();
+    let row: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(row["stale"], true, "{row}");
+    assert_eq!(row["path"], "a.py");
+}
+
+#[test]
+fn worktree_bad_inputs_get_a_defined_answer_or_a_clear_error() {
+    let repo = Repo::new();
+    repo.write("a.py", "def base():\n    pass\n");
+    repo.commit_all("one");
+    // Mid-merge, a file with conflict markers is answered as tree-sitter recovers it.
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.write("a.py", "def side():\n    pass\n");
+    repo.commit_all("side");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("a.py", "def main_side():\n    pass\n");
+    repo.commit_all("main");
+    assert_ne!(repo.git_out(&["merge", "-q", "side"]).code, 0, "a conflict");
+    let out = repo.atse(&["grep-symbol", "--worktree", "--prefix", "main_"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "a.py:2:5: function main_side\n"),
+        "{}",
+        out.stderr
+    );
+    // A symlink on disk is not a file to index.
+    std::os::unix::fs::symlink("a.py", repo.path().join("link.py")).unwrap();
+    assert_eq!(
+        repo.atse(&["grep-symbol", "--worktree", "--prefix", "side"])
+            .stdout
+            .lines()
+            .count(),
+        1
+    );
+    // A bare repository has no working tree: a clear error.
+    let bare = repo.tmp().join("bare.git");
+    repo.git(&["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
+    let out = repo
+        .cmd("git", &["atse", "grep-symbol", "--worktree", "base"])
+        .current_dir(&bare)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bare"));
+}

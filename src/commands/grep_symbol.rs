@@ -103,7 +103,8 @@ pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
     if exact && !session.config.worktree && surely_undefined(&session, &args.name)? {
         return Ok(found(false));
     }
-    let Some(index) = session.index_for_query(args.no_update)? else {
+    let (index, stale) = session.index_for_query_marked(args.no_update)?;
+    let Some(index) = index else {
         if args.no_update {
             bail!("nothing is indexed yet; run `git atse update`");
         }
@@ -127,7 +128,7 @@ pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
             Format::Default => output::write_default(&mut w, p, &colors)?,
             Format::Json => {
                 let dirty = overlay.as_ref().is_some_and(|o| o.dirty.contains(&p.path));
-                output::write_json(&mut w, p, dirty)?
+                output::write_json(&mut w, p, output::Marks { dirty, stale })?
             }
             Format::Ctags => output::write_ctags(&mut w, p)?,
         }

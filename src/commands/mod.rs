@@ -155,11 +155,19 @@ impl Session {
     /// The index to answer a query from (see `pipeline::catch_up::for_query`), printing
     /// its note, if any, on stderr. `None`: nothing is indexed.
     pub fn index_for_query(&self, no_update: bool) -> Result<Option<Index>> {
+        Ok(self.index_for_query_marked(no_update)?.0)
+    }
+
+    /// Like [`Session::index_for_query`], and whether the answer may lag HEAD (an update
+    /// is running, or the index is far behind and catching up in the background): JSON
+    /// rows then say `"stale": true`, for readers of stdout alone.
+    pub fn index_for_query_marked(&self, no_update: bool) -> Result<(Option<Index>, bool)> {
         let answer = catch_up::for_query(&self.repo, &self.layout, &self.config, no_update)?;
+        let stale = answer.note.is_some();
         if let Some(note) = answer.note {
             eprintln!("git-atse: note: {note}");
         }
-        Ok(answer.index)
+        Ok((answer.index, stale))
     }
 }
 

@@ -44,9 +44,29 @@ pub(crate) fn write_default(w: &mut impl Write, p: &Posting, c: &Colors) -> io::
 
 /// One JSON object with the keys name, kind, path, line, column, end_line, end_column, lang,
 /// container. A path that is not UTF-8 is written with replacement characters.
-/// With `dirty`, the row says it comes from a path of the working tree that differs from
-/// HEAD (`"dirty": true`).
-pub(crate) fn write_json(w: &mut impl Write, p: &Posting, dirty: bool) -> io::Result<()> {
+/// What a JSON row says of where it comes from.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Marks {
+    /// From a path of the working tree that differs from HEAD (`"dirty": true`).
+    pub dirty: bool,
+    /// From an index that may lag HEAD (`"stale": true`).
+    pub stale: bool,
+}
+
+impl Marks {
+    /// Adds the marks that are set to the JSON object `v`.
+    pub fn add_to(self, v: &mut serde_json::Value) {
+        if self.dirty {
+            v["dirty"] = true.into();
+        }
+        if self.stale {
+            v["stale"] = true.into();
+        }
+    }
+}
+
+/// One JSON row, with its marks.
+pub(crate) fn write_json(w: &mut impl Write, p: &Posting, marks: Marks) -> io::Result<()> {
     let mut v = serde_json::json!({
         "name": p.name,
         "kind": p.kind.as_str(),
@@ -59,9 +79,7 @@ pub(crate) fn write_json(w: &mut impl Write, p: &Posting, dirty: bool) -> io::Re
         "container": p.container.as_ref().map(|(c, _)| c.as_str()),
     });
     add_path_bytes(&mut v, &p.path);
-    if dirty {
-        v["dirty"] = true.into();
-    }
+    marks.add_to(&mut v);
     // Keep the kind of an I/O error (a closed pipe is not a failure; see main).
     serde_json::to_writer(&mut *w, &v)
         .map_err(|e| io::Error::new(e.io_error_kind().unwrap_or(io::ErrorKind::Other), e))?;

@@ -13,7 +13,8 @@ use crate::query::refs::{calls_of, Call};
 
 pub(super) fn run(args: &RefsArgs) -> Result<ExitCode> {
     let session = Session::open()?;
-    let Some(index) = session.index_for_query(args.no_update)? else {
+    let (index, stale) = session.index_for_query_marked(args.no_update)?;
+    let Some(index) = index else {
         bail!("nothing is indexed yet; run `git atse update`");
     };
     // A missing or damaged object is extracted again from git (and stored).
@@ -42,9 +43,8 @@ pub(super) fn run(args: &RefsArgs) -> Result<ExitCode> {
                 "caller": caller,
             });
             output::add_path_bytes(&mut v, path);
-            if overlay.as_ref().is_some_and(|o| o.dirty.contains(path)) {
-                v["dirty"] = true.into();
-            }
+            let dirty = overlay.as_ref().is_some_and(|o| o.dirty.contains(path));
+            output::Marks { dirty, stale }.add_to(&mut v);
             writeln!(w, "{v}")?;
         } else {
             w.write_all(&output::quoted(path, quote_high))?;
