@@ -314,3 +314,36 @@ fn worktree_bad_inputs_get_a_defined_answer_or_a_clear_error() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("bare"));
 }
+
+#[test]
+fn objects_of_uncommitted_content_are_never_published() {
+    let repo = Repo::new();
+    repo.write("a.py", "def committed():\n    pass\n");
+    repo.commit_all("one");
+    let remote = repo.tmp().join("remote.git");
+    repo.git(&["init", "-q", "--bare", remote.to_str().unwrap()]);
+    repo.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    repo.git(&["push", "-q", "origin", "main"]);
+    repo.atse_ok(&["update", "--quiet"]);
+    repo.write("a.py", "def uncommitted():\n    pass\n");
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "--worktree", "uncommitted"]),
+        "a.py:1:5: function uncommitted\n"
+    );
+    let dirty = repo.git(&["hash-object", "a.py"]).trim().to_string();
+    assert!(
+        repo.atse_dir()
+            .join("objects")
+            .join(&dirty[..2])
+            .join(&dirty[2..])
+            .exists(),
+        "the dirty file's object is stored like any other"
+    );
+    repo.atse_ok(&["share", "push"]);
+    let published = std::fs::read_to_string(repo.atse_dir().join("published")).unwrap();
+    assert!(published.contains(&format!(
+        "object {}",
+        repo.git(&["rev-parse", "HEAD:a.py"]).trim()
+    )));
+    assert!(!published.contains(&dirty), "{published}");
+}
