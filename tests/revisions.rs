@@ -347,3 +347,70 @@ fn objects_of_uncommitted_content_are_never_published() {
     )));
     assert!(!published.contains(&dirty), "{published}");
 }
+
+/// `deps` of each of `files` in a fresh index of `rev` (in a clone).
+fn fresh_deps_at(repo: &Repo, rev: &str, files: &[&str]) -> Vec<String> {
+    let sha = repo.git(&["rev-parse", rev]).trim().to_string();
+    let fresh = tempfile::tempdir().unwrap();
+    let dest = fresh.path().to_str().unwrap();
+    let cloned = repo.cmd("git", &["clone", "-q", ".", dest]).status();
+    assert!(cloned.unwrap().success());
+    let run = |args: &[&str]| {
+        let mut cmd = repo.cmd("git", args);
+        cmd.current_dir(fresh.path());
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    run(&["atse", "update", "--quiet", "--rev", &sha]);
+    files
+        .iter()
+        .map(|f| run(&["atse", "deps", "--no-update", "--external", f]))
+        .collect()
+}
+
+#[test]
+fn deps_answer_for_another_tree_as_a_fresh_index_would() {
+    let repo = Repo::new();
+    repo.write(
+        "app/main.py",
+        "import app.util\nfrom app import models\n\ndef main():\n    pass\n",
+    );
+    repo.write("app/util.py", "import os\n\ndef u():\n    pass\n");
+    repo.write("app/models.py", "def m():\n    pass\n");
+    repo.write("app/__init__.py", "");
+    repo.commit_all("one");
+    repo.write(
+        "app/main.py",
+        "import app.extra\nimport app.util\n\ndef main():\n    pass\n",
+    );
+    repo.write("app/extra.py", "import app.models\n");
+    repo.remove("app/models.py");
+    repo.commit_all("two");
+    repo.atse_ok(&["update", "--quiet"]);
+    let files = ["app/main.py", "app/util.py"];
+    let at_old: Vec<String> = files
+        .iter()
+        .map(|f| {
+            repo.atse(&["deps", "--rev", "HEAD~1", "--external", f])
+                .stdout
+        })
+        .collect();
+    assert_eq!(at_old, fresh_deps_at(&repo, "HEAD~1", &files));
+    assert_eq!(
+        at_old[0], "app/models.py\napp/util.py\n",
+        "a file deleted since"
+    );
+    // On disk: a new import of a new, untracked file.
+    repo.write(
+        "app/util.py",
+        "import os\nimport app.fresh\n\ndef u():\n    pass\n",
+    );
+    repo.write("app/fresh.py", "def f():\n    pass\n");
+    assert_eq!(
+        repo.atse_ok(&["deps", "--worktree", "--external", "app/util.py"]),
+        "app/fresh.py\nos (external)\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&["deps", "--external", "app/util.py"]),
+        "os (external)\n"
+    );
+}

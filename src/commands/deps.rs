@@ -10,6 +10,46 @@ use crate::cli::{DepsArgs, RdepsArgs};
 use crate::query::deps::GraphView;
 use crate::store::index::Index;
 
+/// The dependencies of FILE in the index: (paths, external imports).
+fn indexed_deps(session: &Session, args: &DepsArgs) -> Result<(Vec<Vec<u8>>, Vec<String>)> {
+    let (index, _, id) = open(session, &args.file, args.no_update)?;
+    let mut paths = index.paths()?;
+    let mut deps: Vec<Vec<u8>> = index
+        .deps_of(id)?
+        .into_iter()
+        .map(|t| paths.path(t))
+        .collect::<Result<_>>()?;
+    deps.sort();
+    Ok((deps, index.externals_of(id)?))
+}
+
+/// The dependencies of FILE in the tree `--rev`, `--cached` or `--worktree` asks for;
+/// `None` when they ask for none (HEAD: the index answers).
+fn overlaid_deps(
+    session: &Session,
+    args: &DepsArgs,
+) -> Result<Option<(Vec<Vec<u8>>, Vec<String>)>> {
+    let Some(index) = session.index_for_query(args.no_update)? else {
+        bail!("nothing is indexed yet; run `git atse update`");
+    };
+    let Some(overlay) = session.overlay_for(&index, &args.tree)? else {
+        return Ok(None);
+    };
+    let path = session.repo_path(&args.file)?;
+    let (deps, externals) = crate::pipeline::overlay_deps::deps_of(
+        &session.repo,
+        &session.layout.objects(),
+        &index,
+        &overlay,
+        &path,
+        crate::pipeline::limits_from_config(&session.config),
+    )?;
+    Ok(Some((
+        deps.into_iter().map(String::into_bytes).collect(),
+        externals,
+    )))
+}
+
 /// The index and the file id of the FILE argument.
 fn open(session: &Session, file: &str, no_update: bool) -> Result<(Index, String, u32)> {
     let Some(index) = session.index_for_query(no_update)? else {
@@ -24,19 +64,13 @@ fn open(session: &Session, file: &str, no_update: bool) -> Result<(Index, String
 
 pub(super) fn run_deps(args: &DepsArgs) -> Result<ExitCode> {
     let session = Session::open()?;
-    let (index, _, id) = open(&session, &args.file, args.no_update)?;
-    let mut paths = index.paths()?;
-    let mut deps: Vec<Vec<u8>> = index
-        .deps_of(id)?
-        .into_iter()
-        .map(|t| paths.path(t))
-        .collect::<Result<_>>()?;
-    deps.sort();
-    let externals = if args.external {
-        index.externals_of(id)?
-    } else {
-        Vec::new()
+    let (deps, mut externals) = match overlaid_deps(&session, args)? {
+        Some(found) => found,
+        None => indexed_deps(&session, args)?,
     };
+    if !args.external {
+        externals.clear();
+    }
     let quote_high = session.quote_high();
     let mut w = BufWriter::new(io::stdout().lock());
     for p in &deps {

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::FileIndex;
+use super::{FileIndex, TreeId};
 
 /// The paths whose indexed postings do not hold, and what those paths hold instead.
 #[derive(Clone, Debug, Default)]
@@ -14,6 +14,8 @@ pub struct Overlay {
     pub changed: BTreeSet<Vec<u8>>,
     /// The objects of the changed paths that are files of a supported language now.
     pub files: BTreeMap<Vec<u8>, FileIndex>,
+    /// The tree the overlay answers for; `None` for the working tree.
+    pub tree: Option<TreeId>,
     /// The paths of the working tree that differ from HEAD (modified, staged, added,
     /// deleted, untracked): what answers mark `dirty`. Empty for other trees.
     pub dirty: BTreeSet<Vec<u8>>,

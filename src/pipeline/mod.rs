@@ -25,6 +25,7 @@ mod derived;
 mod links;
 mod mem_tree;
 pub mod overlay;
+pub mod overlay_deps;
 mod rebuild;
 pub mod snapshot;
 pub mod source;

@@ -61,6 +61,7 @@ pub fn for_tree(
     Ok(Overlay {
         changed: changes.into_iter().map(|c| c.path).collect(),
         files,
+        tree: Some(target.clone()),
         dirty: Default::default(),
     })
 }
@@ -111,6 +112,7 @@ pub fn for_worktree(
         overlay.changed.insert(path.clone());
         overlay.dirty.insert(path);
     }
+    overlay.tree = None;
     Ok(overlay)
 }
 

@@ -253,26 +253,40 @@ impl TreeTables<'_> {
     /// ends with `/suffix`: one range of the suffix-keyed file names, as long as its
     /// matches, however many files share the name.
     pub fn files_ending(&self, suffix: &str) -> Result<Vec<String>> {
-        let prefix = suffix::key(suffix.as_bytes());
-        let (lo, hi) = suffix::range(&prefix);
-        let mut out = Vec::new();
-        for row in self.basenames.range(lo.as_slice()..hi.as_slice())? {
-            let (path, _) = basename_of(row?.0.value())?;
-            out.push(String::from_utf8_lossy(&path).into_owned());
-        }
-        // Configuration files are few: a scan of them is cheap.
-        for row in self.configs.iter()? {
+        files_ending(&self.basenames, Some(&self.configs), suffix)
+    }
+}
+
+/// See `TreeTables::files_ending`: over any `basenames` and `configs` tables.
+pub(super) fn files_ending(
+    basenames: &impl ReadableTable<&'static [u8], ()>,
+    configs: Option<&impl ReadableTable<&'static [u8], ()>>,
+    suffix: &str,
+) -> Result<Vec<String>> {
+    let prefix = suffix::key(suffix.as_bytes());
+    let (lo, hi) = suffix::range(&prefix);
+    let mut out = Vec::new();
+    for row in basenames.range(lo.as_slice()..hi.as_slice())? {
+        let (path, _) = basename_of(row?.0.value())?;
+        out.push(String::from_utf8_lossy(&path).into_owned());
+    }
+    // Configuration files are few: a scan of them is cheap.
+    if let Some(configs) = configs {
+        for row in configs.iter()? {
             let path = row?.0.value().to_vec();
             if suffix::key(&path).starts_with(&prefix) {
                 out.push(String::from_utf8_lossy(&path).into_owned());
             }
         }
-        Ok(out)
     }
+    Ok(out)
 }
 
 /// The files directly in `dir`, skipping whole subdirectories by seeking past them.
-fn list_dir(paths: &impl ReadableTable<&'static [u8], u32>, dir: &str) -> Result<Vec<String>> {
+pub(super) fn list_dir(
+    paths: &impl ReadableTable<&'static [u8], u32>,
+    dir: &str,
+) -> Result<Vec<String>> {
     let prefix: Vec<u8> = if dir.is_empty() {
         Vec::new()
     } else {

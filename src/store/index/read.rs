@@ -248,6 +248,26 @@ impl Index {
         Ok(out)
     }
 
+    /// Paths of the indexed files directly in directory `dir` ("" for the root).
+    pub fn files_in_dir(&self, dir: &str) -> Result<Vec<String>> {
+        let txn = self.read_txn()?;
+        match open_read_table(&txn, PATHS)? {
+            Some(paths) => super::links::list_dir(&paths, dir),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Paths of the indexed files (and configuration files) whose path is `suffix` or ends
+    /// with `/suffix`.
+    pub fn files_ending(&self, suffix: &str) -> Result<Vec<String>> {
+        let txn = self.read_txn()?;
+        let Some(basenames) = open_read_table(&txn, BASENAMES)? else {
+            return Ok(Vec::new());
+        };
+        let configs = open_read_table(&txn, CONFIGS)?;
+        super::links::files_ending(&basenames, configs.as_ref(), suffix)
+    }
+
     /// Visits every distinct defined name, in byte order.
     pub fn all_names(&self, mut f: impl FnMut(&str)) -> Result<()> {
         self.names_with_prefix("", |n| {
