@@ -10,8 +10,11 @@ use crate::cli::{DepsArgs, RdepsArgs};
 use crate::query::deps::GraphView;
 use crate::store::index::Index;
 
-/// The dependencies of FILE in the index: (paths, external imports).
-fn indexed_deps(session: &Session, args: &DepsArgs) -> Result<(Vec<Vec<u8>>, Vec<String>)> {
+/// A file's dependencies: the paths it imports, and its imports of nothing in the tree.
+type Deps = (Vec<Vec<u8>>, Vec<String>);
+
+/// The dependencies of FILE in the index.
+fn indexed_deps(session: &Session, args: &DepsArgs) -> Result<Deps> {
     let (index, _, id) = open(session, &args.file, args.no_update)?;
     let mut paths = index.paths()?;
     let mut deps: Vec<Vec<u8>> = index
