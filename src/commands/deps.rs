@@ -28,10 +28,7 @@ fn indexed_deps(session: &Session, args: &DepsArgs) -> Result<Deps> {
 
 /// The dependencies of FILE in the tree `--rev`, `--cached` or `--worktree` asks for;
 /// `None` when they ask for none (HEAD: the index answers).
-fn overlaid_deps(
-    session: &Session,
-    args: &DepsArgs,
-) -> Result<Option<(Vec<Vec<u8>>, Vec<String>)>> {
+fn overlaid_deps(session: &Session, args: &DepsArgs) -> Result<Option<Deps>> {
     let Some(index) = session.index_for_query(args.no_update)? else {
         bail!("nothing is indexed yet; run `git atse update`");
     };
