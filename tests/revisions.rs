@@ -414,3 +414,69 @@ fn deps_answer_for_another_tree_as_a_fresh_index_would() {
         "os (external)\n"
     );
 }
+
+#[test]
+fn rdeps_answer_for_another_tree_as_a_fresh_index_would() {
+    let repo = Repo::new();
+    repo.write("lib/core.py", "def c():\n    pass\n");
+    repo.write("lib/__init__.py", "");
+    repo.write("lib/mid.py", "import lib.core\n");
+    repo.write("app/top.py", "import lib.mid\n");
+    repo.write("app/other.py", "import lib.core\n");
+    repo.commit_all("one");
+    repo.remove("app/other.py");
+    repo.write("app/new.py", "import lib.core\nimport app.top\n");
+    repo.write("lib/mid.py", "import os\n");
+    repo.commit_all("two");
+    repo.atse_ok(&["update", "--quiet"]);
+    let rdeps = |rev_args: &[&str]| {
+        let mut args = vec!["rdeps", "--json", "--transitive"];
+        args.extend_from_slice(rev_args);
+        args.push("lib/core.py");
+        repo.atse(&args).stdout
+    };
+    // As of the first commit: through mid and top, and other.
+    let fresh = {
+        let sha = repo.git(&["rev-parse", "HEAD~1"]).trim().to_string();
+        let dir = tempfile::tempdir().unwrap();
+        let clone = repo
+            .cmd("git", &["clone", "-q", ".", dir.path().to_str().unwrap()])
+            .status();
+        assert!(clone.unwrap().success());
+        let run = |args: &[&str]| {
+            let mut cmd = repo.cmd("git", args);
+            cmd.current_dir(dir.path());
+            String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+        };
+        run(&["atse", "update", "--quiet", "--rev", &sha]);
+        run(&[
+            "atse",
+            "rdeps",
+            "--no-update",
+            "--json",
+            "--transitive",
+            "lib/core.py",
+        ])
+    };
+    assert_eq!(rdeps(&["--rev", "HEAD~1"]), fresh);
+    assert!(
+        fresh.contains("app/other.py") && fresh.contains("app/top.py"),
+        "{fresh}"
+    );
+    // On disk: mid imports core again, and a new untracked file imports top.
+    repo.write("lib/mid.py", "import lib.core\n");
+    repo.write("app/leaf.py", "import app.top\n");
+    let on_disk = rdeps(&["--worktree"]);
+    for (path, depth) in [
+        ("app/leaf.py", 3),
+        ("app/new.py", 1),
+        ("app/top.py", 2),
+        ("lib/mid.py", 1),
+    ] {
+        assert!(
+            on_disk.contains(&format!("\"depth\":{depth},\"path\":\"{path}\"")),
+            "{path}: {on_disk}"
+        );
+    }
+    assert_eq!(on_disk.lines().count(), 4, "{on_disk}");
+}

@@ -50,6 +50,49 @@ fn overlaid_deps(session: &Session, args: &DepsArgs) -> Result<Option<Deps>> {
     )))
 }
 
+/// The files that depend on FILE, each with its distance.
+type Dependents = Vec<(Vec<u8>, usize)>;
+
+/// What depends on FILE in the index, with the distance.
+fn indexed_rdeps(session: &Session, args: &RdepsArgs) -> Result<Dependents> {
+    let (index, _, id) = open(session, &args.file, args.no_update)?;
+    let view = GraphView::open(&index, &session.layout.graph_path())?;
+    let hits: Vec<(u32, usize)> = if args.transitive {
+        view.reverse_closure(id, args.depth)?
+    } else {
+        view.reverse(id)?.into_iter().map(|s| (s, 1)).collect()
+    };
+    let mut paths = index.paths()?;
+    let mut rows: Vec<(Vec<u8>, usize)> = hits
+        .into_iter()
+        .map(|(s, d)| Ok((paths.path(s)?, d)))
+        .collect::<Result<_>>()?;
+    rows.sort();
+    Ok(rows)
+}
+
+/// What depends on FILE in the tree `--rev`, `--cached` or `--worktree` asks for; `None`
+/// when they ask for none.
+fn overlaid_rdeps(session: &Session, args: &RdepsArgs) -> Result<Option<Dependents>> {
+    let Some(index) = session.index_for_query(args.no_update)? else {
+        bail!("nothing is indexed yet; run `git atse update`");
+    };
+    let Some(overlay) = session.overlay_for(&index, &args.tree)? else {
+        return Ok(None);
+    };
+    let path = session.repo_path(&args.file)?;
+    let rows = crate::pipeline::overlay_rdeps::rdeps_of(
+        (&session.repo, &session.layout.objects(), &index),
+        &overlay,
+        &path,
+        (args.transitive, args.depth),
+        crate::pipeline::limits_from_config(&session.config),
+    )?;
+    Ok(Some(
+        rows.into_iter().map(|(p, d)| (p.into_bytes(), d)).collect(),
+    ))
+}
+
 /// The index and the file id of the FILE argument.
 fn open(session: &Session, file: &str, no_update: bool) -> Result<(Index, String, u32)> {
     let Some(index) = session.index_for_query(no_update)? else {
@@ -101,19 +144,10 @@ pub(super) fn run_deps(args: &DepsArgs) -> Result<ExitCode> {
 
 pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
     let session = Session::open()?;
-    let (index, _, id) = open(&session, &args.file, args.no_update)?;
-    let view = GraphView::open(&index, &session.layout.graph_path())?;
-    let hits: Vec<(u32, usize)> = if args.transitive {
-        view.reverse_closure(id, args.depth)?
-    } else {
-        view.reverse(id)?.into_iter().map(|s| (s, 1)).collect()
+    let rows = match overlaid_rdeps(&session, args)? {
+        Some(rows) => rows,
+        None => indexed_rdeps(&session, args)?,
     };
-    let mut paths = index.paths()?;
-    let mut rows: Vec<(Vec<u8>, usize)> = hits
-        .into_iter()
-        .map(|(s, d)| Ok((paths.path(s)?, d)))
-        .collect::<Result<_>>()?;
-    rows.sort();
     let quote_high = session.quote_high();
     let mut w = BufWriter::new(io::stdout().lock());
     for (p, depth) in &rows {

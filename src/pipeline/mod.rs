@@ -26,6 +26,7 @@ mod links;
 mod mem_tree;
 pub mod overlay;
 pub mod overlay_deps;
+pub mod overlay_rdeps;
 mod rebuild;
 pub mod snapshot;
 pub mod source;

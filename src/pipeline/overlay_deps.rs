@@ -16,10 +16,10 @@ use crate::store::objects::Objects;
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// The index's files with an overlay on top, as the resolver sees them.
-struct OverlayTree<'a> {
-    index: &'a Index,
-    overlay: &'a Overlay,
-    repo: &'a Repo,
+pub(super) struct OverlayTree<'a> {
+    pub index: &'a Index,
+    pub overlay: &'a Overlay,
+    pub repo: &'a Repo,
 }
 
 impl OverlayTree<'_> {
@@ -104,7 +104,15 @@ pub fn deps_of(
         overlay,
         repo,
     };
-    let resolver = Resolver::new(&view);
+    Ok(resolve_file(&Resolver::new(&view), path, &file))
+}
+
+/// The files `file` (at `path`) imports and its imports of nothing, sorted.
+pub(super) fn resolve_file(
+    resolver: &Resolver<'_>,
+    path: &str,
+    file: &FileIndex,
+) -> (Vec<String>, Vec<String>) {
     let mut targets = Vec::new();
     let mut externals = Vec::new();
     for import in &file.imports {
@@ -117,11 +125,11 @@ pub fn deps_of(
     targets.dedup();
     externals.sort();
     externals.dedup();
-    Ok((targets, externals))
+    (targets, externals)
 }
 
 /// The object of `path` in the overlay's tree: the overlay's own, or the indexed one.
-fn object_of(
+pub(super) fn object_of(
     repo: &Repo,
     objects: &Objects,
     index: &Index,

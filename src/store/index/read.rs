@@ -248,6 +248,52 @@ impl Index {
         Ok(out)
     }
 
+    /// The files whose imports are filed under one of `keys` (see `resolve::import_keys`):
+    /// the importers a path with those keys may resolve for.
+    pub fn importers_filed_under(&self, keys: &[String]) -> Result<Vec<u32>> {
+        let txn = self.read_txn()?;
+        let Some(ikeys) = open_read_table(&txn, IKEYS)? else {
+            return Ok(Vec::new());
+        };
+        let mut ids = Vec::new();
+        for k in keys {
+            let (lo, hi) = prefix_range(k.as_bytes());
+            for row in ikeys.range(lo.as_slice()..hi.as_slice())? {
+                ids.push(trailing_id(row?.0.value())?);
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// Paths of the indexed files of one of `langs` under directory `dir` ("": all).
+    pub fn files_under(&self, dir: &str, langs: &[Lang]) -> Result<Vec<String>> {
+        let txn = self.read_txn()?;
+        let (Some(paths), Some(files)) =
+            (open_read_table(&txn, PATHS)?, open_read_table(&txn, FILES)?)
+        else {
+            return Ok(Vec::new());
+        };
+        let prefix: Vec<u8> = match dir.is_empty() {
+            true => Vec::new(),
+            false => format!("{dir}/").into_bytes(),
+        };
+        let mut out = Vec::new();
+        for row in paths.range(prefix.as_slice()..)? {
+            let (k, v) = row?;
+            if !k.value().starts_with(&prefix) {
+                break;
+            }
+            if let Some(f) = files.get(v.value())? {
+                if langs.contains(&decode_file_value(f.value())?.lang) {
+                    out.push(String::from_utf8_lossy(k.value()).into_owned());
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Paths of the indexed files directly in directory `dir` ("" for the root).
     pub fn files_in_dir(&self, dir: &str) -> Result<Vec<String>> {
         let txn = self.read_txn()?;

@@ -1,0 +1,125 @@
+//! What depends on a file in another tree than the indexed one. The index's reverse edges
+//! hold for every importer the overlay cannot have changed; the others (the overlay's own
+//! files, and the importers filed under the keys or scopes of its changed paths, as an
+//! update would invalidate them) are resolved again over the overlaid tree.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use anyhow::{bail, Result};
+
+use super::overlay_deps::{object_of, resolve_file, OverlayTree};
+use crate::extract::Limits;
+use crate::git::Repo;
+use crate::model::overlay::Overlay;
+use crate::resolve::{self, Resolver};
+use crate::store::index::Index;
+use crate::store::objects::Objects;
+
+/// The reverse edges of an overlaid tree.
+struct OverlayGraph<'a> {
+    index: &'a Index,
+    overlay: &'a Overlay,
+    /// The files resolved again, and what they import now.
+    resolved: BTreeMap<String, Vec<String>>,
+}
+
+impl OverlayGraph<'_> {
+    /// The files that import `path` directly.
+    fn importers(&self, path: &str) -> Result<Vec<String>> {
+        let mut out = BTreeSet::new();
+        if self.overlay.keeps(path.as_bytes()) || self.overlay.files.contains_key(path.as_bytes()) {
+            if let Some(id) = self.index.path_id(path.as_bytes())? {
+                let mut paths = self.index.paths()?;
+                for source in self.index.rdeps_of(id)? {
+                    let p = String::from_utf8_lossy(&paths.path(source)?).into_owned();
+                    if self.overlay.keeps(p.as_bytes()) && !self.resolved.contains_key(&p) {
+                        out.insert(p);
+                    }
+                }
+            }
+        }
+        for (importer, targets) in &self.resolved {
+            if targets.iter().any(|t| t == path) {
+                out.insert(importer.clone());
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+}
+
+/// The files that depend on `path` in the overlay's tree, with their distance: directly
+/// (1), or with `transitive`, up to `max_depth` steps away. Sorted by path.
+pub fn rdeps_of(
+    (repo, objects, index): (&Repo, &Objects, &Index),
+    overlay: &Overlay,
+    path: &str,
+    (transitive, max_depth): (bool, Option<usize>),
+    limits: Limits,
+) -> Result<Vec<(String, usize)>> {
+    let view = OverlayTree {
+        index,
+        overlay,
+        repo,
+    };
+    if !resolve::Tree::exists(&view, path) {
+        bail!("{path}: not an indexed file of that tree (only files in a supported language are)");
+    }
+    let resolver = Resolver::new(&view);
+    let mut resolved = BTreeMap::new();
+    for importer in affected(&view)? {
+        if let Some(file) = object_of(repo, objects, index, overlay, &importer, limits)? {
+            let (targets, _) = resolve_file(&resolver, &importer, &file);
+            resolved.insert(importer, targets);
+        }
+    }
+    let graph = OverlayGraph {
+        index,
+        overlay,
+        resolved,
+    };
+    let depth_limit = match transitive {
+        true => max_depth.unwrap_or(usize::MAX),
+        false => 1,
+    };
+    let mut seen = BTreeMap::new();
+    let mut queue = VecDeque::from([(path.to_string(), 0usize)]);
+    while let Some((at, depth)) = queue.pop_front() {
+        if depth >= depth_limit {
+            continue;
+        }
+        for importer in graph.importers(&at)? {
+            if importer != path && !seen.contains_key(&importer) {
+                seen.insert(importer.clone(), depth + 1);
+                queue.push_back((importer, depth + 1));
+            }
+        }
+    }
+    Ok(seen.into_iter().collect())
+}
+
+/// The files whose imports the overlay may resolve differently: its own files, and the
+/// unchanged importers filed under the keys or inside the scopes of its changed paths.
+fn affected(view: &OverlayTree<'_>) -> Result<BTreeSet<String>> {
+    let (index, overlay) = (view.index, view.overlay);
+    let mut out: BTreeSet<String> = overlay
+        .files
+        .keys()
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    let mut keys = Vec::new();
+    for changed in &overlay.changed {
+        let changed = String::from_utf8_lossy(changed);
+        keys.extend(resolve::path_keys(view, &changed));
+        for scope in resolve::path_scopes(&changed) {
+            out.extend(index.files_under(&scope.dir, &scope.langs)?);
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    let mut paths = index.paths()?;
+    for id in index.importers_filed_under(&keys)? {
+        out.insert(String::from_utf8_lossy(&paths.path(id)?).into_owned());
+    }
+    out.retain(|p| overlay.keeps(p.as_bytes()) || overlay.files.contains_key(p.as_bytes()));
+    Ok(out)
+}
