@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 
 use super::{found, output, Session};
-use crate::cli::{DepsArgs, RdepsArgs};
+use crate::cli::{DepsArgs, RdepsArgs, TreeArgs};
+use crate::model::overlay::Overlay;
 use crate::query::deps::GraphView;
 use crate::store::index::Index;
 
@@ -29,13 +30,10 @@ fn indexed_deps(session: &Session, args: &DepsArgs) -> Result<Deps> {
 /// The dependencies of FILE in the tree `--rev`, `--cached` or `--worktree` asks for;
 /// `None` when they ask for none (HEAD: the index answers).
 fn overlaid_deps(session: &Session, args: &DepsArgs) -> Result<Option<Deps>> {
-    let Some(index) = session.index_for_query(args.no_update)? else {
-        bail!("nothing is indexed yet; run `git atse update`");
-    };
-    let Some(overlay) = session.overlay_for(&index, &args.tree)? else {
+    let Some((index, overlay, path)) = overlaid(session, &args.file, args.no_update, &args.tree)?
+    else {
         return Ok(None);
     };
-    let path = session.repo_path(&args.file)?;
     let (deps, externals) = crate::pipeline::overlay_deps::deps_of(
         &session.repo,
         &session.layout.objects(),
@@ -74,13 +72,10 @@ fn indexed_rdeps(session: &Session, args: &RdepsArgs) -> Result<Dependents> {
 /// What depends on FILE in the tree `--rev`, `--cached` or `--worktree` asks for; `None`
 /// when they ask for none.
 fn overlaid_rdeps(session: &Session, args: &RdepsArgs) -> Result<Option<Dependents>> {
-    let Some(index) = session.index_for_query(args.no_update)? else {
-        bail!("nothing is indexed yet; run `git atse update`");
-    };
-    let Some(overlay) = session.overlay_for(&index, &args.tree)? else {
+    let Some((index, overlay, path)) = overlaid(session, &args.file, args.no_update, &args.tree)?
+    else {
         return Ok(None);
     };
-    let path = session.repo_path(&args.file)?;
     let rows = crate::pipeline::overlay_rdeps::rdeps_of(
         (&session.repo, &session.layout.objects(), &index),
         &overlay,
@@ -91,6 +86,23 @@ fn overlaid_rdeps(session: &Session, args: &RdepsArgs) -> Result<Option<Dependen
     Ok(Some(
         rows.into_iter().map(|(p, d)| (p.into_bytes(), d)).collect(),
     ))
+}
+
+/// The index, the overlay `tree` asks for and the path of `file`; `None` when `tree` asks
+/// for HEAD (the index answers as it is).
+fn overlaid(
+    session: &Session,
+    file: &str,
+    no_update: bool,
+    tree: &TreeArgs,
+) -> Result<Option<(Index, Overlay, String)>> {
+    let Some(index) = session.index_for_query(no_update)? else {
+        bail!("nothing is indexed yet; run `git atse update`");
+    };
+    let Some(overlay) = session.overlay_for(&index, tree)? else {
+        return Ok(None);
+    };
+    Ok(Some((index, overlay, session.repo_path(file)?)))
 }
 
 /// The index and the file id of the FILE argument.
