@@ -295,6 +295,9 @@ pub struct RankArgs {
     /// Answer from the index as it is, without catching up with HEAD first.
     #[arg(long)]
     pub no_update: bool,
+    /// Which tree to answer for (HEAD by default).
+    #[command(flatten)]
+    pub tree: TreeArgs,
 }
 
 /// `git atse status`.

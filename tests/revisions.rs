@@ -445,6 +445,16 @@ fn rdeps_answer_for_another_tree_as_a_fresh_index_would() {
     )
     .remove(0);
     assert_eq!(rdeps(&["--rev", "HEAD~1"]), fresh);
+    let fresh_rank = fresh_at(&repo, "HEAD~1", &[&["rank", "--top", "50"]]).remove(0);
+    assert_eq!(
+        repo.atse_ok(&["rank", "--top", "50", "--rev", "HEAD~1"]),
+        fresh_rank
+    );
+    assert_ne!(
+        repo.atse_ok(&["rank", "--top", "50"]),
+        fresh_rank,
+        "HEAD ranks otherwise"
+    );
     assert!(
         fresh.contains("app/other.py") && fresh.contains("app/top.py"),
         "{fresh}"

@@ -7,20 +7,35 @@ use anyhow::{bail, Result};
 
 use super::{found, output, Session};
 use crate::cli::RankArgs;
-use crate::query::deps::GraphView;
+use crate::query::deps::{pagerank, GraphView};
 
 pub(super) fn run(args: &RankArgs) -> Result<ExitCode> {
     let session = Session::open()?;
     let Some(index) = session.index_for_query(args.no_update)? else {
         bail!("nothing is indexed yet; run `git atse update`");
     };
-    let view = GraphView::open(&index, &session.layout.graph_path())?;
-    let mut scores = view.rank(&index.file_ids()?)?;
-    let mut paths = index.paths()?;
-    let mut rows: Vec<(f64, Vec<u8>)> = scores
-        .drain(..)
-        .map(|(id, s)| Ok((s, paths.path(id)?)))
-        .collect::<Result<_>>()?;
+    let mut rows: Vec<(f64, Vec<u8>)> = match session.overlay_for(&index, &args.tree)? {
+        Some(overlay) => {
+            let (files, edges) = crate::pipeline::overlay_rdeps::graph(
+                (&session.repo, &session.layout.objects(), &index),
+                &overlay,
+                crate::pipeline::limits_from_config(&session.config),
+            )?;
+            let scores = pagerank(&edges);
+            scores
+                .into_iter()
+                .zip(files.into_iter().map(String::into_bytes))
+                .collect()
+        }
+        None => {
+            let view = GraphView::open(&index, &session.layout.graph_path())?;
+            let mut paths = index.paths()?;
+            view.rank(&index.file_ids()?)?
+                .into_iter()
+                .map(|(id, s)| Ok((s, paths.path(id)?)))
+                .collect::<Result<_>>()?
+        }
+    };
     // Highest score first; ties by path, so the output is stable.
     rows.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     rows.truncate(args.top);

@@ -64,18 +64,10 @@ pub fn rdeps_of(
     if !resolve::Tree::exists(&view, path) {
         bail!("{path}: not an indexed file of that tree (only files in a supported language are)");
     }
-    let resolver = Resolver::new(&view);
-    let mut resolved = BTreeMap::new();
-    for importer in affected(&view)? {
-        if let Some(file) = object_of(repo, objects, index, overlay, &importer, limits)? {
-            let (targets, _) = resolve_file(&resolver, &importer, &file);
-            resolved.insert(importer, targets);
-        }
-    }
     let graph = OverlayGraph {
         index,
         overlay,
-        resolved,
+        resolved: resolve_affected(&view, objects, limits)?,
     };
     let depth_limit = match transitive {
         true => max_depth.unwrap_or(usize::MAX),
@@ -95,6 +87,83 @@ pub fn rdeps_of(
         }
     }
     Ok(seen.into_iter().collect())
+}
+
+/// What the files the overlay may change import now.
+fn resolve_affected(
+    view: &OverlayTree<'_>,
+    objects: &Objects,
+    limits: Limits,
+) -> Result<BTreeMap<String, Vec<String>>> {
+    let resolver = Resolver::new(view);
+    let mut resolved = BTreeMap::new();
+    for importer in affected(view)? {
+        let file = object_of(
+            view.repo,
+            objects,
+            view.index,
+            view.overlay,
+            &importer,
+            limits,
+        )?;
+        if let Some(file) = file {
+            let (targets, _) = resolve_file(&resolver, &importer, &file);
+            resolved.insert(importer, targets);
+        }
+    }
+    Ok(resolved)
+}
+
+/// The file graph of the overlay's tree, as plain data for `query::deps::pagerank`: its
+/// files (sorted) and, for each, the positions of the files it imports. The index's edges
+/// hold where the overlay cannot have changed them; the resolved ones where it can.
+pub fn graph(
+    (repo, objects, index): (&Repo, &Objects, &Index),
+    overlay: &Overlay,
+    limits: Limits,
+) -> Result<(Vec<String>, Vec<Vec<usize>>)> {
+    let view = OverlayTree {
+        index,
+        overlay,
+        repo,
+    };
+    let resolved = resolve_affected(&view, objects, limits)?;
+    let mut paths = index.paths()?;
+    let mut nodes: BTreeMap<String, Option<u32>> = BTreeMap::new();
+    for id in index.file_ids()? {
+        let path = String::from_utf8_lossy(&paths.path(id)?).into_owned();
+        if overlay.keeps(path.as_bytes()) {
+            nodes.insert(path, Some(id));
+        }
+    }
+    for path in overlay.files.keys() {
+        nodes.insert(String::from_utf8_lossy(path).into_owned(), None);
+    }
+    let pos: BTreeMap<&str, usize> = nodes
+        .keys()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i))
+        .collect();
+    let mut out_edges = Vec::with_capacity(nodes.len());
+    for (path, id) in &nodes {
+        let targets: Vec<String> = match (resolved.get(path), id) {
+            (Some(targets), _) => targets.clone(),
+            (None, Some(id)) => index
+                .deps_of(*id)?
+                .into_iter()
+                .map(|t| Ok(String::from_utf8_lossy(&paths.path(t)?).into_owned()))
+                .collect::<Result<_>>()?,
+            (None, None) => Vec::new(),
+        };
+        let mut edges: Vec<usize> = targets
+            .iter()
+            .filter_map(|t| pos.get(t.as_str()).copied())
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        out_edges.push(edges);
+    }
+    Ok((nodes.into_keys().collect(), out_edges))
 }
 
 /// The files whose imports the overlay may resolve differently: its own files, and the

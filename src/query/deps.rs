@@ -178,27 +178,38 @@ impl<'i> GraphView<'i> {
             targets.dedup();
             out_edges.push(targets);
         }
-        let d = 0.85;
-        let mut score = vec![1.0 / n as f64; n];
-        for _ in 0..30 {
-            let mut next = vec![(1.0 - d) / n as f64; n];
-            let mut dangling = 0.0;
-            for (i, targets) in out_edges.iter().enumerate() {
-                if targets.is_empty() {
-                    dangling += score[i];
-                } else {
-                    let share = d * score[i] / targets.len() as f64;
-                    for &t in targets {
-                        next[t] += share;
-                    }
-                }
-            }
-            let spread = d * dangling / n as f64;
-            for v in &mut next {
-                *v += spread;
-            }
-            score = next;
-        }
+        let score = pagerank(&out_edges);
         Ok(live.iter().copied().zip(score).collect())
     }
+}
+
+/// PageRank (damping 0.85, 30 iterations) of the graph whose node `i` links to
+/// `out_edges[i]`; the scores sum to 1.
+pub fn pagerank(out_edges: &[Vec<usize>]) -> Vec<f64> {
+    let n = out_edges.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let d = 0.85;
+    let mut score = vec![1.0 / n as f64; n];
+    for _ in 0..30 {
+        let mut next = vec![(1.0 - d) / n as f64; n];
+        let mut dangling = 0.0;
+        for (i, targets) in out_edges.iter().enumerate() {
+            if targets.is_empty() {
+                dangling += score[i];
+            } else {
+                let share = d * score[i] / targets.len() as f64;
+                for &t in targets {
+                    next[t] += share;
+                }
+            }
+        }
+        let spread = d * dangling / n as f64;
+        for v in &mut next {
+            *v += spread;
+        }
+        score = next;
+    }
+    score
 }
