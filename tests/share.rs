@@ -550,3 +550,17 @@ fn issue_13_a_decompression_bomb_is_refused_unwritten_and_a_pack_imported_once()
         "the bomb became the index"
     );
 }
+
+#[test]
+fn a_remote_without_notes_is_not_an_error_but_an_unreachable_one_is() {
+    let (repo, _remote, a) = setup();
+    let (code, out, err) = run(&repo, &a, &["atse", "share", "fetch"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (1, "origin has no git-atse notes\n"),
+        "{err}"
+    );
+    let (code, out, err) = run(&repo, &a, &["atse", "share", "fetch", "no-such-remote"]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("cannot fetch"), "{err}");
+}

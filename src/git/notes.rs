@@ -198,7 +198,7 @@ impl Notes {
         check_remote(remote)?;
         let tracking = "refs/notes/atse-fetched";
         let _ = git(&self.dir, &["update-ref", "-d", tracking], None);
-        if git(
+        let fetched = git(
             &self.dir,
             &[
                 // Keep what arrives as a pack: unpacking a few large blobs into loose
@@ -212,10 +212,12 @@ impl Notes {
                 &format!("{NOTES_REF}:{tracking}"),
             ],
             None,
-        )
-        .is_err()
-        {
-            return Ok(None);
+        );
+        match fetched {
+            Ok(_) => {}
+            // The remote has no notes: not an error.
+            Err(e) if format!("{e:#}").contains("couldn't find remote ref") => return Ok(None),
+            Err(e) => return Err(e.context(format!("cannot fetch {NOTES_REF} from {remote}"))),
         }
         let checked = self.check_fetched(remote, tracking, verify);
         let merged = checked.and_then(|tip| self.merge(tracking).map(|()| tip));
