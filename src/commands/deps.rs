@@ -14,9 +14,35 @@ use crate::store::index::Index;
 /// A file's dependencies: the paths it imports, and its imports of nothing in the tree.
 type Deps = (Vec<Vec<u8>>, Vec<String>);
 
+/// The files that depend on FILE, each with its distance.
+type Dependents = Vec<(Vec<u8>, usize)>;
+
+/// The index (caught up once), the overlay `tree` asks for (`None` for HEAD: the index
+/// answers as it is) and the repository path of `file`.
+fn open(
+    session: &Session,
+    file: &str,
+    no_update: bool,
+    tree: &TreeArgs,
+) -> Result<(Index, Option<Overlay>, String)> {
+    let Some(index) = session.index_for_query(no_update)? else {
+        bail!("nothing is indexed yet; run `git atse update`");
+    };
+    let overlay = session.overlay_for(&index, tree)?;
+    Ok((index, overlay, session.repo_path(file)?))
+}
+
+/// The file id of `path` in the index.
+fn indexed_id(index: &Index, path: &str) -> Result<u32> {
+    match index.path_id(path.as_bytes())? {
+        Some(id) => Ok(id),
+        None => bail!("{path}: not an indexed file (only files in a supported language are)"),
+    }
+}
+
 /// The dependencies of FILE in the index.
-fn indexed_deps(session: &Session, args: &DepsArgs) -> Result<Deps> {
-    let (index, _, id) = open(session, &args.file, args.no_update)?;
+fn indexed_deps(index: &Index, path: &str) -> Result<Deps> {
+    let id = indexed_id(index, path)?;
     let mut paths = index.paths()?;
     let mut deps: Vec<Vec<u8>> = index
         .deps_of(id)?
@@ -27,34 +53,31 @@ fn indexed_deps(session: &Session, args: &DepsArgs) -> Result<Deps> {
     Ok((deps, index.externals_of(id)?))
 }
 
-/// The dependencies of FILE in the tree `--rev`, `--cached` or `--worktree` asks for;
-/// `None` when they ask for none (HEAD: the index answers).
-fn overlaid_deps(session: &Session, args: &DepsArgs) -> Result<Option<Deps>> {
-    let Some((index, overlay, path)) = overlaid(session, &args.file, args.no_update, &args.tree)?
-    else {
-        return Ok(None);
-    };
+/// The dependencies of FILE in the tree `--rev`, `--cached` or `--worktree` asks for.
+fn overlaid_deps(session: &Session, index: &Index, overlay: &Overlay, path: &str) -> Result<Deps> {
     let (deps, externals) = crate::pipeline::overlay_deps::deps_of(
         &session.repo,
         &session.layout.objects(),
-        &index,
-        &overlay,
-        &path,
+        index,
+        overlay,
+        path,
         crate::pipeline::limits_from_config(&session.config),
     )?;
-    Ok(Some((
+    Ok((
         deps.into_iter().map(String::into_bytes).collect(),
         externals,
-    )))
+    ))
 }
 
-/// The files that depend on FILE, each with its distance.
-type Dependents = Vec<(Vec<u8>, usize)>;
-
 /// What depends on FILE in the index, with the distance.
-fn indexed_rdeps(session: &Session, args: &RdepsArgs) -> Result<Dependents> {
-    let (index, _, id) = open(session, &args.file, args.no_update)?;
-    let view = GraphView::open(&index, &session.layout.graph_path())?;
+fn indexed_rdeps(
+    session: &Session,
+    index: &Index,
+    path: &str,
+    args: &RdepsArgs,
+) -> Result<Dependents> {
+    let id = indexed_id(index, path)?;
+    let view = GraphView::open(index, &session.layout.graph_path())?;
     let hits: Vec<(u32, usize)> = if args.transitive {
         view.reverse_closure(id, args.depth)?
     } else {
@@ -69,59 +92,30 @@ fn indexed_rdeps(session: &Session, args: &RdepsArgs) -> Result<Dependents> {
     Ok(rows)
 }
 
-/// What depends on FILE in the tree `--rev`, `--cached` or `--worktree` asks for; `None`
-/// when they ask for none.
-fn overlaid_rdeps(session: &Session, args: &RdepsArgs) -> Result<Option<Dependents>> {
-    let Some((index, overlay, path)) = overlaid(session, &args.file, args.no_update, &args.tree)?
-    else {
-        return Ok(None);
-    };
+/// What depends on FILE in the tree `--rev`, `--cached` or `--worktree` asks for.
+fn overlaid_rdeps(
+    session: &Session,
+    index: &Index,
+    overlay: &Overlay,
+    path: &str,
+    args: &RdepsArgs,
+) -> Result<Dependents> {
     let rows = crate::pipeline::overlay_rdeps::rdeps_of(
-        (&session.repo, &session.layout.objects(), &index),
-        &overlay,
-        &path,
+        (&session.repo, &session.layout.objects(), index),
+        overlay,
+        path,
         (args.transitive, args.depth),
         crate::pipeline::limits_from_config(&session.config),
     )?;
-    Ok(Some(
-        rows.into_iter().map(|(p, d)| (p.into_bytes(), d)).collect(),
-    ))
-}
-
-/// The index, the overlay `tree` asks for and the path of `file`; `None` when `tree` asks
-/// for HEAD (the index answers as it is).
-fn overlaid(
-    session: &Session,
-    file: &str,
-    no_update: bool,
-    tree: &TreeArgs,
-) -> Result<Option<(Index, Overlay, String)>> {
-    let Some(index) = session.index_for_query(no_update)? else {
-        bail!("nothing is indexed yet; run `git atse update`");
-    };
-    let Some(overlay) = session.overlay_for(&index, tree)? else {
-        return Ok(None);
-    };
-    Ok(Some((index, overlay, session.repo_path(file)?)))
-}
-
-/// The index and the file id of the FILE argument.
-fn open(session: &Session, file: &str, no_update: bool) -> Result<(Index, String, u32)> {
-    let Some(index) = session.index_for_query(no_update)? else {
-        bail!("nothing is indexed yet; run `git atse update`");
-    };
-    let path = session.repo_path(file)?;
-    let Some(id) = index.path_id(path.as_bytes())? else {
-        bail!("{path}: not an indexed file (only files in a supported language are)");
-    };
-    Ok((index, path, id))
+    Ok(rows.into_iter().map(|(p, d)| (p.into_bytes(), d)).collect())
 }
 
 pub(super) fn run_deps(args: &DepsArgs) -> Result<ExitCode> {
     let session = Session::open()?;
-    let (deps, mut externals) = match overlaid_deps(&session, args)? {
-        Some(found) => found,
-        None => indexed_deps(&session, args)?,
+    let (index, overlay, path) = open(&session, &args.file, args.no_update, &args.tree)?;
+    let (deps, mut externals) = match &overlay {
+        Some(overlay) => overlaid_deps(&session, &index, overlay, &path)?,
+        None => indexed_deps(&index, &path)?,
     };
     if !args.external {
         externals.clear();
@@ -156,9 +150,10 @@ pub(super) fn run_deps(args: &DepsArgs) -> Result<ExitCode> {
 
 pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
     let session = Session::open()?;
-    let rows = match overlaid_rdeps(&session, args)? {
-        Some(rows) => rows,
-        None => indexed_rdeps(&session, args)?,
+    let (index, overlay, path) = open(&session, &args.file, args.no_update, &args.tree)?;
+    let rows = match &overlay {
+        Some(overlay) => overlaid_rdeps(&session, &index, overlay, &path, args)?,
+        None => indexed_rdeps(&session, &index, &path, args)?,
     };
     let quote_high = session.quote_high();
     let mut w = BufWriter::new(io::stdout().lock());
