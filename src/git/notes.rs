@@ -14,7 +14,10 @@ pub const NOTES_REF: &str = "refs/notes/atse";
 /// Runs git in `dir` and returns its stdout; fails with git's stderr.
 fn git(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Result<Vec<u8>> {
     let mut cmd = Command::new("git");
+    // Untranslated messages: fetch_and_merge reads git's stderr to tell "the remote
+    // has no notes" from a failure, and a translated message would turn that into an error.
     cmd.args(args)
+        .env("LC_ALL", "C")
         .current_dir(dir)
         .stdin(if stdin.is_some() {
             Stdio::piped()
