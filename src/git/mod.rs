@@ -2,6 +2,7 @@
 //! hands out paths, typed ids (`model::BlobId`, `TreeId`, `CommitId`) and blob contents.
 //! This is the only module that names gix, and it exports no gix type.
 
+pub(crate) mod cli;
 pub mod diff;
 pub mod head_hint;
 pub mod hooks_dir;

@@ -2,46 +2,15 @@
 //! is a handful of calls per publish (never one per object), and git's own notes merge
 //! and push rules apply.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context as _, Result};
 
+use super::cli::run as git;
+
 /// The notes ref git-atse publishes to.
 pub const NOTES_REF: &str = "refs/notes/atse";
-
-/// Runs git in `dir` and returns its stdout; fails with git's stderr.
-fn git(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Result<Vec<u8>> {
-    let mut cmd = Command::new("git");
-    // Untranslated messages: fetch_and_merge reads git's stderr to tell "the remote
-    // has no notes" from a failure, and a translated message would turn that into an error.
-    cmd.args(args)
-        .env("LC_ALL", "C")
-        .current_dir(dir)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd
-        .spawn()
-        .with_context(|| format!("cannot run git {}", args.join(" ")))?;
-    if let (Some(data), Some(mut pipe)) = (stdin, child.stdin.take()) {
-        pipe.write_all(data).context("cannot write to git")?;
-    }
-    let out = child.wait_with_output().context("cannot wait for git")?;
-    if !out.status.success() {
-        bail!(
-            "git {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    Ok(out.stdout)
-}
 
 /// Notes of one repository (its work tree or git dir).
 pub struct Notes {

@@ -239,19 +239,9 @@ impl Repo {
     /// while a merge has conflicts).
     pub fn staged_tree(&self) -> Result<TreeId> {
         let dir = self.work_dir().unwrap_or_else(|| self.git_dir());
-        let out = std::process::Command::new("git")
-            .arg("write-tree")
-            .current_dir(dir)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .context("cannot run git write-tree")?;
-        if !out.status.success() {
-            bail!(
-                "cannot answer for the staged tree: git write-tree failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-        }
-        TreeId::from_hex(String::from_utf8_lossy(&out.stdout).trim())
+        let out = super::cli::run(dir.as_path(), &["write-tree"], None)
+            .context("cannot answer for the staged tree")?;
+        TreeId::from_hex(String::from_utf8_lossy(&out).trim())
     }
 
     /// A boolean from git config, if set.
@@ -281,16 +271,8 @@ impl std::error::Error for Sha256Unsupported {}
 
 /// The object format of the repository at `dir`, as git itself reports it.
 fn object_format(dir: &Path) -> Option<String> {
-    let out = std::process::Command::new("git")
-        .args(["rev-parse", "--show-object-format"])
-        .current_dir(dir)
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    let out = super::cli::run(dir, &["rev-parse", "--show-object-format"], None).ok()?;
+    Some(String::from_utf8_lossy(&out).trim().to_string())
 }
 
 /// Splits git's `GIT_CONFIG_PARAMETERS` (shell-quoted `'key'='value'` or `'key=value'`

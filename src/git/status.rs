@@ -3,7 +3,6 @@
 //! by asking git itself, so that no file is hashed that git would not hash.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context as _, Result};
 
@@ -27,25 +26,18 @@ impl Repo {
         let Some(dir) = self.work_dir() else {
             bail!("--worktree needs a working tree; this repository is bare");
         };
-        let out = Command::new("git")
-            .args([
+        let out = super::cli::run(
+            &dir,
+            &[
                 "status",
                 "--porcelain=v2",
                 "-z",
                 "--untracked-files=all",
                 "--no-renames",
-            ])
-            .current_dir(&dir)
-            .stdin(Stdio::null())
-            .output()
-            .context("cannot run git status")?;
-        if !out.status.success() {
-            bail!(
-                "git status failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-        }
-        Ok(parse_status(&out.stdout))
+            ],
+            None,
+        )?;
+        Ok(parse_status(&out))
     }
 
     /// The blob id git would give `data`.
