@@ -28,24 +28,10 @@ impl Patch {
     /// everywhere); returns how many.
     pub fn invalidate_scope(&mut self, dir: &str, langs: &[Lang]) -> Result<usize> {
         let t = Tables::open(&self.txn, self.track_fresh)?;
-        let prefix: Vec<u8> = if dir.is_empty() {
-            Vec::new()
-        } else {
-            format!("{dir}/").into_bytes()
-        };
-        let mut ids = Vec::new();
-        for row in t.paths.range(prefix.as_slice()..)? {
-            let (k, v) = row?;
-            if !k.value().starts_with(&prefix) {
-                break;
-            }
-            let id = v.value();
-            if let Some(f) = t.files.get(id)? {
-                if langs.contains(&decode_file_value(f.value())?.lang) {
-                    ids.push(id);
-                }
-            }
-        }
+        let ids: Vec<u32> = scope_files(&t.paths, &t.files, dir, langs)?
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect();
         let mut pending = t.pending;
         for id in &ids {
             pending.insert(*id, ())?;
@@ -282,16 +268,46 @@ pub(super) fn files_ending(
     Ok(out)
 }
 
+/// The key prefix of the paths under directory `dir` ("" for the root).
+fn dir_prefix(dir: &str) -> Vec<u8> {
+    if dir.is_empty() {
+        Vec::new()
+    } else {
+        format!("{dir}/").into_bytes()
+    }
+}
+
+/// The files under directory `dir` ("" for all) in one of `langs`, as (path, file id) in
+/// path order.
+pub(super) fn scope_files(
+    paths: &impl ReadableTable<&'static [u8], u32>,
+    files: &impl ReadableTable<u32, &'static [u8]>,
+    dir: &str,
+    langs: &[Lang],
+) -> Result<Vec<(Vec<u8>, u32)>> {
+    let prefix = dir_prefix(dir);
+    let mut out = Vec::new();
+    for row in paths.range(prefix.as_slice()..)? {
+        let (k, v) = row?;
+        if !k.value().starts_with(&prefix) {
+            break;
+        }
+        let id = v.value();
+        if let Some(f) = files.get(id)? {
+            if langs.contains(&decode_file_value(f.value())?.lang) {
+                out.push((k.value().to_vec(), id));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The files directly in `dir`, skipping whole subdirectories by seeking past them.
 pub(super) fn list_dir(
     paths: &impl ReadableTable<&'static [u8], u32>,
     dir: &str,
 ) -> Result<Vec<String>> {
-    let prefix: Vec<u8> = if dir.is_empty() {
-        Vec::new()
-    } else {
-        format!("{dir}/").into_bytes()
-    };
+    let prefix = dir_prefix(dir);
     let mut out = Vec::new();
     let mut from = prefix.clone();
     loop {

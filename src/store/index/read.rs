@@ -275,23 +275,10 @@ impl Index {
         else {
             return Ok(Vec::new());
         };
-        let prefix: Vec<u8> = match dir.is_empty() {
-            true => Vec::new(),
-            false => format!("{dir}/").into_bytes(),
-        };
-        let mut out = Vec::new();
-        for row in paths.range(prefix.as_slice()..)? {
-            let (k, v) = row?;
-            if !k.value().starts_with(&prefix) {
-                break;
-            }
-            if let Some(f) = files.get(v.value())? {
-                if langs.contains(&decode_file_value(f.value())?.lang) {
-                    out.push(String::from_utf8_lossy(k.value()).into_owned());
-                }
-            }
-        }
-        Ok(out)
+        Ok(super::links::scope_files(&paths, &files, dir, langs)?
+            .into_iter()
+            .map(|(path, _)| String::from_utf8_lossy(&path).into_owned())
+            .collect())
     }
 
     /// Paths of the indexed files directly in directory `dir` ("" for the root).
