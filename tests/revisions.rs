@@ -476,3 +476,46 @@ fn rdeps_answer_for_another_tree_as_a_fresh_index_would() {
     }
     assert_eq!(on_disk.lines().count(), 4, "{on_disk}");
 }
+
+#[test]
+fn a_config_file_changed_only_in_another_tree_is_resolved_against() {
+    let repo = Repo::new();
+    repo.write(
+        "main.go",
+        "package main\n\nimport \"example.com/m/util\"\n\nfunc main() { util.U() }\n",
+    );
+    repo.write("util/util.go", "package util\n\nfunc U() {}\n");
+    repo.commit_all("no go.mod");
+    repo.atse_ok(&["update", "--quiet"]);
+    let deps = |extra: &[&str]| {
+        let mut args = vec!["deps", "--external"];
+        args.extend_from_slice(extra);
+        args.push("main.go");
+        repo.atse_ok(&args)
+    };
+    assert_eq!(deps(&[]), "example.com/m/util (external)\n");
+    // An untracked go.mod names the module: the import is the repository's own.
+    repo.write("go.mod", "module example.com/m\n\ngo 1.21\n");
+    assert_eq!(deps(&["--worktree"]), "util/util.go\n");
+    assert_eq!(
+        repo.atse_ok(&["rdeps", "--worktree", "util/util.go"]),
+        "main.go\n"
+    );
+    let state = commit_worktree(&repo);
+    assert_eq!(
+        deps(&["--worktree"]),
+        fresh_deps_at(&repo, &state, &["main.go"]).remove(0)
+    );
+    assert_eq!(deps(&[]), "example.com/m/util (external)\n", "HEAD");
+    // The same, committed on another branch, asked with --rev.
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.commit_all("go.mod");
+    repo.git(&["checkout", "-q", "-"]);
+    assert_eq!(deps(&["--rev", "side"]), "util/util.go\n");
+    // Modified on disk to name another module: external again.
+    repo.git(&["checkout", "-q", "side"]);
+    repo.atse_ok(&["update", "--quiet"]);
+    repo.write("go.mod", "module other.org/m\n");
+    assert_eq!(deps(&["--worktree"]), "example.com/m/util (external)\n");
+    assert_eq!(deps(&[]), "util/util.go\n", "HEAD");
+}

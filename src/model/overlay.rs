@@ -14,6 +14,9 @@ pub struct Overlay {
     pub changed: BTreeSet<Vec<u8>>,
     /// The objects of the changed paths that are files of a supported language now.
     pub files: BTreeMap<Vec<u8>, FileIndex>,
+    /// The changed configuration files (go.mod, tsconfig.json) that exist in the asked
+    /// tree: the resolver finds them by name as it finds the index's own.
+    pub configs: BTreeSet<Vec<u8>>,
     /// The tree the overlay answers for; `None` for the working tree.
     pub tree: Option<TreeId>,
     /// The paths of the working tree that differ from HEAD (modified, staged, added,

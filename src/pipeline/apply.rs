@@ -120,12 +120,7 @@ fn prepare(
 }
 
 fn prepare_one(source: &mut ObjectSource<'_>, change: git::Change) -> Result<Prepared> {
-    let name = change
-        .path
-        .rsplit(|&b| b == b'/')
-        .next()
-        .unwrap_or(&change.path);
-    let is_config = resolve::CONFIG_FILES.iter().any(|c| c.as_bytes() == name);
+    let is_config = resolve::is_config(&change.path);
     let mut p = Prepared {
         config: is_config.then_some(change.new.is_some()),
         path: change.path,

@@ -3,6 +3,7 @@
 //! extracted, and stored like any other, so the next query parses nothing).
 
 use std::ops::ControlFlow;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use anyhow::{bail, Result};
@@ -14,6 +15,7 @@ use crate::git::status::{read_worktree_file, WorktreeChange};
 use crate::git::{self, Repo};
 use crate::model::overlay::Overlay;
 use crate::model::{FileIndex, SkipReason, TreeId};
+use crate::resolve;
 use crate::store::objects::Objects;
 
 /// Changed paths handled per batch.
@@ -58,9 +60,15 @@ pub fn for_tree(
         )
         .filter_map(Result::transpose)
         .collect::<Result<_>>()?;
+    let configs = changes
+        .iter()
+        .filter(|c| c.new.is_some() && resolve::is_config(&c.path))
+        .map(|c| c.path.clone())
+        .collect();
     Ok(Overlay {
         changed: changes.into_iter().map(|c| c.path).collect(),
         files,
+        configs,
         tree: Some(target.clone()),
         dirty: Default::default(),
     })
@@ -92,7 +100,7 @@ pub fn for_worktree(
         bail!("--worktree needs a working tree; this repository is bare");
     };
     let sync = repo.sync();
-    let files: Vec<(Vec<u8>, Option<FileIndex>)> = changes
+    let files: Vec<(Vec<u8>, Option<FileIndex>, bool)> = changes
         .par_iter()
         .map_init(
             || {
@@ -104,10 +112,14 @@ pub fn for_worktree(
             |(repo, source), change| on_disk(repo, source, &root, change, limits),
         )
         .collect::<Result<_>>()?;
-    for (path, file) in files {
+    for (path, file, is_config) in files {
         overlay.files.remove(&path);
+        overlay.configs.remove(&path);
         if let Some(file) = file {
             overlay.files.insert(path.clone(), file);
+        }
+        if is_config {
+            overlay.configs.insert(path.clone());
         }
         overlay.changed.insert(path.clone());
         overlay.dirty.insert(path);
@@ -116,16 +128,21 @@ pub fn for_worktree(
     Ok(overlay)
 }
 
-/// What a changed path of the working tree holds on disk, as an object.
+/// What a changed path of the working tree holds on disk, as an object, and whether it is
+/// a configuration file that exists there.
 fn on_disk(
     repo: &Repo,
     source: &mut ObjectSource<'_>,
     root: &Path,
     change: &WorktreeChange,
     limits: Limits,
-) -> Result<(Vec<u8>, Option<FileIndex>)> {
+) -> Result<(Vec<u8>, Option<FileIndex>, bool)> {
     let path = match change {
-        WorktreeChange::Gone(path) => return Ok((path.clone(), None)),
+        WorktreeChange::Gone(path) => return Ok((path.clone(), None, false)),
+        WorktreeChange::File(path) if resolve::is_config(path) => {
+            let present = root.join(std::ffi::OsStr::from_bytes(path)).is_file();
+            return Ok((path.clone(), None, present));
+        }
         WorktreeChange::File(path) => path,
     };
     let file = match read_worktree_file(root, path, limits.max_file_bytes)? {
@@ -139,5 +156,5 @@ fn on_disk(
             source.object_for_data(path, &blob, &data)?
         }
     };
-    Ok((path.clone(), file))
+    Ok((path.clone(), file, false))
 }

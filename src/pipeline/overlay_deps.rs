@@ -30,10 +30,13 @@ impl OverlayTree<'_> {
             .collect()
     }
 
-    fn added(&self, matches: impl Fn(&str) -> bool) -> Vec<String> {
+    /// The overlay's files (and configuration files, with `configs`) that `matches`.
+    fn added(&self, configs: bool, matches: impl Fn(&str) -> bool) -> Vec<String> {
+        let configs = self.overlay.configs.iter().filter(|_| configs);
         self.overlay
             .files
             .keys()
+            .chain(configs)
             .map(|p| String::from_utf8_lossy(p).into_owned())
             .filter(|p| matches(p))
             .collect()
@@ -50,7 +53,7 @@ impl resolve::Tree for OverlayTree<'_> {
 
     fn files_in_dir(&self, dir: &str) -> Vec<String> {
         let mut out = self.keep(self.index.files_in_dir(dir).unwrap_or_default());
-        out.extend(self.added(|p| {
+        out.extend(self.added(false, |p| {
             let parent = p.rsplit_once('/').map_or("", |(d, _)| d);
             parent == dir
         }));
@@ -63,9 +66,9 @@ impl resolve::Tree for OverlayTree<'_> {
 
     fn files_ending(&self, suffix: &str) -> Vec<String> {
         let mut out = self.keep(self.index.files_ending(suffix).unwrap_or_default());
-        out.extend(
-            self.added(|p| p == suffix || p.strip_suffix(suffix).is_some_and(|h| h.ends_with('/'))),
-        );
+        out.extend(self.added(true, |p| {
+            p == suffix || p.strip_suffix(suffix).is_some_and(|h| h.ends_with('/'))
+        }));
         out
     }
 

@@ -273,6 +273,12 @@ pub fn path_scopes(path: &str) -> Vec<Scope> {
 /// `jsconfig.json` (JavaScript, TypeScript). Changing one re-resolves its [`path_scopes`].
 pub const CONFIG_FILES: &[&str] = &["go.mod", "tsconfig.json", "jsconfig.json"];
 
+/// Whether the file at `path` is one of the [`CONFIG_FILES`] (by its file name).
+pub fn is_config(path: &[u8]) -> bool {
+    let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    CONFIG_FILES.iter().any(|c| c.as_bytes() == name)
+}
+
 // ---- path helpers -------------------------------------------------------------------
 
 /// `a/b/c.h` -> `a/b`; `c.h` -> `""`.
