@@ -36,10 +36,23 @@ fi
 bin="$root/bin/git-atse"
 echo "installed $bin"
 
-if [ -f docs/git-atse.1 ]; then
-  mandir="${PREFIX:-$HOME/.local}/share/man/man1"
-  mkdir -p "$mandir" && cp docs/git-atse.1 "$mandir/"
-fi
+# Manual pages beside bin/ (man finds <dir>/share/man for every <dir>/bin on PATH), so
+# that `git atse --help` and `git help atse` open them as for any git command.
+mandir="$root/share/man/man1"
+mkdir -p "$mandir" && cp docs/man/*.1 "$mandir/"
+echo "installed the manual pages in $mandir"
+
+# Completion scripts where each shell looks for them. bash-completion loads
+# completions/git-atse for both `git-atse` and `git atse` (git's completion asks it for
+# _git_atse); fish completes `git atse` from git-atse's completions too.
+bash_dir="${XDG_DATA_HOME:-$HOME/.local/share}/bash-completion/completions"
+zsh_dir="$root/share/zsh/site-functions"
+fish_dir="${XDG_CONFIG_HOME:-$HOME/.config}/fish/completions"
+mkdir -p "$bash_dir" "$zsh_dir" "$fish_dir"
+"$bin" completions bash > "$bash_dir/git-atse"
+"$bin" completions zsh > "$zsh_dir/_git-atse"
+"$bin" completions fish > "$fish_dir/git-atse.fish"
+echo "installed completions for bash ($bash_dir), zsh ($zsh_dir: add it to fpath) and fish ($fish_dir)"
 
 case ":$PATH:" in
   *":$root/bin:"*) ;;

@@ -47,6 +47,8 @@ pub enum Command {
     Install(InstallArgs),
     /// Remove the hooks that `install` added, restoring any hooks they chained.
     Uninstall(UninstallArgs),
+    /// Print the completion script of a shell (bash, zsh, fish) for `git atse`.
+    Completions(CompletionsArgs),
     /// Internal: print what the extractor finds in files on disk.
     #[command(hide = true)]
     DebugExtract(DebugExtractArgs),
@@ -130,6 +132,63 @@ pub struct UninstallArgs {
     pub quiet: bool,
 }
 
+/// `git atse completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Shells `completions` writes a script for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// bash (with `_git_atse` for git's own completion).
+    Bash,
+    /// zsh.
+    Zsh,
+    /// fish.
+    Fish,
+}
+
+/// Output formats of deps and rdeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// One path per line.
+    Text,
+    /// One JSON object per line.
+    Json,
+    /// A Graphviz digraph (`dot -Tsvg`), clustered by directory.
+    Dot,
+    /// A Mermaid flowchart (rendered by GitHub and GitLab in Markdown).
+    Mermaid,
+}
+
+/// How a picture (`--format dot|mermaid`) is cut.
+#[derive(Debug, Args)]
+pub struct PictureArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
+    pub format: GraphFormat,
+    /// Same as --format json.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// A picture shows at most N files, the nearest first (a note on stderr says when
+    /// some were left out).
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_nodes: usize,
+}
+
+impl PictureArgs {
+    /// The format asked for (`--json` is `--format json`).
+    pub fn format(&self) -> GraphFormat {
+        match self.json {
+            true => GraphFormat::Json,
+            false => self.format,
+        }
+    }
+}
+
 /// Output formats of grep-symbol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -182,9 +241,9 @@ pub struct GrepSymbolArgs {
     /// Same as --format json.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
-    /// Color the output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    /// Color the output (default: git's `color.ui`; `NO_COLOR` turns it off).
+    #[arg(long, value_enum, value_name = "WHEN", num_args = 0..=1, require_equals = true, default_missing_value = "always")]
+    pub color: Option<ColorChoice>,
     /// Which tree to answer for (HEAD by default).
     #[command(flatten)]
     pub tree: TreeArgs,
@@ -231,9 +290,12 @@ pub struct DepsArgs {
     /// Also print the imports that resolve to no file in the repository.
     #[arg(long)]
     pub external: bool,
-    /// One JSON object per line.
-    #[arg(long)]
-    pub json: bool,
+    /// Also what those files import, up to N steps away.
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// Output format, and how a picture is cut.
+    #[command(flatten)]
+    pub out: PictureArgs,
     /// Answer from the index as it is, without catching up with HEAD first.
     #[arg(long)]
     pub no_update: bool,
@@ -250,12 +312,12 @@ pub struct RdepsArgs {
     /// Everything that depends on FILE, directly or not.
     #[arg(long)]
     pub transitive: bool,
-    /// With --transitive, at most N steps away.
+    /// At most N steps away (implies --transitive).
     #[arg(long, value_name = "N")]
     pub depth: Option<usize>,
-    /// One JSON object per line.
-    #[arg(long)]
-    pub json: bool,
+    /// Output format, and how a picture is cut.
+    #[command(flatten)]
+    pub out: PictureArgs,
     /// Answer from the index as it is, without catching up with HEAD first.
     #[arg(long)]
     pub no_update: bool,
@@ -272,6 +334,9 @@ pub struct RefsArgs {
     /// Print at most N call sites.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Color the output (default: git's `color.ui`; `NO_COLOR` turns it off).
+    #[arg(long, value_enum, value_name = "WHEN", num_args = 0..=1, require_equals = true, default_missing_value = "always")]
+    pub color: Option<ColorChoice>,
     /// One JSON object per line.
     #[arg(long)]
     pub json: bool,

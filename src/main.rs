@@ -3,12 +3,28 @@
 use std::io;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
+use git_atse::cli::Cli;
+use git_atse::commands;
 
 fn main() -> ExitCode {
-    git_atse::commands::panic::install_hook();
-    let cli = git_atse::cli::Cli::parse();
-    match git_atse::commands::run(cli) {
+    commands::panic::install_hook();
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    // `git atse grep-symbol --help` opens the manual page, as `git commit --help` does
+    // (git itself turns `git atse --help` into `man git-atse`); clap's help without one.
+    if commands::manual::wants_long_help(&args) && commands::manual::open_page(&args) {
+        return ExitCode::SUCCESS;
+    }
+    let matches = Cli::command()
+        .long_version(commands::long_version())
+        .get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    match commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
             let broken_pipe = err.chain().any(|c| {

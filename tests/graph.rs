@@ -149,13 +149,19 @@ fn deps_resolve_imports_in_every_language() {
         repo.atse_ok(&["deps", "--json", "--external", "py/pkg/mod.py"]),
         "{\"external\":false,\"path\":\"py/pkg/helper.py\"}\n{\"external\":true,\"import\":\"os\"}\n"
     );
-    // Paths are taken relative to the current directory, as git does.
-    let mut cmd = repo.cmd("git", &["atse", "deps", "main.c"]);
-    cmd.current_dir(repo.path().join("c"));
+    // Paths are taken, and printed, relative to the current directory, as git does;
+    // JSON keeps repository paths.
+    let in_c = |args: &[&str]| {
+        let mut cmd = repo.cmd("git", args);
+        cmd.current_dir(repo.path().join("c"));
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
+    assert_eq!(in_c(&["atse", "deps", "main.c"]), "util.h\n");
     assert_eq!(
-        String::from_utf8_lossy(&cmd.output().unwrap().stdout),
-        "c/util.h\n"
+        in_c(&["atse", "deps", "--json", "main.c"]),
+        "{\"external\":false,\"path\":\"c/util.h\"}\n"
     );
+    assert_eq!(in_c(&["atse", "rdeps", "../c/util.h"]), "main.c\nutil.c\n");
 }
 
 #[test]

@@ -196,10 +196,35 @@ fn exit_codes_follow_grep() {
 #[test]
 fn color_always_paints_like_git_grep() {
     let repo = polyglot();
-    let out = repo.atse_ok(&["grep-symbol", "--color", "always", "add"]);
+    let out = repo.atse_ok(&["grep-symbol", "--color=always", "add"]);
     assert_eq!(
         out,
         "\x1b[35mc/util.c\x1b[m\x1b[36m:\x1b[m\x1b[32m6\x1b[m\x1b[36m:\x1b[m\x1b[32m5\x1b[m\x1b[36m:\x1b[m function \x1b[1;31madd\x1b[m\n"
+    );
+    // git's conventions: color.ui, then NO_COLOR over it, --color over both.
+    let plain = "c/util.c:6:5: function add\n";
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "add"]),
+        plain,
+        "a pipe: auto is off"
+    );
+    repo.git(&["config", "color.ui", "always"]);
+    assert_eq!(repo.atse_ok(&["grep-symbol", "add"]), out);
+    let no_color = repo
+        .cmd("git", &["atse", "grep-symbol", "add"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&no_color.stdout), plain);
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "--color=never", "add"]),
+        plain
+    );
+    repo.git(&["config", "color.atse", "never"]);
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "add"]),
+        plain,
+        "color.atse first"
     );
 }
 
@@ -233,12 +258,28 @@ fn no_update_without_an_index_says_what_to_do() {
 #[test]
 fn works_from_a_subdirectory_and_in_a_bare_repository() {
     let repo = polyglot();
-    let mut cmd = repo.cmd("git", &["atse", "grep-symbol", "add"]);
-    cmd.current_dir(repo.path().join("src"));
-    let out = cmd.output().unwrap();
+    // From a subdirectory, paths are relative to it, as `git grep` prints them; JSON
+    // keeps repository paths.
+    let in_dir = |dir: &str, args: &[&str]| {
+        let mut cmd = repo.cmd("git", args);
+        cmd.current_dir(repo.path().join(dir));
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "c/util.c:6:5: function add\n"
+        in_dir("src", &["atse", "grep-symbol", "add"]),
+        "../c/util.c:6:5: function add\n"
+    );
+    assert_eq!(
+        in_dir("c", &["atse", "grep-symbol", "add"]),
+        "util.c:6:5: function add\n"
+    );
+    assert!(
+        in_dir("src", &["atse", "grep-symbol", "--json", "add"]).contains("\"path\":\"c/util.c\"")
+    );
+    assert!(
+        in_dir("src", &["atse", "grep-symbol", "--format", "ctags", "add"])
+            .contains("\tc/util.c\t"),
+        "tags lines keep repository paths"
     );
 
     let bare = repo.tmp().join("bare.git");
@@ -269,4 +310,32 @@ fn rev_indexes_another_commit() {
         "{status}"
     );
     assert!(status.contains("\"current\":false"), "{status}");
+}
+
+#[test]
+fn status_prints_human_sizes_and_times_and_json_exact_numbers() {
+    let repo = polyglot();
+    repo.atse_ok(&["update", "--quiet"]);
+    let text = repo.atse_ok(&["status"]);
+    let size = text
+        .lines()
+        .find(|l| l.starts_with("size on disk:"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        size.contains(" KiB (index ") || size.contains(" MiB (index "),
+        "{size}"
+    );
+    assert!(!size.contains("bytes"), "{size}");
+    let last = text
+        .lines()
+        .find(|l| l.starts_with("last update:"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        last.contains(" ms, just now (") && last.ends_with(" UTC)"),
+        "{last}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&repo.atse_ok(&["status", "--json"])).unwrap();
+    assert!(json["bytes"].as_u64().unwrap() > 1024, "{json}");
+    assert!(json["update_ms"].is_u64(), "{json}");
 }

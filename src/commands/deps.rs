@@ -1,21 +1,22 @@
-//! `git atse deps` and `git atse rdeps`.
+//! `git atse deps` and `git atse rdeps`: as lists (text, JSON) or pictures (dot, mermaid).
 
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 
-use super::{found, output, Session};
-use crate::cli::{DepsArgs, RdepsArgs, TreeArgs};
+use super::{deps_picture, found, output, picture, Session};
+use crate::cli::{DepsArgs, GraphFormat, RdepsArgs, TreeArgs};
 use crate::model::overlay::Overlay;
 use crate::query::deps::GraphView;
 use crate::store::index::Index;
 
 /// A file's dependencies: the paths it imports, and its imports of nothing in the tree.
-type Deps = (Vec<Vec<u8>>, Vec<String>);
+pub(super) type Deps = (Vec<Vec<u8>>, Vec<String>);
 
-/// The files that depend on FILE, each with its distance.
-type Dependents = Vec<(Vec<u8>, usize)>;
+/// Files with their distance from FILE.
+pub(super) type Dependents = Vec<(Vec<u8>, usize)>;
 
 /// The index (caught up once), the overlay `tree` asks for (`None` for HEAD: the index
 /// answers as it is) and the repository path of `file`.
@@ -78,7 +79,7 @@ fn indexed_rdeps(
 ) -> Result<Dependents> {
     let id = indexed_id(index, path)?;
     let view = GraphView::open(index, &session.layout.graph_path())?;
-    let hits: Vec<(u32, usize)> = if args.transitive {
+    let hits: Vec<(u32, usize)> = if args.transitive || args.depth.is_some() {
         view.reverse_closure(id, args.depth)?
     } else {
         view.reverse(id)?.into_iter().map(|s| (s, 1)).collect()
@@ -104,37 +105,83 @@ fn overlaid_rdeps(
         (&session.repo, &session.layout.objects(), index),
         overlay,
         path,
-        (args.transitive, args.depth),
+        (args.transitive || args.depth.is_some(), args.depth),
         crate::pipeline::limits_from_config(&session.config),
     )?;
     Ok(rows.into_iter().map(|(p, d)| (p.into_bytes(), d)).collect())
 }
 
+/// The tree a query answers for, as `deps` and `rdeps` walk it.
+pub(super) struct Tree<'a> {
+    session: &'a Session,
+    index: &'a Index,
+    overlay: Option<&'a Overlay>,
+}
+
+impl Tree<'_> {
+    /// What `path` imports in this tree.
+    pub fn deps(&self, path: &str) -> Result<Deps> {
+        match self.overlay {
+            Some(overlay) => overlaid_deps(self.session, self.index, overlay, path),
+            None => indexed_deps(self.index, path),
+        }
+    }
+}
+
+/// What FILE imports, and with `--depth N` what those import, up to N steps away: (path,
+/// distance) sorted by path; and FILE's own imports of nothing.
+fn deps_rows(tree: &Tree<'_>, path: &str, depth: usize) -> Result<(Dependents, Vec<String>)> {
+    let (direct, externals) = tree.deps(path)?;
+    let mut seen: BTreeMap<Vec<u8>, usize> = BTreeMap::new();
+    let mut queue: VecDeque<(Vec<u8>, usize)> = direct.into_iter().map(|p| (p, 1)).collect();
+    while let Some((p, d)) = queue.pop_front() {
+        if p == path.as_bytes() || seen.contains_key(&p) {
+            continue;
+        }
+        seen.insert(p.clone(), d);
+        if d < depth {
+            let (next, _) = tree.deps(&String::from_utf8_lossy(&p))?;
+            queue.extend(next.into_iter().map(|n| (n, d + 1)));
+        }
+    }
+    Ok((seen.into_iter().collect(), externals))
+}
+
 pub(super) fn run_deps(args: &DepsArgs) -> Result<ExitCode> {
     let session = Session::open()?;
     let (index, overlay, path) = open(&session, &args.file, args.no_update, &args.tree)?;
-    let (deps, mut externals) = match &overlay {
-        Some(overlay) => overlaid_deps(&session, &index, overlay, &path)?,
-        None => indexed_deps(&index, &path)?,
+    let tree = Tree {
+        session: &session,
+        index: &index,
+        overlay: overlay.as_ref(),
     };
+    let (rows, mut externals) = deps_rows(&tree, &path, args.depth.unwrap_or(1))?;
     if !args.external {
         externals.clear();
     }
-    let quote_high = session.quote_high();
+    let format = args.out.format();
+    if let Some(picture) = picture::format_of(format) {
+        let title = format!("deps of {path}");
+        return deps_picture::print(&tree, &path, &rows, (picture, &title), args.out.max_nodes);
+    }
+    let paths = session.path_style()?;
     let mut w = BufWriter::new(io::stdout().lock());
-    for p in &deps {
-        if args.json {
+    for (p, depth) in &rows {
+        if format == GraphFormat::Json {
             let mut v =
                 serde_json::json!({ "path": String::from_utf8_lossy(p), "external": false });
+            if args.depth.is_some() {
+                v["depth"] = (*depth).into();
+            }
             output::add_path_bytes(&mut v, p);
             writeln!(w, "{v}")?;
         } else {
-            w.write_all(&output::quoted(p, quote_high))?;
+            w.write_all(&paths.show(p))?;
             w.write_all(b"\n")?;
         }
     }
     for e in &externals {
-        if args.json {
+        if format == GraphFormat::Json {
             writeln!(
                 w,
                 "{}",
@@ -145,7 +192,7 @@ pub(super) fn run_deps(args: &DepsArgs) -> Result<ExitCode> {
         }
     }
     w.flush()?;
-    Ok(found(!deps.is_empty() || !externals.is_empty()))
+    Ok(found(!rows.is_empty() || !externals.is_empty()))
 }
 
 pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
@@ -155,15 +202,25 @@ pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
         Some(overlay) => overlaid_rdeps(&session, &index, overlay, &path, args)?,
         None => indexed_rdeps(&session, &index, &path, args)?,
     };
-    let quote_high = session.quote_high();
+    let format = args.out.format();
+    if let Some(picture) = picture::format_of(format) {
+        let tree = Tree {
+            session: &session,
+            index: &index,
+            overlay: overlay.as_ref(),
+        };
+        let title = format!("rdeps of {path}");
+        return deps_picture::print(&tree, &path, &rows, (picture, &title), args.out.max_nodes);
+    }
+    let paths = session.path_style()?;
     let mut w = BufWriter::new(io::stdout().lock());
     for (p, depth) in &rows {
-        if args.json {
+        if format == GraphFormat::Json {
             let mut v = serde_json::json!({ "path": String::from_utf8_lossy(p), "depth": depth });
             output::add_path_bytes(&mut v, p);
             writeln!(w, "{v}")?;
         } else {
-            w.write_all(&output::quoted(p, quote_high))?;
+            w.write_all(&paths.show(p))?;
             w.write_all(b"\n")?;
         }
     }

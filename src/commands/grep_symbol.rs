@@ -1,13 +1,13 @@
 //! `git atse grep-symbol`.
 
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 
 use super::output::{self, Colors};
 use super::{found, Session};
-use crate::cli::{ColorChoice, Format, GrepSymbolArgs};
+use crate::cli::{Format, GrepSymbolArgs};
 use crate::model::{Kind, Lang};
 use crate::pipeline::catch_up;
 use crate::query::symbol::{self, Options};
@@ -115,12 +115,8 @@ pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
     let format = if args.json { Format::Json } else { args.format };
     let stdout = io::stdout();
     let colors = Colors {
-        on: match args.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        },
-        quote_high: session.quote_high(),
+        on: session.color(args.color),
+        paths: session.path_style()?,
     };
     let mut w = BufWriter::new(stdout.lock());
     for p in &hits {

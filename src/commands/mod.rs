@@ -1,13 +1,18 @@
 //! `commands`: one file per subcommand; the only layer that prints.
 
+mod completions;
 mod debug_extract;
 mod deps;
+mod deps_picture;
 mod gc;
 mod grep_symbol;
 mod hook;
+mod human;
 mod install;
+pub mod manual;
 mod output;
 pub mod panic;
+mod picture;
 mod rank;
 mod refs;
 mod share;
@@ -19,7 +24,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 
-use crate::cli::{Cli, Command, TreeArgs};
+use crate::cli::{Cli, ColorChoice, Command, TreeArgs};
 use crate::config::Config;
 use crate::git::{Repo, Target};
 use crate::model::overlay::Overlay;
@@ -32,6 +37,19 @@ use crate::store::Store;
 /// panic is returned as an error (see [`panic`]).
 pub fn run(cli: Cli) -> Result<ExitCode> {
     panic::guarded("git atse", || dispatch(cli))
+}
+
+/// `--version`: the release, the commit it was built from and the on-disk formats.
+pub fn long_version() -> String {
+    format!(
+        "{} (commit {})\non-disk formats: index {}, object envelope {}, container {}, extractor {}",
+        env!("CARGO_PKG_VERSION"),
+        env!("ATSE_BUILD_COMMIT"),
+        crate::store::index::INDEX_FORMAT,
+        crate::format::object::VERSION,
+        crate::format::container::VERSION,
+        crate::model::EXTRACTOR_VERSION,
+    )
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
@@ -48,6 +66,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Share(cmd) => share::run(&cmd),
         Command::Install(args) => install::run_install(&args),
         Command::Uninstall(args) => install::run_uninstall(&args),
+        Command::Completions(args) => completions::run(&args),
         Command::DebugExtract(args) => debug_extract::run(&args),
     }
 }
@@ -73,11 +92,10 @@ impl Session {
         })
     }
 
-    /// A path given on the command line (relative to the current directory) as a path in
-    /// the repository's tree.
-    pub fn repo_path(&self, arg: &str) -> Result<String> {
+    /// The current directory's path in the repository (empty at its root or outside it).
+    fn cwd_prefix(&self) -> Result<std::path::PathBuf> {
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
-        let prefix = match self.repo.work_dir() {
+        Ok(match self.repo.work_dir() {
             Some(root) => {
                 let root = root.canonicalize().unwrap_or(root);
                 let cwd = cwd.canonicalize().unwrap_or(cwd);
@@ -86,9 +104,14 @@ impl Session {
                     .unwrap_or_default()
             }
             None => Default::default(),
-        };
+        })
+    }
+
+    /// A path given on the command line (relative to the current directory) as a path in
+    /// the repository's tree.
+    pub fn repo_path(&self, arg: &str) -> Result<String> {
         let mut parts: Vec<String> = Vec::new();
-        let joined = prefix.join(arg);
+        let joined = self.cwd_prefix()?.join(arg);
         for c in joined.components() {
             match c {
                 std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
@@ -101,14 +124,47 @@ impl Session {
         Ok(parts.join("/"))
     }
 
-    /// Whether printed paths quote bytes over 0x7f (git's `core.quotePath`, true unless
-    /// set false).
-    pub fn quote_high(&self) -> bool {
-        self.repo
+    /// How text output shows paths: relative to the current directory, quoted as git
+    /// quotes them (`core.quotePath`, true unless set false).
+    pub fn path_style(&self) -> Result<output::PathStyle> {
+        use std::os::unix::ffi::OsStrExt;
+        let quote_high = self
+            .repo
             .config_bool("core.quotePath")
             .ok()
             .flatten()
-            .unwrap_or(true)
+            .unwrap_or(true);
+        let cwd = self
+            .cwd_prefix()?
+            .components()
+            .map(|c| c.as_os_str().as_bytes().to_vec())
+            .collect();
+        Ok(output::PathStyle { quote_high, cwd })
+    }
+
+    /// Whether to color output, as git decides: `--color` when given; else `NO_COLOR`
+    /// turns it off; else `color.atse`, then `color.ui` (`always`, `never`/`false`, or
+    /// `auto`/`true`, the default: when stdout is a terminal).
+    pub fn color(&self, choice: Option<ColorChoice>) -> bool {
+        use std::io::IsTerminal;
+        let auto = || std::io::stdout().is_terminal();
+        match choice {
+            Some(ColorChoice::Always) => return true,
+            Some(ColorChoice::Never) => return false,
+            Some(ColorChoice::Auto) => return auto() && std::env::var_os("NO_COLOR").is_none(),
+            None => {}
+        }
+        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            return false;
+        }
+        let setting = ["color.atse", "color.ui"]
+            .iter()
+            .find_map(|k| self.repo.config_string(k));
+        match setting.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("always") => true,
+            Some("never" | "false" | "no" | "off" | "0") => false,
+            _ => auto(),
+        }
     }
 
     /// The overlay that makes `index` answer for the tree `tree` asks for (`None`: HEAD,

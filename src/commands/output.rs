@@ -8,10 +8,40 @@ use std::io::{self, Write};
 use crate::store::index::Posting;
 
 /// ANSI colors like `git grep`'s: file magenta, numbers green, separators cyan, match red;
-/// and whether paths quote bytes over 0x7f (git's `core.quotePath`, true by default).
+/// and how paths are shown.
 pub(crate) struct Colors {
     pub on: bool,
+    pub paths: PathStyle,
+}
+
+/// How text output shows a repository path: relative to the current directory, as `git
+/// grep` does (`../lib/x.c` from a sibling directory), and quoted as git quotes it. JSON
+/// keeps repository-relative paths.
+pub(crate) struct PathStyle {
+    /// Whether bytes over 0x7f are quoted (git's `core.quotePath`, true by default).
     pub quote_high: bool,
+    /// The current directory's path in the repository, by component (empty at the root).
+    pub cwd: Vec<Vec<u8>>,
+}
+
+impl PathStyle {
+    /// `path` (repository-relative) as text output shows it.
+    pub fn show<'a>(&self, path: &'a [u8]) -> Cow<'a, [u8]> {
+        if self.cwd.is_empty() {
+            return quoted(path, self.quote_high);
+        }
+        let parts: Vec<&[u8]> = path.split(|&b| b == b'/').collect();
+        // Only directories are shared: the last part is the file's own name.
+        let dirs = &parts[..parts.len().saturating_sub(1)];
+        let common = dirs
+            .iter()
+            .zip(&self.cwd)
+            .take_while(|(a, b)| **a == b.as_slice())
+            .count();
+        let mut out = b"../".repeat(self.cwd.len() - common);
+        out.extend_from_slice(&parts[common..].join(&b'/'));
+        Cow::Owned(quoted(&out, self.quote_high).into_owned())
+    }
 }
 
 impl Colors {
@@ -28,7 +58,7 @@ impl Colors {
 
 /// `path:line:column: kind name (in Container)`.
 pub(crate) fn write_default(w: &mut impl Write, p: &Posting, c: &Colors) -> io::Result<()> {
-    c.paint(w, "35", &quoted(&p.path, c.quote_high))?;
+    c.paint(w, "35", &c.paths.show(&p.path))?;
     c.paint(w, "36", b":")?;
     c.paint(w, "32", p.line.to_string().as_bytes())?;
     c.paint(w, "36", b":")?;
@@ -40,6 +70,25 @@ pub(crate) fn write_default(w: &mut impl Write, p: &Posting, c: &Colors) -> io::
         write!(w, " (in {container})")?;
     }
     w.write_all(b"\n")
+}
+
+/// `path:line:column: in Caller` (or `at top level`), a call site.
+pub(crate) fn write_call(
+    w: &mut impl Write,
+    (path, line, column): (&[u8], u32, u32),
+    caller: Option<&str>,
+    c: &Colors,
+) -> io::Result<()> {
+    c.paint(w, "35", &c.paths.show(path))?;
+    c.paint(w, "36", b":")?;
+    c.paint(w, "32", line.to_string().as_bytes())?;
+    c.paint(w, "36", b":")?;
+    c.paint(w, "32", column.to_string().as_bytes())?;
+    c.paint(w, "36", b":")?;
+    match caller {
+        Some(caller) => writeln!(w, " in {caller}"),
+        None => writeln!(w, " at top level"),
+    }
 }
 
 /// One JSON object with the keys name, kind, path, line, column, end_line, end_column, lang,

@@ -39,7 +39,7 @@ pub(super) fn run(args: &RankArgs) -> Result<ExitCode> {
     // Highest score first; ties by path, so the output is stable.
     rows.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     rows.truncate(args.top);
-    let quote_high = session.quote_high();
+    let paths = session.path_style()?;
     let mut w = BufWriter::new(io::stdout().lock());
     for (score, path) in &rows {
         if args.json {
@@ -49,7 +49,7 @@ pub(super) fn run(args: &RankArgs) -> Result<ExitCode> {
             writeln!(w, "{v}")?;
         } else {
             write!(w, "{score:.6}\t")?;
-            w.write_all(&output::quoted(path, quote_high))?;
+            w.write_all(&paths.show(path))?;
             w.write_all(b"\n")?;
         }
     }

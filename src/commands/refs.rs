@@ -25,7 +25,10 @@ pub(super) fn run(args: &RefsArgs) -> Result<ExitCode> {
     let overlay = session.overlay_for(&index, &args.tree)?;
     let mut hits = calls_of(&index, &mut object_of, &args.name, overlay.as_ref())?;
     hits.truncate(args.limit.unwrap_or(usize::MAX));
-    let quote_high = session.quote_high();
+    let colors = output::Colors {
+        on: session.color(args.color),
+        paths: session.path_style()?,
+    };
     let mut w = BufWriter::new(io::stdout().lock());
     for Call {
         path,
@@ -47,11 +50,7 @@ pub(super) fn run(args: &RefsArgs) -> Result<ExitCode> {
             output::Marks { dirty, stale }.add_to(&mut v);
             writeln!(w, "{v}")?;
         } else {
-            w.write_all(&output::quoted(path, quote_high))?;
-            match caller {
-                Some(c) => writeln!(w, ":{line}:{column}: in {c}")?,
-                None => writeln!(w, ":{line}:{column}: at top level")?,
-            }
+            output::write_call(&mut w, (path, *line, *column), caller.as_deref(), &colors)?;
         }
     }
     w.flush()?;

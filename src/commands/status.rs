@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::Session;
+use super::{human, Session};
 use crate::cli::StatusArgs;
 use crate::query::status::{status, Status};
 
@@ -105,15 +105,20 @@ fn print_text(out: &mut impl Write, status: &Status) -> Result<()> {
     )?;
     writeln!(
         out,
-        "size on disk:   {} bytes (index {}, objects {})",
-        status.bytes(),
-        status.index_bytes,
-        objects.bytes + objects.packed_bytes
+        "size on disk:   {} (index {}, objects {})",
+        human::size(status.bytes()),
+        human::size(status.index_bytes),
+        human::size(objects.bytes + objects.packed_bytes)
     )?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     writeln!(
         out,
-        "last update:    {} ms, at unix time {}",
-        st.update_ms, st.updated_at
+        "last update:    took {}, {} ({})",
+        human::duration_ms(st.update_ms),
+        human::ago(st.updated_at, now),
+        human::utc(st.updated_at)
     )?;
     Ok(())
 }

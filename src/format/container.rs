@@ -21,7 +21,8 @@ use twox_hash::XxHash3_64;
 use crate::error::Damaged;
 
 const MAGIC: [u8; 8] = *b"ATSE\x1a\n\xa9\n";
-const VERSION: u8 = 1;
+/// The container format's version (graph, bloom).
+pub const VERSION: u8 = 1;
 const HEADER_LEN: usize = 16;
 const ENTRY_LEN: usize = 12;
 const TRAILER_LEN: usize = 8;

@@ -26,7 +26,8 @@ use crate::fb::atse::fb as gen;
 use crate::model::{BlobId, Definition, FileIndex, Import, Kind, Lang, Reference, SkipReason};
 
 const MAGIC: [u8; 8] = *b"ATSEOBJ\n";
-const VERSION: u8 = 2;
+/// The object envelope's format version.
+pub const VERSION: u8 = 2;
 const VERSION_OFFSET: usize = MAGIC.len();
 const ID_LEN_OFFSET: usize = VERSION_OFFSET + 1;
 const LANG_OFFSET: usize = ID_LEN_OFFSET + 1;

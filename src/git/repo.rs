@@ -244,6 +244,12 @@ impl Repo {
         TreeId::from_hex(String::from_utf8_lossy(&out).trim())
     }
 
+    /// A string from git config, if set.
+    pub fn config_string(&self, key: &str) -> Option<String> {
+        let config = self.repo.config_snapshot();
+        config.string(key).map(|v| v.to_string())
+    }
+
     /// A boolean from git config, if set.
     pub fn config_bool(&self, key: &str) -> Result<Option<bool>> {
         let config = self.repo.config_snapshot();
