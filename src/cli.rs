@@ -63,6 +63,10 @@ pub struct UpdateArgs {
     /// Rebuild the index from scratch instead of patching it.
     #[arg(long)]
     pub full: bool,
+    /// Job K of N (K from 1): extract only this shard of the tree's blobs into objects,
+    /// for `share push`; no index is written. Every job computes the same split.
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["full", "hook", "background"])]
+    pub shard: Option<String>,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,

@@ -19,6 +19,7 @@ mod manual;
 mod objects;
 mod pictures;
 mod revisions;
+mod shards;
 mod share;
 mod tags;
 mod trust;

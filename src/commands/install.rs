@@ -29,6 +29,7 @@ pub(super) fn run_install(args: &InstallArgs) -> Result<ExitCode> {
     super::update::run(&crate::cli::UpdateArgs {
         rev: "HEAD".into(),
         full: false,
+        shard: None,
         quiet: args.quiet,
         hook: None,
         hook_args: Vec::new(),

@@ -61,6 +61,13 @@ pub(super) fn run(args: &UpdateArgs) -> Result<ExitCode> {
         (None, false) => &Plain,
         (None, true) => &Silent,
     };
+    if let Some(spec) = &args.shard {
+        let result = run_shard(&session, args, spec, &opts, progress);
+        if let Some(b) = &bar {
+            b.0.finish_and_clear();
+        }
+        return result;
+    }
     let result = run_update(&session, args, &opts, progress);
     if let Some(b) = &bar {
         b.0.finish_and_clear();
@@ -122,6 +129,43 @@ fn run_update(
             }),
         },
     )
+}
+
+/// `update --shard K/N`: this job's share of the tree's objects, recorded for `share push`.
+fn run_shard(
+    session: &Session,
+    args: &UpdateArgs,
+    spec: &str,
+    opts: &Options,
+    progress: &dyn Progress,
+) -> Result<ExitCode> {
+    let (k, n) = crate::format::shard::parse_spec(spec)?;
+    let Some(target) = session.repo.resolve(&args.rev)? else {
+        anyhow::bail!("{}: no commit yet; nothing to index", args.rev);
+    };
+    let r = pipeline::shard::run(
+        &session.repo,
+        &session.layout,
+        &target,
+        (k, n),
+        opts.limits,
+        progress,
+    )?;
+    if !args.quiet {
+        let share = |part: u64, all: u64| 100.0 * part as f64 / all.max(1) as f64;
+        eprintln!(
+            "git-atse: shard {k}/{n}: {} of {} blobs ({:.1}% of {} MiB): {} parsed, {} reused, \
+             in {:.2} s; no index written (`git atse share push` publishes them)",
+            r.mine.0,
+            r.total.0,
+            share(r.mine.1, r.total.1),
+            r.total.1 >> 20,
+            r.extracted,
+            r.reused,
+            r.seconds
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_summary(summary: &Summary) {

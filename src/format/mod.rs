@@ -8,7 +8,8 @@
 //! - [`object`]: one per-blob object (a FlatBuffers `FileIndex` in an envelope);
 //! - [`pack`], [`csr`], [`bloom`]: the chunks of a pack, the graph and the Bloom filter;
 //! - [`keys`]: the keys and values of the index's redb tables;
-//! - [`suffix`]: the suffix key of a path (`a/b/x.h` -> `x.h 0x00 b/a/`).
+//! - [`suffix`]: the suffix key of a path (`a/b/x.h` -> `x.h 0x00 b/a/`);
+//! - [`shard`]: the record an `update --shard` job leaves for `share push`.
 
 pub mod bloom;
 pub mod container;
@@ -16,4 +17,5 @@ pub mod csr;
 pub mod keys;
 pub mod object;
 pub mod pack;
+pub mod shard;
 pub mod suffix;

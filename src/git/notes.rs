@@ -88,6 +88,14 @@ impl Notes {
             .collect())
     }
 
+    /// The note blob on `object`, if it has one.
+    pub fn note_on(&self, object: &str) -> Result<Option<String>> {
+        Ok(self
+            .list()?
+            .into_iter()
+            .find_map(|(note, annotated)| (annotated == object).then_some(note)))
+    }
+
     /// The bytes of blob `id`, refused when larger than `max_bytes`.
     pub fn read_blob(&self, id: &str, max_bytes: u64) -> Result<Vec<u8>> {
         self.check_size(id, max_bytes)?;

@@ -182,6 +182,15 @@ impl Repo {
         oid(id).is_ok_and(|id| self.repo.has_object(id))
     }
 
+    /// The size of blob `id` in bytes, from its header (nothing is inflated).
+    pub fn blob_size(&self, id: &BlobId) -> Result<u64> {
+        let header = self
+            .repo
+            .find_header(oid(id.as_bytes())?)
+            .with_context(|| format!("blob {id}: not found in the object database"))?;
+        Ok(header.size())
+    }
+
     /// Reads a blob, unless its header says it is larger than `max_bytes`.
     pub fn read_blob(&self, id: &BlobId, max_bytes: u64) -> Result<BlobData> {
         self.read_blob_oid(oid(id.as_bytes())?, max_bytes)

@@ -28,6 +28,7 @@ pub mod overlay;
 pub mod overlay_deps;
 pub mod overlay_rdeps;
 mod rebuild;
+pub mod shard;
 pub mod snapshot;
 pub mod source;
 mod tree_view;

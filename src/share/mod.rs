@@ -27,7 +27,7 @@ use crate::git::notes::Notes;
 use crate::git::Repo;
 
 pub use fetch::{fetch, FetchOutcome, FetchReport};
-pub use push::{push, PushReport};
+pub use push::{push, push_shard, PushReport};
 
 /// How far back in HEAD's history a fetch looks for a note.
 const MAX_ANCESTRY: usize = 10_000;

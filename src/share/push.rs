@@ -9,6 +9,7 @@ use anyhow::{bail, Context as _, Result};
 use super::note::Note;
 use super::transport::{publish_file, tempfile_in};
 use super::{ledger, notes, MAX_ANCESTRY, MAX_NOTE_BYTES};
+use crate::format::shard::ShardRecord;
 use crate::git::notes::Notes;
 use crate::git::Repo;
 use crate::model::TreeId;
@@ -27,6 +28,8 @@ pub struct PushReport {
     pub snapshot_tree: Option<String>,
     /// Whether the notes commit was signed.
     pub signed: bool,
+    /// Pushes it took (more than one when other publishers pushed at the same moment).
+    pub pushes: u32,
 }
 
 /// Publishes to `remote` the objects of `index` (this worktree's, current) that it lacks,
@@ -65,18 +68,129 @@ pub fn push(repo: &Repo, layout: &Store, index: Index, remote: &str) -> Result<P
     };
     let note_blob = notes.write_blob(note.print().as_bytes())?;
     notes.set(&commit, &note_blob)?;
-    // One commit for the whole publish (the merge included), signed whenever git's signing
-    // is configured: `share fetch` verifies every commit that brings data.
-    let parents: Vec<String> = [before, fetched].into_iter().flatten().collect();
-    let signed = notes.signing_configured();
-    notes.seal(&parents, signed)?;
-    notes.push(remote)?;
+    let (signed, pushes) = seal_and_push(&notes, remote, [before, fetched])?;
     ledger::append(layout, &record)?;
     Ok(PushReport {
         new_objects: new.len(),
         commit,
         snapshot_tree: snapshot.new.then_some(snapshot.tree),
         signed,
+        pushes,
+    })
+}
+
+/// Pushes at most this many times: others pushing at the same moment (N shard jobs of a CI
+/// matrix) make a push lose the race; each retry merges what won.
+const MAX_PUSHES: u32 = 10;
+
+/// Seals what this publish added to our notes into one commit on `parents` (the merge
+/// included), signed whenever git's signing is configured (`share fetch` verifies every
+/// commit that brings data), and pushes it. When the remote moved meanwhile (another
+/// publisher won the race), fetches and union-merges its notes, seals again and retries,
+/// with a randomised, growing wait, at most [`MAX_PUSHES`] times. Returns whether it signed
+/// and how many pushes it took.
+fn seal_and_push(notes: &Notes, remote: &str, parents: [Option<String>; 2]) -> Result<(bool, u32)> {
+    let signed = notes.signing_configured();
+    let parents: Vec<String> = parents.into_iter().flatten().collect();
+    notes.seal(&parents, signed)?;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let err = match notes.push(remote) {
+            Ok(()) => return Ok((signed, attempt)),
+            Err(e) => e,
+        };
+        if attempt >= MAX_PUSHES || !lost_race(&err) {
+            return Err(err.context(format!("gave up after {attempt} pushes")));
+        }
+        std::thread::sleep(backoff(attempt));
+        let ours = notes.tip();
+        let fetched = notes.fetch_and_merge(remote, false)?;
+        let parents: Vec<String> = [ours, fetched].into_iter().flatten().collect();
+        notes.seal(&parents, signed)?;
+    }
+}
+
+/// Whether a failed push lost a race with another publisher (rather than failing for good).
+fn lost_race(err: &anyhow::Error) -> bool {
+    let text = format!("{err:#}");
+    [
+        "non-fast-forward",
+        "fetch first",
+        "rejected",
+        "cannot lock ref",
+        "failed to update ref",
+    ]
+    .iter()
+    .any(|s| text.contains(s))
+}
+
+/// The wait before push `attempt + 1`: 50 ms doubling to at most 3.2 s, times a factor in
+/// [0.5, 1.5) that differs between processes, so racing publishers do not retry in step.
+fn backoff(attempt: u32) -> std::time::Duration {
+    let base = 50u64 << attempt.min(6);
+    let seed = u64::from(std::process::id())
+        ^ std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos().into());
+    let jitter = twox_hash::XxHash3_64::oneshot(&seed.to_le_bytes()) % 1000;
+    std::time::Duration::from_millis(base * (500 + jitter) / 1000)
+}
+
+/// Publishes the objects an `update --shard K/N` job extracted (its record) that this
+/// clone has not published yet, as one pack named by the note on the record's commit
+/// (merged with the notes of the other shards' jobs); no index snapshot.
+pub fn push_shard(
+    repo: &Repo,
+    layout: &Store,
+    shard: &ShardRecord,
+    remote: &str,
+) -> Result<PushReport> {
+    let notes = notes(repo);
+    let before = notes.tip();
+    let fetched = notes.fetch_and_merge(remote, false)?;
+    let (published, _) = ledger::read(layout);
+    let objects = layout.objects();
+    let mut pack = Builder::new(&layout.common)?;
+    for blob in &shard.objects {
+        if published.contains(&blob.to_hex()) {
+            continue;
+        }
+        if let Some(bytes) = objects.raw(blob) {
+            pack.add(blob, &bytes)?;
+        }
+    }
+    let new = pack.ids();
+    // The note already on the commit (other shards', merged in by the fetch) is kept.
+    let mut note = match notes.note_on(&shard.commit)? {
+        Some(blob) => Note::parse(&String::from_utf8_lossy(
+            &notes.read_blob(&blob, MAX_NOTE_BYTES)?,
+        ))
+        .unwrap_or_default(),
+        None => Note::default(),
+    };
+    note.tree = Some(shard.tree.clone());
+    let mut record = Vec::new();
+    if !new.is_empty() {
+        let tmp = tempfile_in(&layout.common, "pack")?;
+        pack.finish(&tmp)?;
+        let anchor = publish_file(&notes, &tmp, "atse-pack")?;
+        if !note.packs.contains(&anchor) {
+            note.packs.push(anchor.clone());
+        }
+        record.push(format!("pack {anchor}"));
+        record.extend(new.iter().map(|id| format!("object {}", id.to_hex())));
+    }
+    let note_blob = notes.write_blob(note.print().as_bytes())?;
+    notes.set(&shard.commit, &note_blob)?;
+    let (signed, pushes) = seal_and_push(&notes, remote, [before, fetched])?;
+    ledger::append(layout, &record)?;
+    Ok(PushReport {
+        new_objects: new.len(),
+        commit: shard.commit.clone(),
+        snapshot_tree: None,
+        signed,
+        pushes,
     })
 }
 

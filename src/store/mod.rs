@@ -12,6 +12,7 @@
 //!   graph, bloom, bloom.delta       derived files (graph.rs, bloom.rs), with `.ok` records
 //!   update.lock                     held by the one process updating the index
 //!   log, log.1                      what hooks and background updates report
+//!   shard                           what an `update --shard K/N` job extracted
 //! ```
 
 pub mod atomic;
@@ -97,6 +98,40 @@ impl Store {
     /// Where an index snapshot from elsewhere is unpacked before it is checked.
     pub fn incoming_path(&self) -> PathBuf {
         self.index_path().with_extension("redb.incoming")
+    }
+
+    /// The record an `update --shard K/N` job left for `share push` (this worktree's).
+    pub fn shard_path(&self) -> PathBuf {
+        self.local.join("shard")
+    }
+
+    /// The shard record, if an `update --shard` left one. A record that does not parse is
+    /// an error that names the file (delete it, or run `update --shard` again).
+    pub fn read_shard(&self) -> Result<Option<crate::format::shard::ShardRecord>> {
+        let path = self.shard_path();
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e).with_context(|| format!("{}: cannot read", path.display())),
+        };
+        crate::format::shard::ShardRecord::parse(&text)
+            .map(Some)
+            .with_context(|| {
+                format!(
+                    "{}: damaged; run `git atse update --shard K/N` again",
+                    path.display()
+                )
+            })
+    }
+
+    /// Replaces the shard record (atomically, durably).
+    pub fn write_shard(&self, record: &crate::format::shard::ShardRecord) -> Result<()> {
+        self.create_dirs()?;
+        let file = atomic::AtomicFile::create(&self.shard_path())?;
+        let mut out = file.file()?;
+        out.write_all(record.print().as_bytes())
+            .with_context(|| format!("{}: cannot write", self.shard_path().display()))?;
+        file.commit(true)
     }
 
     /// The record of what `share` published and imported.
