@@ -19,6 +19,8 @@ enum Stored {
     Other,
     /// Nothing usable: extract and store.
     None,
+    /// A skip as too large, which a larger `atse.maxFileSize` may lift: checked again.
+    TooLarge,
 }
 
 /// An object, and whether this run extracted it.
@@ -100,7 +102,7 @@ impl<'a> ObjectSource<'a> {
         let store = match self.stored(blob, by_path)? {
             Stored::Usable(index) => return Ok(Some(index)),
             Stored::Other => false,
-            Stored::None => true,
+            Stored::None | Stored::TooLarge => true,
         };
         let Some(lang) = by_path.or_else(|| extract::detect_lang(path, data)) else {
             return Ok(None);
@@ -116,7 +118,7 @@ impl<'a> ObjectSource<'a> {
     fn stored(&self, blob: &BlobId, lang: Option<Lang>) -> Result<Stored> {
         Ok(match self.objects.read(blob)? {
             // Skipped as too large under a smaller `atse.maxFileSize`: checked again.
-            Lookup::Found(index) if index.skip == Some(SkipReason::TooLarge) => Stored::None,
+            Lookup::Found(index) if index.skip == Some(SkipReason::TooLarge) => Stored::TooLarge,
             Lookup::Found(index) if lang.is_none_or(|l| l == index.lang) => Stored::Usable(index),
             // The same bytes are another language at another path (`x.c` and `x.h`): that
             // object stays, and this path's is extracted without being stored, so the
@@ -132,19 +134,28 @@ impl<'a> ObjectSource<'a> {
         blob: &BlobId,
         lang: Option<Lang>,
     ) -> Result<Option<Got>> {
-        let store = match self.stored(blob, lang)? {
+        let (store, recheck) = match self.stored(blob, lang)? {
             Stored::Usable(index) => {
                 return Ok(Some(Got {
                     index,
                     extracted: false,
                 }))
             }
-            Stored::Other => false,
-            Stored::None => true,
+            Stored::Other => (false, false),
+            Stored::None => (true, false),
+            Stored::TooLarge => (true, true),
         };
         let Some(index) = self.extract(path, blob, lang)? else {
             return Ok(None);
         };
+        // A stored too-large skip that still holds was only checked against the blob's
+        // header: nothing was parsed, and the stored object stands.
+        if recheck && index.skip == Some(SkipReason::TooLarge) {
+            return Ok(Some(Got {
+                index,
+                extracted: false,
+            }));
+        }
         if store {
             self.objects.write(blob, &index)?;
         }
