@@ -141,6 +141,8 @@ pub fn run(
         record.objects.push(id);
     }
     record.objects.sort();
+    // `status` and the automatic packing read the count file, not the directory.
+    objects.flush_count()?;
     layout.write_shard(&record)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
