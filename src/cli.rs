@@ -38,6 +38,8 @@ pub enum Command {
     Refs(RefsArgs),
     /// Print the most depended-on files (PageRank over the file graph).
     Rank(RankArgs),
+    /// Print what a change touches: files, definitions, dependents and references.
+    Impact(ImpactArgs),
     /// Remove objects whose blob git no longer has, and pack the rest (after `git gc`).
     Gc(GcArgs),
     /// Share prebuilt index data with other clones through git notes (refs/notes/atse).
@@ -367,6 +369,32 @@ pub struct RankArgs {
     /// Which tree to answer for (HEAD by default).
     #[command(flatten)]
     pub tree: TreeArgs,
+}
+
+/// `git atse impact`.
+#[derive(Debug, Args)]
+pub struct ImpactArgs {
+    /// The commits to compare, `A..B` (`A` alone: `A..HEAD`).
+    #[arg(value_name = "A..B", required_unless_present_any = ["worktree", "cached"])]
+    pub range: Option<String>,
+    /// What the working tree changes against HEAD (uncommitted edits, untracked files).
+    #[arg(long, conflicts_with_all = ["range", "cached"])]
+    pub worktree: bool,
+    /// What is staged, against HEAD.
+    #[arg(long, conflicts_with = "range")]
+    pub cached: bool,
+    /// Dependents at most N steps from a changed file (all of them by default).
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// Print at most N dependents and N references (all by default; a note says when cut).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// One JSON object per line, each with its `section` and `path`.
+    #[arg(long)]
+    pub json: bool,
+    /// Answer from the index as it is, without catching up with HEAD first.
+    #[arg(long)]
+    pub no_update: bool,
 }
 
 /// `git atse status`.

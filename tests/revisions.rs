@@ -5,7 +5,7 @@
 use crate::util::Repo;
 
 /// What each of `queries` prints on a fresh index of `rev`, built from scratch in a clone.
-fn fresh_at(repo: &Repo, rev: &str, queries: &[&[&str]]) -> Vec<String> {
+pub(crate) fn fresh_at(repo: &Repo, rev: &str, queries: &[&[&str]]) -> Vec<String> {
     let sha = repo.git(&["rev-parse", rev]).trim().to_string();
     let fresh = tempfile::tempdir().unwrap();
     let dest = fresh.path().to_str().unwrap();

@@ -13,6 +13,7 @@ mod golden;
 mod graph;
 mod grep_symbol;
 mod hooks;
+mod impact;
 mod incremental;
 mod layering;
 mod manual;

@@ -8,6 +8,8 @@ mod gc;
 mod grep_symbol;
 mod hook;
 mod human;
+mod impact;
+mod impact_output;
 mod install;
 pub mod manual;
 mod output;
@@ -62,6 +64,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Rdeps(args) => deps::run_rdeps(&args),
         Command::Refs(args) => refs::run(&args),
         Command::Rank(args) => rank::run(&args),
+        Command::Impact(args) => impact::run(&args),
         Command::Gc(args) => gc::run(&args),
         Command::Share(cmd) => share::run(&cmd),
         Command::Install(args) => install::run_install(&args),

@@ -214,23 +214,37 @@ impl Repo {
     /// The contents of the regular file at `path` in `tree`, if there is one no larger than
     /// `max_bytes` (configuration files such as go.mod and tsconfig.json).
     pub fn read_path(&self, tree: &TreeId, path: &str, max_bytes: u64) -> Result<Option<Vec<u8>>> {
+        let Some(blob) = self.blob_at(tree, path.as_bytes())? else {
+            return Ok(None);
+        };
+        match self.read_blob_oid(oid(blob.as_bytes())?, max_bytes)? {
+            BlobData::Data(d) => Ok(Some(d)),
+            BlobData::TooLarge(_) => Ok(None),
+        }
+    }
+
+    /// The blob of the regular file at `path` in `tree`, if there is one.
+    pub fn blob_at(&self, tree: &TreeId, path: &[u8]) -> Result<Option<BlobId>> {
         let tree = self
             .repo
             .find_tree(oid(tree.as_bytes())?)
             .with_context(|| format!("tree {tree}: cannot read"))?;
         let Some(entry) = tree
-            .lookup_entry(path.split('/').map(|c| c.as_bytes()))
-            .with_context(|| format!("{path}: cannot look up in tree {}", tree.id))?
+            .lookup_entry(path.split(|&b| b == b'/'))
+            .with_context(|| {
+                format!(
+                    "{}: cannot look up in tree {}",
+                    String::from_utf8_lossy(path),
+                    tree.id
+                )
+            })?
         else {
             return Ok(None);
         };
-        if !entry.mode().is_blob() {
-            return Ok(None);
-        }
-        match self.read_blob_oid(entry.object_id(), max_bytes)? {
-            BlobData::Data(d) => Ok(Some(d)),
-            BlobData::TooLarge(_) => Ok(None),
-        }
+        Ok(entry
+            .mode()
+            .is_blob()
+            .then(|| super::blob_id(entry.object_id().as_ref())))
     }
 
     /// An integer from git config, if set.

@@ -22,6 +22,7 @@ mod apply;
 pub mod background;
 pub mod catch_up;
 mod derived;
+pub mod impact;
 mod links;
 mod mem_tree;
 pub mod overlay;
