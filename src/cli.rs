@@ -40,6 +40,9 @@ pub enum Command {
     Rank(RankArgs),
     /// Print what a change touches: files, definitions, dependents and references.
     Impact(ImpactArgs),
+    /// Print a map of the repository that fits a context window: the most central files
+    /// and their top-level definitions.
+    Map(MapArgs),
     /// Remove objects whose blob git no longer has, and pack the rest (after `git gc`).
     Gc(GcArgs),
     /// Share prebuilt index data with other clones through git notes (refs/notes/atse).
@@ -395,6 +398,24 @@ pub struct ImpactArgs {
     /// Answer from the index as it is, without catching up with HEAD first.
     #[arg(long)]
     pub no_update: bool,
+}
+
+/// `git atse map`.
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// Files or directories to centre the map on (PageRank personalised to them).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Fit the map in N tokens, a token counted as 4 characters.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub tokens: usize,
+    /// Answer from the index as it is, without catching up with HEAD first.
+    #[arg(long)]
+    pub no_update: bool,
+    /// Which tree to map (HEAD by default); with --worktree and no PATH, the map is
+    /// centred on the changed files.
+    #[command(flatten)]
+    pub tree: TreeArgs,
 }
 
 /// `git atse status`.

@@ -188,3 +188,35 @@ fn impact_of_the_working_tree_and_the_staged_tree() {
     assert_eq!(cut.code, 0);
     assert!(cut.stderr.contains("printed 0 of"), "{}", cut.stderr);
 }
+
+#[test]
+fn map_is_deterministic_within_its_budget_and_centred_on_paths() {
+    let repo = history();
+    repo.atse_ok(&["update", "--quiet"]);
+    let map = repo.atse_ok(&["map", "--tokens", "60"]);
+    assert_eq!(
+        map,
+        repo.atse_ok(&["map", "--tokens", "60"]),
+        "deterministic"
+    );
+    assert!(
+        map.len() <= 240,
+        "{} bytes for 60 tokens:\n{map}",
+        map.len()
+    );
+    // The most imported file first: everything leads to m0 through the import chain.
+    assert!(map.starts_with("pkg/m0.py\n     1│ def f0():\n"), "{map}");
+    let big = repo.atse_ok(&["map", "--tokens", "10000"]);
+    assert!(big.contains("app.py\n     3│ def main():\n"), "{big}");
+    assert!(big.len() > map.len());
+    // Centred on a path: that file first.
+    let centred = repo.atse_ok(&["map", "--tokens", "60", "app.py"]);
+    assert!(centred.starts_with("app.py\n"), "{centred}");
+    let dir = repo.atse_ok(&["map", "--tokens", "10000", "pkg"]);
+    assert!(dir.starts_with("pkg/"), "{dir}");
+    assert_eq!(repo.atse(&["map", "nowhere.py"]).code, 2);
+    // With --worktree, centred on what changed.
+    repo.write("pkg/m3.py", "import pkg.m2\n\ndef edited():\n    pass\n");
+    let wt = repo.atse_ok(&["map", "--worktree", "--tokens", "30"]);
+    assert!(wt.starts_with("pkg/m3.py\n     3│ def edited():\n"), "{wt}");
+}

@@ -8,18 +8,17 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 
+use super::file_graph::file_graph;
 use super::impact_output::{self, Report};
 use super::{found, Session};
 use crate::cli::{ImpactArgs, TreeArgs};
-use crate::model::overlay::Overlay;
 use crate::model::TreeId;
 use crate::pipeline::impact::{file_changes, Target};
 use crate::pipeline::limits_from_config;
 use crate::pipeline::source::ObjectSource;
-use crate::query::deps::{pagerank, GraphView};
+use crate::query::deps::pagerank;
 use crate::query::impact::{dependents, diff_definitions, Change};
 use crate::query::refs::calls_of;
-use crate::store::index::Index;
 
 /// The tree before the change, the side after it, and the tree arguments that make the
 /// index answer for that side.
@@ -66,39 +65,6 @@ fn sides(session: &Session, args: &ImpactArgs) -> Result<(TreeId, Target, TreeAr
     Ok((tree_of(a)?, Target::Tree(tree_of(b)?), rev))
 }
 
-/// The file graph of the tree after the change: paths, and each one's imports.
-fn graph(
-    session: &Session,
-    index: &Index,
-    overlay: Option<&Overlay>,
-) -> Result<(Vec<String>, Vec<Vec<usize>>)> {
-    if let Some(overlay) = overlay {
-        return crate::pipeline::overlay_rdeps::graph(
-            (&session.repo, &session.layout.objects(), index),
-            overlay,
-            limits_from_config(&session.config),
-        );
-    }
-    let view = GraphView::open(index, &session.layout.graph_path())?;
-    let ids = index.file_ids()?;
-    let mut paths = index.paths()?;
-    let pos: HashMap<u32, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
-    let mut nodes = Vec::with_capacity(ids.len());
-    let mut edges = Vec::with_capacity(ids.len());
-    for &id in &ids {
-        nodes.push(String::from_utf8_lossy(&paths.path(id)?).into_owned());
-        let mut out: Vec<usize> = view
-            .forward(id)?
-            .iter()
-            .filter_map(|t| pos.get(t).copied())
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        edges.push(out);
-    }
-    Ok((nodes, edges))
-}
-
 pub(super) fn run(args: &ImpactArgs) -> Result<ExitCode> {
     let session = Session::open()?;
     let Some(index) = session.index_for_query(args.no_update)? else {
@@ -124,7 +90,7 @@ pub(super) fn run(args: &ImpactArgs) -> Result<ExitCode> {
             .extend(changes.into_iter().map(|c| (f.path.clone(), c)));
     }
     let overlay = session.overlay_for(&index, &tree_args)?;
-    let (nodes, edges) = graph(&session, &index, overlay.as_ref())?;
+    let (nodes, edges) = file_graph(&session, &index, overlay.as_ref())?;
     let pos: HashMap<&str, usize> = nodes
         .iter()
         .enumerate()

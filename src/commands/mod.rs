@@ -4,6 +4,7 @@ mod completions;
 mod debug_extract;
 mod deps;
 mod deps_picture;
+mod file_graph;
 mod gc;
 mod grep_symbol;
 mod hook;
@@ -12,6 +13,7 @@ mod impact;
 mod impact_output;
 mod install;
 pub mod manual;
+mod map;
 mod output;
 pub mod panic;
 mod picture;
@@ -65,6 +67,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Refs(args) => refs::run(&args),
         Command::Rank(args) => rank::run(&args),
         Command::Impact(args) => impact::run(&args),
+        Command::Map(args) => map::run(&args),
         Command::Gc(args) => gc::run(&args),
         Command::Share(cmd) => share::run(&cmd),
         Command::Install(args) => install::run_install(&args),

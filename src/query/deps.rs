@@ -186,14 +186,29 @@ impl<'i> GraphView<'i> {
 /// PageRank (damping 0.85, 30 iterations) of the graph whose node `i` links to
 /// `out_edges[i]`; the scores sum to 1.
 pub fn pagerank(out_edges: &[Vec<usize>]) -> Vec<f64> {
+    pagerank_towards(out_edges, &[])
+}
+
+/// PageRank personalised to `towards` (node positions): the random surfer jumps back to
+/// one of them (and dangling nodes lead to them), so the files near them rank first. With
+/// no such node it is the ordinary PageRank.
+pub fn pagerank_towards(out_edges: &[Vec<usize>], towards: &[usize]) -> Vec<f64> {
     let n = out_edges.len();
     if n == 0 {
         return Vec::new();
     }
+    let mut teleport = vec![0.0; n];
+    let chosen: Vec<usize> = towards.iter().copied().filter(|&t| t < n).collect();
+    match chosen.is_empty() {
+        true => teleport.iter_mut().for_each(|t| *t = 1.0 / n as f64),
+        false => chosen
+            .iter()
+            .for_each(|&t| teleport[t] += 1.0 / chosen.len() as f64),
+    }
     let d = 0.85;
-    let mut score = vec![1.0 / n as f64; n];
+    let mut score = teleport.clone();
     for _ in 0..30 {
-        let mut next = vec![(1.0 - d) / n as f64; n];
+        let mut next: Vec<f64> = teleport.iter().map(|t| (1.0 - d) * t).collect();
         let mut dangling = 0.0;
         for (i, targets) in out_edges.iter().enumerate() {
             if targets.is_empty() {
@@ -205,9 +220,8 @@ pub fn pagerank(out_edges: &[Vec<usize>]) -> Vec<f64> {
                 }
             }
         }
-        let spread = d * dangling / n as f64;
-        for v in &mut next {
-            *v += spread;
+        for (v, t) in next.iter_mut().zip(&teleport) {
+            *v += d * dangling * t;
         }
         score = next;
     }

@@ -1,0 +1,46 @@
+//! The whole file graph of the tree a query answers for, as plain data for PageRank and
+//! walks (`impact`, `map`): the index's (through the CSR view), or an overlay's.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+
+use super::Session;
+use crate::model::overlay::Overlay;
+use crate::pipeline::limits_from_config;
+use crate::query::deps::GraphView;
+use crate::store::index::Index;
+
+/// The files (sorted as the index lists them) and, for each, the positions of the files
+/// it imports.
+pub(super) fn file_graph(
+    session: &Session,
+    index: &Index,
+    overlay: Option<&Overlay>,
+) -> Result<(Vec<String>, Vec<Vec<usize>>)> {
+    if let Some(overlay) = overlay {
+        return crate::pipeline::overlay_rdeps::graph(
+            (&session.repo, &session.layout.objects(), index),
+            overlay,
+            limits_from_config(&session.config),
+        );
+    }
+    let view = GraphView::open(index, &session.layout.graph_path())?;
+    let ids = index.file_ids()?;
+    let mut paths = index.paths()?;
+    let pos: HashMap<u32, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    let mut nodes = Vec::with_capacity(ids.len());
+    let mut edges = Vec::with_capacity(ids.len());
+    for &id in &ids {
+        nodes.push(String::from_utf8_lossy(&paths.path(id)?).into_owned());
+        let mut out: Vec<usize> = view
+            .forward(id)?
+            .iter()
+            .filter_map(|t| pos.get(t).copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        edges.push(out);
+    }
+    Ok((nodes, edges))
+}
