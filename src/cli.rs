@@ -43,6 +43,9 @@ pub enum Command {
     /// Print a map of the repository that fits a context window: the most central files
     /// and their top-level definitions.
     Map(MapArgs),
+    /// Serve the Model Context Protocol on stdio, for coding agents (their configuration
+    /// names `git atse mcp`).
+    Mcp,
     /// Remove objects whose blob git no longer has, and pack the rest (after `git gc`).
     Gc(GcArgs),
     /// Share prebuilt index data with other clones through git notes (refs/notes/atse).

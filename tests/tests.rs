@@ -17,6 +17,7 @@ mod impact;
 mod incremental;
 mod layering;
 mod manual;
+mod mcp;
 mod objects;
 mod pictures;
 mod revisions;

@@ -71,7 +71,7 @@ fn overlaid_deps(session: &Session, index: &Index, overlay: &Overlay, path: &str
 }
 
 /// What depends on FILE in the index, with the distance.
-fn indexed_rdeps(
+pub(super) fn indexed_rdeps(
     session: &Session,
     index: &Index,
     path: &str,
@@ -94,7 +94,7 @@ fn indexed_rdeps(
 }
 
 /// What depends on FILE in the tree `--rev`, `--cached` or `--worktree` asks for.
-fn overlaid_rdeps(
+pub(super) fn overlaid_rdeps(
     session: &Session,
     index: &Index,
     overlay: &Overlay,
@@ -113,9 +113,9 @@ fn overlaid_rdeps(
 
 /// The tree a query answers for, as `deps` and `rdeps` walk it.
 pub(super) struct Tree<'a> {
-    session: &'a Session,
-    index: &'a Index,
-    overlay: Option<&'a Overlay>,
+    pub session: &'a Session,
+    pub index: &'a Index,
+    pub overlay: Option<&'a Overlay>,
 }
 
 impl Tree<'_> {
@@ -130,7 +130,11 @@ impl Tree<'_> {
 
 /// What FILE imports, and with `--depth N` what those import, up to N steps away: (path,
 /// distance) sorted by path; and FILE's own imports of nothing.
-fn deps_rows(tree: &Tree<'_>, path: &str, depth: usize) -> Result<(Dependents, Vec<String>)> {
+pub(super) fn deps_rows(
+    tree: &Tree<'_>,
+    path: &str,
+    depth: usize,
+) -> Result<(Dependents, Vec<String>)> {
     let (direct, externals) = tree.deps(path)?;
     let mut seen: BTreeMap<Vec<u8>, usize> = BTreeMap::new();
     let mut queue: VecDeque<(Vec<u8>, usize)> = direct.into_iter().map(|p| (p, 1)).collect();

@@ -15,8 +15,25 @@ use crate::store::bloom::Bloom;
 use crate::store::Store;
 
 fn options(args: &GrepSymbolArgs) -> Result<Options> {
+    options_from(
+        &args.kinds,
+        args.lang.as_deref(),
+        (args.prefix, args.ignore_case),
+        args.limit,
+    )
+}
+
+/// Lookup options from their parts: kinds (each may list several, comma-separated), a
+/// language, (prefix, ignore case) and a limit. Unknown kinds and languages are errors that
+/// list the known ones.
+pub(super) fn options_from(
+    kind_args: &[String],
+    lang: Option<&str>,
+    (prefix, ignore_case): (bool, bool),
+    limit: Option<usize>,
+) -> Result<Options> {
     let mut kinds = Vec::new();
-    for k in args.kinds.iter().flat_map(|k| k.split(',')) {
+    for k in kind_args.iter().flat_map(|k| k.split(',')) {
         match Kind::parse(k.trim()) {
             Some(kind) => kinds.push(kind),
             None => bail!(
@@ -29,7 +46,7 @@ fn options(args: &GrepSymbolArgs) -> Result<Options> {
             ),
         }
     }
-    let lang = match &args.lang {
+    let lang = match lang {
         Some(l) => match Lang::parse(l) {
             Some(lang) => Some(lang),
             None => bail!(
@@ -44,11 +61,11 @@ fn options(args: &GrepSymbolArgs) -> Result<Options> {
         None => None,
     };
     Ok(Options {
-        prefix: args.prefix,
-        ignore_case: args.ignore_case,
+        prefix,
+        ignore_case,
         kinds,
         lang,
-        limit: args.limit,
+        limit,
     })
 }
 

@@ -67,10 +67,18 @@ fn sides(session: &Session, args: &ImpactArgs) -> Result<(TreeId, Target, TreeAr
 
 pub(super) fn run(args: &ImpactArgs) -> Result<ExitCode> {
     let session = Session::open()?;
+    let report = compute(&session, args)?;
+    let any = !report.files.is_empty();
+    impact_output::print(&session, &report, args)?;
+    Ok(found(any))
+}
+
+/// What the change `args` names touches.
+pub(super) fn compute(session: &Session, args: &ImpactArgs) -> Result<Report> {
     let Some(index) = session.index_for_query(args.no_update)? else {
         bail!("nothing is indexed yet; run `git atse update`");
     };
-    let (from, target, tree_args) = sides(&session, args)?;
+    let (from, target, tree_args) = sides(session, args)?;
     let limits = limits_from_config(&session.config);
     let max = session.config.query_max_changes as usize;
     let objects = session.layout.objects();
@@ -90,7 +98,7 @@ pub(super) fn run(args: &ImpactArgs) -> Result<ExitCode> {
             .extend(changes.into_iter().map(|c| (f.path.clone(), c)));
     }
     let overlay = session.overlay_for(&index, &tree_args)?;
-    let (nodes, edges) = file_graph(&session, &index, overlay.as_ref())?;
+    let (nodes, edges) = file_graph(session, &index, overlay.as_ref())?;
     let pos: HashMap<&str, usize> = nodes
         .iter()
         .enumerate()
@@ -124,7 +132,5 @@ pub(super) fn run(args: &ImpactArgs) -> Result<ExitCode> {
     }
     refs.sort_by(|a, b| (&a.1.path, a.1.line, a.1.column).cmp(&(&b.1.path, b.1.line, b.1.column)));
     report.references = refs;
-    let any = !report.files.is_empty();
-    impact_output::print(&session, &report, args)?;
-    Ok(found(any))
+    Ok(report)
 }

@@ -59,7 +59,7 @@ pub(super) fn print(session: &Session, report: &Report, args: &ImpactArgs) -> Re
     Ok(())
 }
 
-fn print_json(
+pub(super) fn print_json(
     w: &mut impl Write,
     report: &Report,
     deps: &[Dependent],
@@ -95,7 +95,7 @@ fn print_json(
     Ok(())
 }
 
-fn print_text(
+pub(super) fn print_text(
     w: &mut impl Write,
     session: &Session,
     report: &Report,

@@ -24,11 +24,20 @@ const MAX_LINE: usize = 100;
 
 pub(super) fn run(args: &MapArgs) -> Result<ExitCode> {
     let session = Session::open()?;
+    let out = render(&session, args)?;
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(out.as_bytes())?;
+    stdout.flush()?;
+    Ok(found(!out.is_empty()))
+}
+
+/// The map `args` asks for.
+pub(super) fn render(session: &Session, args: &MapArgs) -> Result<String> {
     let Some(index) = session.index_for_query(args.no_update)? else {
         bail!("nothing is indexed yet; run `git atse update`");
     };
     let overlay = session.overlay_for(&index, &args.tree)?;
-    let (nodes, edges) = file_graph(&session, &index, overlay.as_ref())?;
+    let (nodes, edges) = file_graph(session, &index, overlay.as_ref())?;
     let wanted: Vec<String> = args
         .paths
         .iter()
@@ -68,7 +77,7 @@ pub(super) fn run(args: &MapArgs) -> Result<ExitCode> {
     for i in order {
         let path = &nodes[i];
         let Some((file, text)) =
-            file_and_text(&session, &index, overlay.as_ref(), &mut source, path)?
+            file_and_text(session, &index, overlay.as_ref(), &mut source, path)?
         else {
             continue;
         };
@@ -89,10 +98,7 @@ pub(super) fn run(args: &MapArgs) -> Result<ExitCode> {
         }
         break;
     }
-    let mut stdout = io::stdout().lock();
-    stdout.write_all(out.as_bytes())?;
-    stdout.flush()?;
-    Ok(found(!out.is_empty()))
+    Ok(out)
 }
 
 /// `path`, then `  LINE│ first line` for each top-level definition; empty when it has none.

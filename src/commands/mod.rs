@@ -14,6 +14,7 @@ mod impact_output;
 mod install;
 pub mod manual;
 mod map;
+mod mcp;
 mod output;
 pub mod panic;
 mod picture;
@@ -68,6 +69,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Rank(args) => rank::run(&args),
         Command::Impact(args) => impact::run(&args),
         Command::Map(args) => map::run(&args),
+        Command::Mcp => mcp::run(),
         Command::Gc(args) => gc::run(&args),
         Command::Share(cmd) => share::run(&cmd),
         Command::Install(args) => install::run_install(&args),

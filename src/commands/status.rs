@@ -40,7 +40,7 @@ pub(super) fn run(args: &StatusArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_json(
+pub(super) fn print_json(
     out: &mut impl Write,
     status: &Status,
     (answered, changed): (&str, usize),
