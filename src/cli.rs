@@ -46,6 +46,9 @@ pub enum Command {
     /// Serve the Model Context Protocol on stdio, for coding agents (their configuration
     /// names `git atse mcp`).
     Mcp,
+    /// Serve the Language Server Protocol on stdio, for editors (definitions, references,
+    /// workspace and document symbols, following unsaved buffers).
+    Lsp,
     /// Remove objects whose blob git no longer has, and pack the rest (after `git gc`).
     Gc(GcArgs),
     /// Share prebuilt index data with other clones through git notes (refs/notes/atse).

@@ -16,6 +16,7 @@ mod hooks;
 mod impact;
 mod incremental;
 mod layering;
+mod lsp;
 mod manual;
 mod mcp;
 mod objects;

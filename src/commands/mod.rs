@@ -12,6 +12,7 @@ mod human;
 mod impact;
 mod impact_output;
 mod install;
+mod lsp;
 pub mod manual;
 mod map;
 mod mcp;
@@ -70,6 +71,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Impact(args) => impact::run(&args),
         Command::Map(args) => map::run(&args),
         Command::Mcp => mcp::run(),
+        Command::Lsp => lsp::run(),
         Command::Gc(args) => gc::run(&args),
         Command::Share(cmd) => share::run(&cmd),
         Command::Install(args) => install::run_install(&args),
