@@ -64,6 +64,32 @@ fn repo() -> Repo {
 }
 
 #[test]
+fn answers_follow_edits_made_between_calls() {
+    let repo = repo();
+    // Each edit is asked about at once: the server's cached overlay must not hide it.
+    let mut calls = vec![json!(["find_symbol", {"name": "fresh_fn"}])];
+    for i in 0..20 {
+        calls.push(json!(["__write", {"path": "pkg/fresh.py", "text": format!("def edit_{i}():\n    pass\n")}]));
+        calls.push(json!(["find_symbol", {"name": format!("edit_{i}")}]));
+    }
+    calls.push(json!(["__write", {"path": "pkg/base.py", "text": "def f0():\n    return 9\n"}]));
+    calls.push(json!(["find_symbol", {"name": "fa"}]));
+    let Some(out) = client(&repo, Value::Array(calls)) else {
+        return;
+    };
+    let c = out["calls"].as_array().unwrap();
+    assert_eq!(c[0]["text"], "pkg/fresh.py:3: function fresh_fn\n");
+    for i in 0..20 {
+        assert_eq!(
+            c[1 + i]["text"],
+            format!("pkg/fresh.py:1: function edit_{i}\n"),
+            "edit {i}"
+        );
+    }
+    assert_eq!(c[21]["text"], "", "fa was deleted on disk");
+}
+
+#[test]
 fn the_sdk_client_lists_and_calls_every_tool() {
     let repo = repo();
     let head = repo.git(&["rev-parse", "HEAD"]).trim().to_string();

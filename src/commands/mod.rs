@@ -25,6 +25,7 @@ mod share;
 mod status;
 mod tags;
 mod update;
+mod worktree_watch;
 
 use std::process::ExitCode;
 

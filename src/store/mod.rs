@@ -13,6 +13,7 @@
 //!   update.lock                     held by the one process updating the index
 //!   log, log.1                      what hooks and background updates report
 //!   shard                           what an `update --shard K/N` job extracted
+//!   watch/barrier-N                 a server's file-system watch's barrier (mcp, lsp)
 //! ```
 
 pub mod atomic;
@@ -98,6 +99,12 @@ impl Store {
     /// Where an index snapshot from elsewhere is unpacked before it is checked.
     pub fn incoming_path(&self) -> PathBuf {
         self.index_path().with_extension("redb.incoming")
+    }
+
+    /// Where a server's file-system watch writes its barrier files (see
+    /// `commands::worktree_watch`).
+    pub fn watch_dir(&self) -> PathBuf {
+        self.local.join("watch")
     }
 
     /// The record an `update --shard K/N` job left for `share push` (this worktree's).

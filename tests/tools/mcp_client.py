@@ -3,7 +3,8 @@
   python3 mcp_client.py REPO CALLS_JSON
 
 Starts the server in REPO, initializes, lists the tools, then calls each [tool, arguments]
-of CALLS_JSON in turn; prints one JSON object: the server's name and protocol version, the
+of CALLS_JSON in turn (a pseudo-call ["__write", {"path", "text"}] writes a file, as an agent
+editing between two calls would); prints one JSON object: the server's name and protocol version, the
 tool names and input schemas, and each call's isError, text and structured content (or the
 JSON-RPC error the server answered with).
 """
@@ -30,6 +31,10 @@ async def main(repo, calls):
                 "calls": [],
             }
             for name, args in calls:
+                if name == "__write":  # the agent edits a file between two calls
+                    with open(os.path.join(repo, args["path"]), "w") as f:
+                        f.write(args["text"])
+                    continue
                 try:
                     r = await session.call_tool(name, args)
                 except Exception as e:  # a JSON-RPC error from the server

@@ -117,7 +117,10 @@ impl Server {
             worktree: true,
             ..TreeArgs::default()
         };
-        let mut overlay = self.session.overlay_for(&index, &tree)?.unwrap_or_default();
+        let mut overlay = self
+            .watch
+            .overlay(&self.session, &index, &tree)?
+            .unwrap_or_default();
         let objects = self.session.layout.objects();
         let mut source = ObjectSource::new(
             &self.session.repo.sync(),

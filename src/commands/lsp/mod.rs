@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _, Result};
 use serde_json::{json, Value};
 
+use super::worktree_watch::WorktreeWatch;
 use super::Session;
 use docs::{Docs, Encoding};
 
@@ -25,6 +26,7 @@ const MAX_FRAME: usize = 16 << 20;
 /// The server's state between messages.
 pub(super) struct Server {
     session: Session,
+    watch: WorktreeWatch,
     docs: Docs,
     encoding: Encoding,
     shutdown: bool,
@@ -32,8 +34,13 @@ pub(super) struct Server {
 
 /// Serves the editor until `exit` or end of input.
 pub(crate) fn run() -> Result<ExitCode> {
+    let session = Session::open()?;
     let mut server = Server {
-        session: Session::open()?,
+        watch: WorktreeWatch::new(
+            session.repo.work_dir().as_deref(),
+            session.layout.watch_dir(),
+        ),
+        session,
         docs: Docs::default(),
         encoding: Encoding::Utf16,
         shutdown: false,

@@ -17,6 +17,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use serde_json::{json, Value};
 
+use super::worktree_watch::WorktreeWatch;
 use super::Session;
 
 /// A message longer than this is refused (and skipped to its end of line).
@@ -45,6 +46,10 @@ impl RpcError {
 /// Serves MCP on stdin/stdout until stdin closes.
 pub(crate) fn run() -> Result<ExitCode> {
     let session = Session::open()?;
+    let watch = WorktreeWatch::new(
+        session.repo.work_dir().as_deref(),
+        session.layout.watch_dir(),
+    );
     let mut input = BufReader::new(io::stdin().lock());
     let mut out = io::stdout().lock();
     loop {
@@ -52,7 +57,7 @@ pub(crate) fn run() -> Result<ExitCode> {
             Message::End => break,
             Message::TooLong => Some(error(Value::Null, -32700, "message over 4 MiB; refused")),
             Message::Line(line) if line.iter().all(u8::is_ascii_whitespace) => None,
-            Message::Line(line) => handle(&session, &line),
+            Message::Line(line) => handle((&session, &watch), &line),
         };
         if let Some(reply) = reply {
             writeln!(out, "{reply}")?;
@@ -98,7 +103,7 @@ fn error(id: Value, code: i64, message: &str) -> Value {
 }
 
 /// The reply to one message (`None` for a notification or a response).
-fn handle(session: &Session, line: &[u8]) -> Option<Value> {
+fn handle(server: (&Session, &WorktreeWatch), line: &[u8]) -> Option<Value> {
     let msg: Value = match serde_json::from_slice(line) {
         Ok(v) => v,
         Err(e) => return Some(error(Value::Null, -32700, &format!("parse error: {e}"))),
@@ -121,7 +126,7 @@ fn handle(session: &Session, line: &[u8]) -> Option<Value> {
     let id = id?; // a notification (initialized, cancelled, ...): no reply
     let empty = json!({});
     let params = msg.get("params").unwrap_or(&empty);
-    let result = catch_unwind(AssertUnwindSafe(|| dispatch(session, method, params)));
+    let result = catch_unwind(AssertUnwindSafe(|| dispatch(server, method, params)));
     Some(match result {
         Ok(Ok(value)) => json!({ "jsonrpc": "2.0", "id": id, "result": value }),
         Ok(Err(e)) => error(id, e.code, &e.message),
@@ -133,7 +138,11 @@ fn handle(session: &Session, line: &[u8]) -> Option<Value> {
     })
 }
 
-fn dispatch(session: &Session, method: &str, params: &Value) -> Result<Value, RpcError> {
+fn dispatch(
+    server: (&Session, &WorktreeWatch),
+    method: &str,
+    params: &Value,
+) -> Result<Value, RpcError> {
     match method {
         "initialize" => {
             let asked = params.get("protocolVersion").and_then(Value::as_str);
@@ -151,7 +160,7 @@ fn dispatch(session: &Session, method: &str, params: &Value) -> Result<Value, Rp
         }
         "ping" => Ok(json!({})),
         "tools/list" => Ok(json!({ "tools": schema::list() })),
-        "tools/call" => tools::call(session, params),
+        "tools/call" => tools::call(server, params),
         _ => Err(RpcError {
             code: -32601,
             message: format!("method not found: {method}"),

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use super::{schema, RpcError};
 use crate::cli::{GraphFormat, ImpactArgs, MapArgs, PictureArgs, RdepsArgs, TreeArgs};
+use crate::commands::worktree_watch::WorktreeWatch;
 use crate::commands::{deps, grep_symbol, impact, impact_output, map, status, Session};
 use crate::model::overlay::Overlay;
 use crate::pipeline::limits_from_config;
@@ -26,7 +27,10 @@ struct Found {
 
 /// `tools/call`: checks the arguments, runs the tool; a failure of the tool itself is a
 /// result with `isError` (as MCP wants), a bad call a JSON-RPC error.
-pub(super) fn call(session: &Session, params: &Value) -> Result<Value, RpcError> {
+pub(super) fn call(
+    (session, watch): (&Session, &WorktreeWatch),
+    params: &Value,
+) -> Result<Value, RpcError> {
     let Some(name) = params.get("name").and_then(Value::as_str) else {
         return Err(RpcError::params("tools/call needs a tool name"));
     };
@@ -35,7 +39,7 @@ pub(super) fn call(session: &Session, params: &Value) -> Result<Value, RpcError>
         .cloned()
         .unwrap_or_else(|| json!({}));
     schema::check(name, &args)?;
-    Ok(match run(session, name, &args) {
+    Ok(match run((session, watch), name, &args) {
         Ok(v) => v,
         Err(e) => {
             json!({ "content": [{ "type": "text", "text": format!("{e:#}") }], "isError": true })
@@ -68,7 +72,7 @@ fn tree_of(session: &Session, args: &Value) -> TreeArgs {
     }
 }
 
-fn run(session: &Session, name: &str, args: &Value) -> Result<Value> {
+fn run((session, watch): (&Session, &WorktreeWatch), name: &str, args: &Value) -> Result<Value> {
     let limit = int_arg(args, "limit").unwrap_or(DEFAULT_LIMIT);
     let Some(index) = session.index_for_query(false)? else {
         bail!("nothing is indexed yet; run `git atse update` in the repository");
@@ -76,7 +80,7 @@ fn run(session: &Session, name: &str, args: &Value) -> Result<Value> {
     let tree = tree_of(session, args);
     let overlay = match name {
         "impact" | "repo_map" | "index_status" => None,
-        _ => session.overlay_for(&index, &tree)?,
+        _ => watch.overlay(session, &index, &tree)?,
     };
     let found = match name {
         "find_symbol" => find_symbol(&index, overlay.as_ref(), args, limit)?,
