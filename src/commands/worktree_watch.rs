@@ -133,6 +133,10 @@ fn watch(
             events.fetch_add(1, Ordering::SeqCst);
             return;
         };
+        // Reads (git status opening directories, the server reading files) change nothing.
+        if matches!(event.kind, notify::EventKind::Access(_)) {
+            return;
+        }
         for p in &event.paths {
             let barrier = p
                 .file_name()
