@@ -90,6 +90,28 @@ fn answers_follow_edits_made_between_calls() {
 }
 
 #[test]
+fn the_server_catches_the_index_up_when_git_moves() {
+    let repo = repo();
+    let status = json!(["__run", {"argv": ["git", "atse", "status", "--json", "--no-update"], "sleep_ms": 1500}]);
+    let calls = json!([
+        ["find_symbol", {"name": "f0", "worktree": false}],
+        ["__run", {"argv": ["git", "add", "-A"]}],
+        ["__run", {"argv": ["git", "commit", "-q", "-m", "fresh"]}],
+        status,
+        ["find_symbol", {"name": "fresh_fn", "worktree": false}],
+    ]);
+    let Some(out) = client(&repo, calls) else {
+        return;
+    };
+    let c = out["calls"].as_array().unwrap();
+    assert_eq!(c[2]["code"], 0, "{}", c[2]);
+    // No request came between the commit and this: the server's own thread caught up.
+    let st: Value = serde_json::from_str(c[3]["stdout"].as_str().unwrap()).unwrap();
+    assert_eq!(st["current"], true, "{st}");
+    assert_eq!(c[4]["text"], "pkg/fresh.py:3: function fresh_fn\n");
+}
+
+#[test]
 fn the_sdk_client_lists_and_calls_every_tool() {
     let repo = repo();
     let head = repo.git(&["rev-parse", "HEAD"]).trim().to_string();

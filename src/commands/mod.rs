@@ -5,6 +5,7 @@ mod debug_extract;
 mod deps;
 mod deps_picture;
 mod file_graph;
+mod follow_head;
 mod gc;
 mod grep_symbol;
 mod hook;

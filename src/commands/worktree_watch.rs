@@ -15,6 +15,7 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::Sender;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -43,13 +44,18 @@ pub(super) struct WorktreeWatch {
 
 impl WorktreeWatch {
     /// Watches the working tree `root` (none for a bare repository), with barriers in
-    /// `barrier_dir`.
-    pub fn new(root: Option<&Path>, barrier_dir: PathBuf) -> WorktreeWatch {
+    /// `barrier_dir`; `on_git_move` is woken when HEAD or a ref changes.
+    pub fn new(
+        root: Option<&Path>,
+        barrier_dir: PathBuf,
+        on_git_move: Option<Sender<()>>,
+    ) -> WorktreeWatch {
         let events = Arc::new(AtomicU64::new(0));
         let barrier_seen = Arc::new(AtomicU64::new(0));
         let ready = std::fs::create_dir_all(&barrier_dir).is_ok();
         let watcher = root.filter(|_| ready).and_then(|root| {
-            watch((root, &barrier_dir), (events.clone(), barrier_seen.clone())).ok()
+            let counters = (events.clone(), barrier_seen.clone());
+            watch((root, &barrier_dir), counters, on_git_move).ok()
         });
         WorktreeWatch {
             events,
@@ -124,8 +130,15 @@ impl WorktreeWatch {
 fn watch(
     (root, barrier_dir): (&Path, &Path),
     (events, barrier_seen): (Arc<AtomicU64>, Arc<AtomicU64>),
+    on_git_move: Option<Sender<()>>,
 ) -> notify::Result<RecommendedWatcher> {
     let git_dir: PathBuf = root.join(".git");
+    let (head, packed, refs) = (
+        git_dir.join("HEAD"),
+        git_dir.join("packed-refs"),
+        git_dir.join("refs"),
+    );
+    let moves = move |p: &Path| p == head || p == packed || p.starts_with(&refs);
     let barriers = barrier_dir.to_path_buf();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         let Ok(event) = res else {
@@ -136,6 +149,11 @@ fn watch(
         // Reads (git status opening directories, the server reading files) change nothing.
         if matches!(event.kind, notify::EventKind::Access(_)) {
             return;
+        }
+        if event.paths.iter().any(|p| moves(p)) {
+            if let Some(tx) = &on_git_move {
+                let _ = tx.send(());
+            }
         }
         for p in &event.paths {
             let barrier = p

@@ -4,7 +4,8 @@
 
 Starts the server in REPO, initializes, lists the tools, then calls each [tool, arguments]
 of CALLS_JSON in turn (a pseudo-call ["__write", {"path", "text"}] writes a file, as an agent
-editing between two calls would); prints one JSON object: the server's name and protocol version, the
+editing between two calls would, and ["__run", {"argv", "sleep_ms"}] runs a command after a
+pause and records its output); prints one JSON object: the server's name and protocol version, the
 tool names and input schemas, and each call's isError, text and structured content (or the
 JSON-RPC error the server answered with).
 """
@@ -12,7 +13,9 @@ JSON-RPC error the server answered with).
 import asyncio
 import json
 import os
+import subprocess
 import sys
+import time
 
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
@@ -34,6 +37,11 @@ async def main(repo, calls):
                 if name == "__write":  # the agent edits a file between two calls
                     with open(os.path.join(repo, args["path"]), "w") as f:
                         f.write(args["text"])
+                    continue
+                if name == "__run":  # a command between two calls (git commit, ...)
+                    time.sleep(args.get("sleep_ms", 0) / 1000)
+                    r = subprocess.run(args["argv"], cwd=repo, capture_output=True, text=True)
+                    out["calls"].append({"tool": name, "code": r.returncode, "stdout": r.stdout})
                     continue
                 try:
                     r = await session.call_tool(name, args)

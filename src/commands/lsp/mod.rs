@@ -39,6 +39,7 @@ pub(crate) fn run() -> Result<ExitCode> {
         watch: WorktreeWatch::new(
             session.repo.work_dir().as_deref(),
             session.layout.watch_dir(),
+            super::follow_head::spawn(&session),
         ),
         session,
         docs: Docs::default(),

@@ -49,6 +49,7 @@ pub(crate) fn run() -> Result<ExitCode> {
     let watch = WorktreeWatch::new(
         session.repo.work_dir().as_deref(),
         session.layout.watch_dir(),
+        super::follow_head::spawn(&session),
     );
     let mut input = BufReader::new(io::stdin().lock());
     let mut out = io::stdout().lock();
