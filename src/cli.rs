@@ -398,9 +398,10 @@ pub struct ImpactArgs {
     /// Print at most N dependents and N references (all by default; a note says when cut).
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
-    /// One JSON object per line, each with its `section` and `path`.
-    #[arg(long)]
-    pub json: bool,
+    /// Output format (`--json`: one object per line, each with its `section` and `path`;
+    /// dot and mermaid: the changed files and their dependents).
+    #[command(flatten)]
+    pub out: PictureArgs,
     /// Answer from the index as it is, without catching up with HEAD first.
     #[arg(long)]
     pub no_update: bool,

@@ -220,3 +220,32 @@ fn map_is_deterministic_within_its_budget_and_centred_on_paths() {
     let wt = repo.atse_ok(&["map", "--worktree", "--tokens", "30"]);
     assert!(wt.starts_with("pkg/m3.py\n     3│ def edited():\n"), "{wt}");
 }
+
+#[test]
+fn impact_draws_the_changed_files_and_their_dependents() {
+    let repo = history();
+    repo.atse_ok(&["update", "--quiet"]);
+    let dot = repo.atse_ok(&["impact", "--format", "dot", "HEAD~4..HEAD~3"]);
+    assert!(dot.starts_with("digraph \"impact\" {"), "{dot}");
+    // The changed file (m0) drawn apart, every dependent, and the import chain between them.
+    assert!(
+        dot.contains("n0 [label=\"m0.py\", style=\"rounded,filled,bold\", fillcolor=\"#cfe2ff\"]"),
+        "{dot}"
+    );
+    for f in ["m1.py", "m5.py", "app.py"] {
+        assert!(dot.contains(&format!("label=\"{f}\"")), "{f}: {dot}");
+    }
+    assert!(dot.matches(" -> ").count() >= 6, "{dot}");
+    crate::pictures::draw(&dot);
+    let mermaid = repo.atse_ok(&["impact", "--format", "mermaid", "HEAD~4..HEAD~3"]);
+    crate::pictures::parse_mermaid(&mermaid);
+    let cut = repo.atse(&[
+        "impact",
+        "--format",
+        "dot",
+        "--max-nodes",
+        "3",
+        "HEAD~4..HEAD~3",
+    ]);
+    assert!(cut.stderr.contains("shows 3 of 7 files"), "{}", cut.stderr);
+}

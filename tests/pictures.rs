@@ -29,7 +29,7 @@ fn repo() -> Repo {
 }
 
 /// Runs `dot -Tsvg` on `src`: the SVG, or `None` when Graphviz is missing.
-fn draw(src: &str) -> Option<String> {
+pub(crate) fn draw(src: &str) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("g.dot");
     std::fs::write(&input, src).unwrap();
@@ -50,7 +50,7 @@ fn draw(src: &str) -> Option<String> {
 }
 
 /// Checks `src` with mermaid's own parser (tests/tools, installed by .ci/run).
-fn parse_mermaid(src: &str) {
+pub(crate) fn parse_mermaid(src: &str) {
     let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools");
     if !tools.join("node_modules/mermaid").is_dir() {
         tool_missing("mermaid's parser", "npm ci --prefix tests/tools");

@@ -53,7 +53,11 @@ pub(super) fn print(
     }
     edges.sort_unstable();
     edges.dedup();
-    let picture = Picture { nodes, edges };
+    let picture = Picture {
+        nodes,
+        edges,
+        asked: 1,
+    };
     let text = match kind {
         PictureKind::Dot => picture::dot(&picture, title),
         PictureKind::Mermaid => picture::mermaid(&picture),

@@ -109,7 +109,21 @@ pub(super) fn compute(session: &Session, args: &ImpactArgs) -> Result<Report> {
         .filter_map(|f| pos.get(String::from_utf8_lossy(&f.path).as_ref()).copied())
         .collect();
     let scores = pagerank(&edges);
-    let mut deps: Vec<(String, usize, f64)> = dependents(&edges, &changed, args.depth)
+    // The imports among the changed files and their dependents, for pictures.
+    let mut shown = vec![false; nodes.len()];
+    for &i in &changed {
+        shown[i] = true;
+    }
+    let deps_found = dependents(&edges, &changed, args.depth);
+    for &(i, _) in &deps_found {
+        shown[i] = true;
+    }
+    for (i, targets) in edges.iter().enumerate().filter(|(i, _)| shown[*i]) {
+        for &t in targets.iter().filter(|&&t| shown[t]) {
+            report.edges.push((nodes[i].clone(), nodes[t].clone()));
+        }
+    }
+    let mut deps: Vec<(String, usize, f64)> = deps_found
         .into_iter()
         .map(|(i, d)| (nodes[i].clone(), d, scores[i]))
         .collect();

@@ -5,8 +5,9 @@ use std::io::{self, BufWriter, Write};
 
 use anyhow::Result;
 
+use super::picture::{self, Picture, PictureKind};
 use super::Session;
-use crate::cli::ImpactArgs;
+use crate::cli::{GraphFormat, ImpactArgs};
 use crate::query::impact::{Change, DefChange};
 use crate::query::refs::Call;
 
@@ -24,6 +25,51 @@ pub(super) struct Report {
     pub dependents: Vec<Dependent>,
     /// Call sites of added, removed or changed definitions: (called name, call).
     pub references: Vec<(String, Call)>,
+    /// Imports among the changed files and their dependents: (importer, imported).
+    pub edges: Vec<(String, String)>,
+}
+
+/// The picture of the changed files (drawn apart) and their dependents, nearest first, at
+/// most `max_nodes` files (a note on stderr when cut).
+fn draw(report: &Report, kind: PictureKind, max_nodes: usize) -> String {
+    let mut nodes: Vec<String> = report
+        .files
+        .iter()
+        .map(|f| String::from_utf8_lossy(&f.0).into_owned())
+        .collect();
+    let asked = nodes.len();
+    let mut deps: Vec<&Dependent> = report.dependents.iter().collect();
+    deps.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    nodes.extend(deps.iter().map(|d| d.0.clone()));
+    if nodes.len() > max_nodes.max(asked) {
+        eprintln!(
+            "git-atse: the picture shows {} of {} files, the changed ones and the nearest dependents (--max-nodes N)",
+            max_nodes.max(asked),
+            nodes.len()
+        );
+        nodes.truncate(max_nodes.max(asked));
+    }
+    let pos: std::collections::HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let mut edges: Vec<(usize, usize)> = report
+        .edges
+        .iter()
+        .filter_map(|(a, b)| Some((*pos.get(a.as_str())?, *pos.get(b.as_str())?)))
+        .collect();
+    edges.sort_unstable();
+    edges.dedup();
+    let p = Picture {
+        nodes,
+        edges,
+        asked,
+    };
+    match kind {
+        PictureKind::Dot => picture::dot(&p, "impact"),
+        PictureKind::Mermaid => picture::mermaid(&p),
+    }
 }
 
 fn status((_, before, after): &(Vec<u8>, bool, bool)) -> (&'static str, &'static str) {
@@ -40,9 +86,10 @@ pub(super) fn print(session: &Session, report: &Report, args: &ImpactArgs) -> Re
     let deps = &report.dependents[..report.dependents.len().min(limit)];
     let refs = &report.references[..report.references.len().min(limit)];
     let mut w = BufWriter::new(io::stdout().lock());
-    match args.json {
-        true => print_json(&mut w, report, deps, refs)?,
-        false => print_text(&mut w, session, report, (deps, refs))?,
+    match (args.out.format(), picture::format_of(args.out.format())) {
+        (_, Some(kind)) => w.write_all(draw(report, kind, args.out.max_nodes).as_bytes())?,
+        (GraphFormat::Json, None) => print_json(&mut w, report, deps, refs)?,
+        _ => print_text(&mut w, session, report, (deps, refs))?,
     }
     w.flush()?;
     for (what, shown, all) in [

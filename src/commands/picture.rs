@@ -28,8 +28,10 @@ pub(crate) fn format_of(format: GraphFormat) -> Option<PictureKind> {
 
 /// The part of the graph to draw: files, and edges importer -> imported by position.
 pub(crate) struct Picture {
-    /// Repository paths; the first is the file asked about.
+    /// Repository paths; the first `asked` are the files asked about.
     pub nodes: Vec<String>,
+    /// How many of the first nodes were asked about (drawn apart).
+    pub asked: usize,
     /// (importer, imported), positions in `nodes`.
     pub edges: Vec<(usize, usize)>,
 }
@@ -104,7 +106,7 @@ pub(crate) fn dot(p: &Picture, title: &str) -> String {
         );
         for i in members {
             let mut attrs = format!("label={}", dot_quote(file_name(&p.nodes[i])));
-            if i == 0 {
+            if i < p.asked {
                 attrs.push_str(", style=\"rounded,filled,bold\", fillcolor=\"#cfe2ff\"");
             } else if marks[i] {
                 attrs.push_str(", style=\"rounded,filled,bold\", fillcolor=\"#ffd27f\"");
@@ -154,8 +156,13 @@ pub(crate) fn mermaid(p: &Picture) -> String {
     }
     s.push_str("  classDef asked fill:#cfe2ff,stroke:#3d6fb6,stroke-width:2px\n");
     s.push_str("  classDef central fill:#ffd27f,stroke:#c47f00,stroke-width:2px\n");
-    s.push_str("  class n0 asked\n");
-    let central: Vec<String> = (1..p.nodes.len())
+    let asked: Vec<String> = (0..p.asked.min(p.nodes.len()))
+        .map(|i| format!("n{i}"))
+        .collect();
+    if !asked.is_empty() {
+        let _ = writeln!(s, "  class {} asked", asked.join(","));
+    }
+    let central: Vec<String> = (p.asked..p.nodes.len())
         .filter(|&i| marks[i])
         .map(|i| format!("n{i}"))
         .collect();
@@ -178,6 +185,7 @@ mod tests {
                 "top.py".into(),
             ],
             edges: vec![(0, 1), (0, 2), (1, 2), (3, 2)],
+            asked: 1,
         }
     }
 

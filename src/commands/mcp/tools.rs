@@ -289,7 +289,11 @@ fn impact_of(session: &Session, args: &Value) -> Result<Found> {
         cached: false,
         depth: None,
         limit: int_arg(args, "limit"),
-        json: true,
+        out: PictureArgs {
+            format: GraphFormat::Json,
+            json: false,
+            max_nodes: 0,
+        },
         no_update: false,
     };
     let report = impact::compute(session, &impact_args)?;
