@@ -117,7 +117,10 @@ pub(super) fn character(line_text: &str, column: u32, enc: Encoding) -> u32 {
 /// The identifier under (or just before) byte offset `at` of `text`.
 pub(super) fn word_at(text: &str, at: usize) -> Option<&str> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
-    let at = at.min(text.len());
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
     let start = text[..at]
         .char_indices()
         .rev()
@@ -155,6 +158,59 @@ mod tests {
             1,
             "inside a character"
         );
+    }
+
+    /// A naive model: the text as UTF-16 units per line.
+    fn naive_offset(text: &str, (line, ch): (u32, u32)) -> usize {
+        let mut start = 0;
+        for (i, l) in text.split('\n').enumerate() {
+            if i == line as usize {
+                let mut units = 0;
+                for (b, c) in l.char_indices() {
+                    if units >= ch {
+                        return start + b;
+                    }
+                    units += c.len_utf16() as u32;
+                }
+                return start + l.len();
+            }
+            start += l.len() + 1;
+        }
+        text.len()
+    }
+
+    #[test]
+    fn random_edits_never_panic_and_match_a_naive_model() {
+        // A fixed-seed generator: the same cases every run.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n.max(1)
+        };
+        let alphabet = ["a", "é", "日", "😀", "\n", " ", "\r\n", "_"];
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..next(40) {
+                text.push_str(alphabet[next(alphabet.len() as u64) as usize]);
+            }
+            let mut docs = Docs::default();
+            docs.open("u", text.clone());
+            let a = (next(6) as u32, next(12) as u32);
+            let b = (next(6) as u32, next(12) as u32);
+            let (lo, hi) = (naive_offset(&text, a), naive_offset(&text, b));
+            assert_eq!(offset(&text, a, Encoding::Utf16), lo, "{text:?} {a:?}");
+            let insert = alphabet[next(alphabet.len() as u64) as usize];
+            docs.change("u", Some((a, b)), insert, Encoding::Utf16);
+            let mut want = text.clone();
+            want.replace_range(lo..hi.max(lo), insert);
+            assert_eq!(docs.text("u"), Some(want.as_str()));
+            let _ = word_at(&text, next(text.len() as u64 + 2) as usize);
+            for line in text.split('\n') {
+                let _ = character(line, next(64) as u32, Encoding::Utf16);
+            }
+        }
     }
 
     #[test]

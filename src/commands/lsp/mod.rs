@@ -227,3 +227,47 @@ impl Server {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn frames_are_read_whole_and_bad_ones_refused() {
+        let input = b"Content-Length: 2\r\n\r\n{}Content-Type: x\r\ncontent-length: 3\r\n\r\n[1]";
+        let mut r = &input[..];
+        assert_eq!(read_frame(&mut r).unwrap().unwrap(), b"{}");
+        assert_eq!(read_frame(&mut r).unwrap().unwrap(), b"[1]");
+        assert!(read_frame(&mut r).unwrap().is_none());
+        let mut r = &b"X: 1\r\n\r\n"[..];
+        assert!(read_frame(&mut r).is_err(), "no Content-Length");
+        let mut r = &b"Content-Length: 10\r\n\r\n{}"[..];
+        assert!(read_frame(&mut r).is_err(), "cut short");
+    }
+
+    #[test]
+    fn random_bytes_never_panic() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..3000 {
+            let mut bytes = Vec::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 64) as usize;
+            for i in 0..len {
+                let pick = (seed >> (i % 56)) as u8;
+                let pieces: [&[u8]; 6] = [b"Content-Length: ", b"\r\n", b"9", b"{", b"\n", &[pick]];
+                bytes.extend_from_slice(pieces[(pick % 6) as usize]);
+            }
+            let mut r = &bytes[..];
+            for _ in 0..8 {
+                match read_frame(&mut r) {
+                    Ok(None) => break,
+                    Ok(Some(body)) => assert!(body.len() <= MAX_FRAME),
+                    Err(_) => {}
+                }
+            }
+        }
+    }
+}

@@ -168,3 +168,60 @@ fn dispatch(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn messages_are_lines_and_long_ones_are_skipped_whole() {
+        let long = "x".repeat(MAX_MESSAGE + 10);
+        let input = format!("{{\"a\":1}}\n{long}\n{{\"b\":2}}\n");
+        let mut r = input.as_bytes();
+        assert!(matches!(read_message(&mut r).unwrap(), Message::Line(l) if l == b"{\"a\":1}\n"));
+        assert!(matches!(read_message(&mut r).unwrap(), Message::TooLong));
+        assert!(matches!(read_message(&mut r).unwrap(), Message::Line(l) if l == b"{\"b\":2}\n"));
+        assert!(matches!(read_message(&mut r).unwrap(), Message::End));
+    }
+
+    #[test]
+    fn random_arguments_are_checked_never_trusted() {
+        let values = [
+            Value::Null,
+            json!(1),
+            json!(-1),
+            json!(1.5),
+            json!("s"),
+            json!(true),
+            json!(["a", 1]),
+            json!(["a"]),
+            json!({"x": 1}),
+        ];
+        let keys = [
+            "name", "limit", "path", "paths", "tokens", "worktree", "depth", "bogus",
+        ];
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        for _ in 0..5000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let (tool, _, _) = schema::TOOLS[(seed % schema::TOOLS.len() as u64) as usize];
+            let mut args = serde_json::Map::new();
+            for i in 0..(seed % 4) {
+                let k = keys[((seed >> (8 * i)) % keys.len() as u64) as usize];
+                let v = values[((seed >> (8 * i + 4)) % values.len() as u64) as usize].clone();
+                args.insert(k.to_string(), v);
+            }
+            let args = Value::Object(args);
+            if schema::check(tool, &args).is_ok() {
+                // Whatever passes has only known keys of the right types.
+                for (k, v) in args.as_object().unwrap() {
+                    assert!(keys[..7].contains(&k.as_str()), "{tool}: {k}");
+                    assert!(!v.is_null() && !v.is_object(), "{tool}: {k}={v}");
+                }
+            }
+        }
+        assert!(schema::check("find_symbol", &json!([1])).is_err());
+    }
+}
