@@ -58,6 +58,47 @@ pub fn split(blobs: &[(BlobId, u64)], n: u32) -> Vec<u32> {
     out
 }
 
+/// A path of each blob (for its language).
+type PathOf = BTreeMap<BlobId, Vec<u8>>;
+
+/// The blobs of `target`'s tree in indexed languages, each once with the first path that
+/// has it (for its language), and their sizes from their headers (capped at the size
+/// limit: a skipped blob costs no more than the largest parsed one).
+fn blobs_of(
+    repo: &Repo,
+    target: &Target,
+    limits: Limits,
+) -> Result<(PathOf, Vec<(BlobId, u64)>)> {
+    let mut paths: BTreeMap<BlobId, Vec<u8>> = BTreeMap::new();
+    git::diff::changes(repo, None, &target.tree, 4096, &mut |batch| {
+        for c in batch {
+            let Some(blob) = c.new else { continue };
+            let indexed =
+                extract::lang::by_path(&c.path).is_some() || !extract::lang::has_extension(&c.path);
+            if indexed {
+                paths.entry(blob).or_insert(c.path);
+            }
+        }
+        Ok(ControlFlow::Continue(()))
+    })?;
+    let sync = repo.sync();
+    let blobs = paths
+        .keys()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map_init(
+            || Repo::from_sync(&sync),
+            |repo, id| {
+                Ok((
+                    (*id).clone(),
+                    repo.blob_size(id)?.min(limits.max_file_bytes),
+                ))
+            },
+        )
+        .collect::<Result<_>>()?;
+    Ok((paths, blobs))
+}
+
 /// Runs shard `k` of `n` (from 1) of `target`'s tree: extracts (or finds) the objects of
 /// its blobs and records them in `.git/atse/shard`.
 pub fn run(
@@ -72,34 +113,8 @@ pub fn run(
     let Some(commit) = &target.commit else {
         bail!("--shard needs a commit (to attach the shared objects to), not a bare tree");
     };
-    // Each blob once, with the first path that has it (for its language).
-    let mut paths: BTreeMap<BlobId, Vec<u8>> = BTreeMap::new();
-    git::diff::changes(repo, None, &target.tree, 4096, &mut |batch| {
-        for c in batch {
-            let Some(blob) = c.new else { continue };
-            let indexed =
-                extract::lang::by_path(&c.path).is_some() || !extract::lang::has_extension(&c.path);
-            if indexed {
-                paths.entry(blob).or_insert(c.path);
-            }
-        }
-        Ok(ControlFlow::Continue(()))
-    })?;
+    let (paths, blobs) = blobs_of(repo, target, limits)?;
     let sync = repo.sync();
-    let blobs: Vec<(BlobId, u64)> = paths
-        .keys()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map_init(
-            || Repo::from_sync(&sync),
-            |repo, id| {
-                Ok((
-                    (*id).clone(),
-                    repo.blob_size(id)?.min(limits.max_file_bytes),
-                ))
-            },
-        )
-        .collect::<Result<_>>()?;
     let shards = split(&blobs, n);
     let mine: Vec<(&BlobId, u64)> = blobs
         .iter()
