@@ -3,6 +3,7 @@
 //! files, and the importers filed under the keys or scopes of its changed paths, as an
 //! update would invalidate them) are resolved again over the overlaid tree.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use anyhow::{bail, Result};
@@ -12,7 +13,7 @@ use crate::extract::Limits;
 use crate::git::Repo;
 use crate::model::overlay::Overlay;
 use crate::resolve::{self, Resolver};
-use crate::store::index::Index;
+use crate::store::index::{Index, Paths};
 use crate::store::objects::Objects;
 
 /// The reverse edges of an overlaid tree.
@@ -21,6 +22,8 @@ struct OverlayGraph<'a> {
     overlay: &'a Overlay,
     /// The files resolved again, and what they import now.
     resolved: BTreeMap<String, Vec<String>>,
+    /// Paths by file id, one reader for the whole walk.
+    paths: RefCell<Paths>,
 }
 
 impl OverlayGraph<'_> {
@@ -29,7 +32,7 @@ impl OverlayGraph<'_> {
         let mut out = BTreeSet::new();
         if self.overlay.keeps(path.as_bytes()) || self.overlay.files.contains_key(path.as_bytes()) {
             if let Some(id) = self.index.path_id(path.as_bytes())? {
-                let mut paths = self.index.paths()?;
+                let mut paths = self.paths.borrow_mut();
                 for source in self.index.rdeps_of(id)? {
                     let p = String::from_utf8_lossy(&paths.path(source)?).into_owned();
                     if self.overlay.keeps(p.as_bytes()) && !self.resolved.contains_key(&p) {
@@ -68,6 +71,7 @@ pub fn rdeps_of(
         index,
         overlay,
         resolved: resolve_affected(&view, objects, limits)?,
+        paths: RefCell::new(index.paths()?),
     };
     let depth_limit = match transitive {
         true => max_depth.unwrap_or(usize::MAX),
