@@ -1,8 +1,6 @@
 //! The whole file graph of the tree a query answers for, as plain data for PageRank and
 //! walks (`impact`, `map`): the index's (through the CSR view), or an overlay's.
 
-use std::collections::HashMap;
-
 use anyhow::Result;
 
 use super::Session;
@@ -28,7 +26,12 @@ pub(super) fn file_graph(
     let view = GraphView::open(index, &session.layout.graph_path())?;
     let ids = index.file_ids()?;
     let mut paths = index.paths()?;
-    let pos: HashMap<u32, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    // File ids are dense: a position per id, no hashing.
+    let size = ids.iter().max().map_or(0, |&m| m as usize + 1);
+    let mut pos = vec![usize::MAX; size];
+    for (i, &id) in ids.iter().enumerate() {
+        pos[id as usize] = i;
+    }
     let mut nodes = Vec::with_capacity(ids.len());
     let mut edges = Vec::with_capacity(ids.len());
     for &id in &ids {
@@ -36,7 +39,7 @@ pub(super) fn file_graph(
         let mut out: Vec<usize> = view
             .forward(id)?
             .iter()
-            .filter_map(|t| pos.get(t).copied())
+            .filter_map(|&t| pos.get(t as usize).copied().filter(|&p| p != usize::MAX))
             .collect();
         out.sort_unstable();
         out.dedup();
