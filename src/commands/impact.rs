@@ -97,6 +97,10 @@ pub(super) fn compute(session: &Session, args: &ImpactArgs) -> Result<Report> {
             .definitions
             .extend(changes.into_iter().map(|c| (f.path.clone(), c)));
     }
+    if files.is_empty() {
+        // Nothing changed: no dependents, no call sites, no graph to build.
+        return Ok(report);
+    }
     let overlay = session.overlay_for(&index, &tree_args)?;
     let (nodes, edges) = file_graph(session, &index, overlay.as_ref())?;
     let pos: HashMap<&str, usize> = nodes
