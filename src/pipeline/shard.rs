@@ -64,11 +64,7 @@ type PathOf = BTreeMap<BlobId, Vec<u8>>;
 /// The blobs of `target`'s tree in indexed languages, each once with the first path that
 /// has it (for its language), and their sizes from their headers (capped at the size
 /// limit: a skipped blob costs no more than the largest parsed one).
-fn blobs_of(
-    repo: &Repo,
-    target: &Target,
-    limits: Limits,
-) -> Result<(PathOf, Vec<(BlobId, u64)>)> {
+fn blobs_of(repo: &Repo, target: &Target, limits: Limits) -> Result<(PathOf, Vec<(BlobId, u64)>)> {
     let mut paths: BTreeMap<BlobId, Vec<u8>> = BTreeMap::new();
     git::diff::changes(repo, None, &target.tree, 4096, &mut |batch| {
         for c in batch {
