@@ -15,7 +15,6 @@ use crate::cli::{ImpactArgs, TreeArgs};
 use crate::model::TreeId;
 use crate::pipeline::impact::{file_changes, Target};
 use crate::pipeline::limits_from_config;
-use crate::pipeline::source::ObjectSource;
 use crate::query::deps::pagerank;
 use crate::query::impact::{dependents, diff_definitions, Change};
 use crate::query::refs::calls_of;
@@ -140,7 +139,7 @@ pub(super) fn compute(session: &Session, args: &ImpactArgs) -> Result<Report> {
         .filter(|(_, c)| !matches!(c.change, Change::Moved { .. }))
         .map(|(_, c)| c.name.as_str())
         .collect();
-    let mut source = ObjectSource::new(&session.repo.sync(), &objects, limits);
+    let mut source = session.object_source(&objects);
     let mut object_of = |blob: &_, lang, path: &[u8]| source.current(path, blob, lang);
     let mut refs = Vec::new();
     for name in names {

@@ -70,14 +70,19 @@ pub(super) fn render(session: &Session, args: &MapArgs) -> Result<String> {
             .then_with(|| nodes[a].cmp(&nodes[b]))
     });
     let budget = args.tokens.saturating_mul(4);
-    let limits = limits_from_config(&session.config);
+    // Files larger than this are not shown (as the extractor skips them).
+    let max = limits_from_config(&session.config).max_file_bytes;
     let objects = session.layout.objects();
-    let mut source = ObjectSource::new(&session.repo.sync(), &objects, limits);
+    let mut source = session.object_source(&objects);
     let mut out = String::new();
     for i in order {
         let path = &nodes[i];
-        let Some((file, text)) =
-            file_and_text(session, &index, overlay.as_ref(), &mut source, path)?
+        let Some((file, text)) = file_and_text(
+            session,
+            (&index, overlay.as_ref()),
+            &mut source,
+            (path, max),
+        )?
         else {
             continue;
         };
@@ -123,12 +128,10 @@ fn block(path: &str, file: &FileIndex, text: &[u8]) -> String {
 /// The object and text of `path` in the tree asked about.
 fn file_and_text(
     session: &Session,
-    index: &Index,
-    overlay: Option<&Overlay>,
+    (index, overlay): (&Index, Option<&Overlay>),
     source: &mut ObjectSource<'_>,
-    path: &str,
+    (path, max): (&str, u64),
 ) -> Result<Option<(FileIndex, Vec<u8>)>> {
-    let max = limits_from_config(&session.config).max_file_bytes;
     if let Some(o) = overlay.filter(|o| !o.keeps(path.as_bytes())) {
         let Some(file) = o.files.get(path.as_bytes()) else {
             return Ok(None);

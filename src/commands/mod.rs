@@ -136,6 +136,19 @@ impl Session {
         Ok(parts.join("/"))
     }
 
+    /// The objects of blobs as this session's limits make them: stored ones, else extracted
+    /// from git (and stored), for one thread at a time.
+    pub fn object_source<'a>(
+        &self,
+        objects: &'a crate::store::objects::Objects,
+    ) -> crate::pipeline::source::ObjectSource<'a> {
+        crate::pipeline::source::ObjectSource::new(
+            &self.repo.sync(),
+            objects,
+            crate::pipeline::limits_from_config(&self.config),
+        )
+    }
+
     /// How text output shows paths: relative to the current directory, quoted as git
     /// quotes them (`core.quotePath`, true unless set false).
     pub fn path_style(&self) -> Result<output::PathStyle> {

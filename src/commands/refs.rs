@@ -7,8 +7,6 @@ use anyhow::{bail, Result};
 
 use super::{found, output, Session};
 use crate::cli::RefsArgs;
-use crate::pipeline::limits_from_config;
-use crate::pipeline::source::ObjectSource;
 use crate::query::refs::{calls_of, Call};
 
 pub(super) fn run(args: &RefsArgs) -> Result<ExitCode> {
@@ -19,8 +17,7 @@ pub(super) fn run(args: &RefsArgs) -> Result<ExitCode> {
     };
     // A missing or damaged object is extracted again from git (and stored).
     let objects = session.layout.objects();
-    let limits = limits_from_config(&session.config);
-    let mut source = ObjectSource::new(&session.repo.sync(), &objects, limits);
+    let mut source = session.object_source(&objects);
     let mut object_of = |blob: &_, lang, path: &[u8]| source.current(path, blob, lang);
     let overlay = session.overlay_for(&index, &args.tree)?;
     let mut hits = calls_of(&index, &mut object_of, &args.name, overlay.as_ref())?;

@@ -97,7 +97,7 @@ pub fn file_changes(
         let new = match new {
             New::Blob(blob) => version_of_blob(repo, &mut source, &path, &blob, limits)?,
             New::Disk => match &root {
-                Some(root) => version_on_disk(repo, &mut source, root, &path, limits)?,
+                Some(root) => version_on_disk(&mut source, root, &path, limits)?,
                 None => None,
             },
             New::Gone => None,
@@ -138,7 +138,6 @@ fn version_of_blob(
 }
 
 fn version_on_disk(
-    repo: &Repo,
     source: &mut ObjectSource<'_>,
     root: &Path,
     path: &[u8],
@@ -150,8 +149,7 @@ fn version_on_disk(
     let Ok(text) = read else {
         return Ok(None);
     };
-    let blob = repo.blob_id_of(&text)?;
     Ok(source
-        .object_for_data(path, &blob, &text)?
+        .object_for_data(path, &text)?
         .map(|index| Version { index, text }))
 }

@@ -103,13 +103,8 @@ pub fn for_worktree(
     let files: Vec<(Vec<u8>, Option<FileIndex>, bool)> = changes
         .par_iter()
         .map_init(
-            || {
-                (
-                    Repo::from_sync(&sync),
-                    ObjectSource::new(&sync, objects, limits),
-                )
-            },
-            |(repo, source), change| on_disk(repo, source, &root, change, limits),
+            || ObjectSource::new(&sync, objects, limits),
+            |source, change| on_disk(source, &root, change, limits),
         )
         .collect::<Result<_>>()?;
     for (path, file, is_config) in files {
@@ -131,7 +126,6 @@ pub fn for_worktree(
 /// What a changed path of the working tree holds on disk, as an object, and whether it is
 /// a configuration file that exists there.
 fn on_disk(
-    repo: &Repo,
     source: &mut ObjectSource<'_>,
     root: &Path,
     change: &WorktreeChange,
@@ -151,10 +145,7 @@ fn on_disk(
         Some(Err(_too_large)) => {
             extract::lang::by_path(path).map(|lang| FileIndex::skipped(lang, SkipReason::TooLarge))
         }
-        Some(Ok(data)) => {
-            let blob = repo.blob_id_of(&data)?;
-            source.object_for_data(path, &blob, &data)?
-        }
+        Some(Ok(data)) => source.object_for_data(path, &data)?,
     };
     Ok((path.clone(), file, false))
 }

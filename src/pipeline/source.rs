@@ -86,15 +86,12 @@ impl<'a> ObjectSource<'a> {
         Ok(self.object_for(path, blob)?.map(|g| g.index))
     }
 
-    /// The object of a file of the working tree whose content `data` hashes to `blob`:
-    /// the stored one, else extracted from `data` (and stored: the next query with the same
-    /// edits parses nothing). `None` when the path is not in a supported language.
-    pub fn object_for_data(
-        &mut self,
-        path: &[u8],
-        blob: &BlobId,
-        data: &[u8],
-    ) -> Result<Option<FileIndex>> {
+    /// The object of content `data` at `path` that git does not hold (a file of the working
+    /// tree, an editor's buffer), keyed by the blob id git would give it: the stored one,
+    /// else extracted from `data` (and stored: the next query with the same edits parses
+    /// nothing). `None` when the path is not in a supported language.
+    pub fn object_for_data(&mut self, path: &[u8], data: &[u8]) -> Result<Option<FileIndex>> {
+        let blob = &self.repo.blob_id_of(data)?;
         let by_path = extract::lang::by_path(path);
         if by_path.is_none() && extract::lang::has_extension(path) {
             return Ok(None);

@@ -13,8 +13,6 @@ use super::Server;
 use crate::cli::TreeArgs;
 use crate::model::overlay::Overlay;
 use crate::model::Kind;
-use crate::pipeline::limits_from_config;
-use crate::pipeline::source::ObjectSource;
 use crate::query::refs::calls_of;
 use crate::query::symbol::{self, Options};
 use crate::store::index::{Index, Posting};
@@ -122,19 +120,14 @@ impl Server {
             .overlay(&self.session, &index, &tree)?
             .unwrap_or_default();
         let objects = self.session.layout.objects();
-        let mut source = ObjectSource::new(
-            &self.session.repo.sync(),
-            &objects,
-            limits_from_config(&self.session.config),
-        );
+        let mut source = self.session.object_source(&objects);
         for (uri, text) in self.docs.all() {
             let Some(path) = self.repo_path(uri) else {
                 continue;
             };
-            let blob = self.session.repo.blob_id_of(text.as_bytes())?;
             let key = path.into_bytes();
             overlay.files.remove(&key);
-            if let Some(file) = source.object_for_data(&key, &blob, text.as_bytes())? {
+            if let Some(file) = source.object_for_data(&key, text.as_bytes())? {
                 overlay.files.insert(key.clone(), file);
             }
             overlay.changed.insert(key.clone());
@@ -225,11 +218,7 @@ impl Server {
         };
         let (index, overlay) = self.open()?;
         let objects = self.session.layout.objects();
-        let mut source = ObjectSource::new(
-            &self.session.repo.sync(),
-            &objects,
-            limits_from_config(&self.session.config),
-        );
+        let mut source = self.session.object_source(&objects);
         let mut object_of = |blob: &_, lang, path: &[u8]| source.current(path, blob, lang);
         let mut texts = HashMap::new();
         let mut out = Vec::new();
@@ -290,13 +279,8 @@ impl Server {
             return Ok(json!([]));
         };
         let objects = self.session.layout.objects();
-        let mut source = ObjectSource::new(
-            &self.session.repo.sync(),
-            &objects,
-            limits_from_config(&self.session.config),
-        );
-        let blob = self.session.repo.blob_id_of(text.as_bytes())?;
-        let Some(file) = source.object_for_data(path.as_bytes(), &blob, text.as_bytes())? else {
+        let mut source = self.session.object_source(&objects);
+        let Some(file) = source.object_for_data(path.as_bytes(), text.as_bytes())? else {
             return Ok(json!([]));
         };
         let mut texts = HashMap::from([(path.clone().into_bytes(), Some(text))]);

@@ -10,8 +10,6 @@ use crate::cli::{GraphFormat, ImpactArgs, MapArgs, PictureArgs, RdepsArgs, TreeA
 use crate::commands::worktree_watch::WorktreeWatch;
 use crate::commands::{deps, grep_symbol, impact, impact_output, map, status, Session};
 use crate::model::overlay::Overlay;
-use crate::pipeline::limits_from_config;
-use crate::pipeline::source::ObjectSource;
 use crate::query::refs::calls_of;
 use crate::query::symbol;
 use crate::store::index::Index;
@@ -178,11 +176,7 @@ fn find_references(
     args: &Value,
 ) -> Result<Found> {
     let objects = session.layout.objects();
-    let mut source = ObjectSource::new(
-        &session.repo.sync(),
-        &objects,
-        limits_from_config(&session.config),
-    );
+    let mut source = session.object_source(&objects);
     let mut object_of = |blob: &_, lang, path: &[u8]| source.current(path, blob, lang);
     let name = str_arg(args, "name").unwrap_or_default();
     let mut found = Found {
