@@ -74,9 +74,9 @@ fn path_of(uri: &str) -> Option<PathBuf> {
 }
 
 impl Server {
-    fn root(&self) -> Result<PathBuf> {
-        match self.session.repo.work_dir() {
-            Some(root) => Ok(root.canonicalize().unwrap_or(root)),
+    fn root(&self) -> Result<&Path> {
+        match &self.root {
+            Some(root) => Ok(root),
             None => bail!("the language server needs a working tree; this repository is bare"),
         }
     }
@@ -86,12 +86,7 @@ impl Server {
         let root = self.root().ok()?;
         let path = path_of(uri)?;
         let path = path.canonicalize().unwrap_or(path);
-        Some(
-            path.strip_prefix(&root)
-                .ok()?
-                .to_string_lossy()
-                .into_owned(),
-        )
+        Some(path.strip_prefix(root).ok()?.to_string_lossy().into_owned())
     }
 
     /// The text of repository path `path`: the open buffer, else the file on disk.

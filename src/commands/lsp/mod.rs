@@ -26,6 +26,8 @@ const MAX_FRAME: usize = 16 << 20;
 /// The server's state between messages.
 pub(super) struct Server {
     session: Session,
+    /// The working tree, canonical (once: every location of every answer is built on it).
+    root: Option<std::path::PathBuf>,
     watch: WorktreeWatch,
     docs: Docs,
     encoding: Encoding,
@@ -41,6 +43,10 @@ pub(crate) fn run() -> Result<ExitCode> {
             session.layout.watch_dir(),
             super::follow_head::spawn(&session),
         ),
+        root: session
+            .repo
+            .work_dir()
+            .map(|r| r.canonicalize().unwrap_or(r)),
         session,
         docs: Docs::default(),
         encoding: Encoding::Utf16,

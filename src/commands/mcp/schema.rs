@@ -29,6 +29,18 @@ const REV: Param = (
     "Answer as of this commit, tag or tree-ish instead (the index is not changed).",
     false,
 );
+const PATH: Param = (
+    "path",
+    Type::Str,
+    "A file, relative to the repository root.",
+    true,
+);
+const DEPTH: Param = (
+    "depth",
+    Type::Int,
+    "At most this many steps (implies transitive).",
+    false,
+);
 const WORKTREE: Param = (
     "worktree",
     Type::Bool,
@@ -90,24 +102,14 @@ pub(super) const TOOLS: &[(&str, &str, &[Param])] = &[
         "file_deps",
         "The repository files a file imports (transitively: and what they import).",
         &[
-            (
-                "path",
-                Type::Str,
-                "A file, relative to the repository root.",
-                true,
-            ),
+            PATH,
             (
                 "transitive",
                 Type::Bool,
                 "Follow imports of imports.",
                 false,
             ),
-            (
-                "depth",
-                Type::Int,
-                "At most this many steps (implies transitive).",
-                false,
-            ),
+            DEPTH,
             LIMIT,
             WORKTREE,
         ],
@@ -116,24 +118,14 @@ pub(super) const TOOLS: &[(&str, &str, &[Param])] = &[
         "file_rdeps",
         "The files that import a file (transitively: everything that depends on it).",
         &[
-            (
-                "path",
-                Type::Str,
-                "A file, relative to the repository root.",
-                true,
-            ),
+            PATH,
             (
                 "transitive",
                 Type::Bool,
                 "Everything that depends on it, directly or not.",
                 false,
             ),
-            (
-                "depth",
-                Type::Int,
-                "At most this many steps (implies transitive).",
-                false,
-            ),
+            DEPTH,
             LIMIT,
             WORKTREE,
         ],
