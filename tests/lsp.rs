@@ -111,29 +111,13 @@ fn neovim_asks_for_definitions_references_and_symbols_including_unsaved_edits() 
 /// the server goes on; `exit` without `shutdown` is status 1, after it 0.
 #[test]
 fn bad_frames_get_errors_and_exit_follows_the_protocol() {
-    use std::io::Write;
     let repo = Repo::new();
     repo.write("a.py", "def a():\n    pass\n");
     repo.commit_all("c");
     let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
     let run = |input: String| {
-        let mut child = repo
-            .cmd("git", &["atse", "lsp"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
+        let out = repo.atse_with_input(&["lsp"], input.as_bytes());
+        (out.code, out.stdout)
     };
     let input = [
         frame("{not json"),
@@ -143,7 +127,7 @@ fn bad_frames_get_errors_and_exit_follows_the_protocol() {
     ]
     .concat();
     let (code, out) = run(input);
-    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(code, 0, "{out}");
     assert!(
         out.contains("\"code\":-32700,\"message\":\"parse error"),
         "{out}"
@@ -154,9 +138,9 @@ fn bad_frames_get_errors_and_exit_follows_the_protocol() {
         "{out}"
     );
     let (code, _) = run(frame(r#"{"jsonrpc":"2.0","method":"exit"}"#));
-    assert_eq!(code, Some(1), "exit without shutdown");
+    assert_eq!(code, 1, "exit without shutdown");
     // A frame declared over 16 MiB is refused unread (the editor then closes: status 0).
     let (code, out) = run("Content-Length: 99999999999\r\n\r\n{}".to_string());
-    assert_eq!(code, Some(0));
+    assert_eq!(code, 0);
     assert!(out.contains("over the 16 MiB limit"), "{out}");
 }

@@ -212,7 +212,6 @@ fn the_sdk_client_lists_and_calls_every_tool() {
 /// 0 when stdin closes.
 #[test]
 fn malformed_huge_and_unknown_messages_get_errors_and_the_server_goes_on() {
-    use std::io::Write;
     let repo = repo();
     let huge = format!(
         "{{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\",\"params\":\"{}\"}}",
@@ -228,21 +227,10 @@ fn malformed_huge_and_unknown_messages_get_errors_and_the_server_goes_on() {
         "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}".into(),
     ]
     .join("\n");
-    let mut child = repo
-        .cmd("git", &["atse", "mcp"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let replies: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+    let out = repo.atse_with_input(&["mcp"], input.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let replies: Vec<Value> = out
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();

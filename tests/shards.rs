@@ -3,24 +3,9 @@
 //! and builds its index from the objects alone.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-use crate::util::Repo;
-
-fn git_in(repo: &Repo, dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = repo.cmd("git", args);
-    cmd.current_dir(dir);
-    cmd
-}
-
-fn run(repo: &Repo, dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = git_in(repo, dir, args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::util::{git_in, run_in as run, Repo};
 
 /// A repository of 60 files in four languages, its bare remote, and `n` clones of it.
 fn setup(n: usize) -> (Repo, PathBuf, Vec<PathBuf>) {

@@ -2,18 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::util::Repo;
-
-fn run(repo: &Repo, dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let mut cmd = repo.cmd("git", args);
-    cmd.current_dir(dir);
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::util::{run_in as run, Repo};
 
 /// Makes `bytes` (a new blob) the note of `object` in the remote, as a hostile publisher
 /// would.

@@ -160,6 +160,22 @@ impl Repo {
         Out::from(self.cmd("git", &full).output().unwrap())
     }
 
+    /// `git atse ARGS` with `input` on its standard input (a server fed by a client).
+    pub fn atse_with_input(&self, args: &[&str], input: &[u8]) -> Out {
+        use std::io::Write;
+        let mut full = vec!["atse"];
+        full.extend_from_slice(args);
+        let mut child = self
+            .cmd("git", &full)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        Out::from(child.wait_with_output().unwrap())
+    }
+
     /// `git atse ARGS`, asserting exit code 0; returns stdout.
     pub fn atse_ok(&self, args: &[&str]) -> String {
         let out = self.atse(args);
@@ -223,4 +239,21 @@ impl Drop for Repo {
             }
         }
     }
+}
+
+/// `git ARGS` run in `dir` (a clone beside the repository) with the isolated environment.
+pub fn git_in(repo: &Repo, dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = repo.cmd("git", args);
+    cmd.current_dir(dir);
+    cmd
+}
+
+/// [`git_in`], run: (exit code, stdout, stderr).
+pub fn run_in(repo: &Repo, dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = git_in(repo, dir, args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
