@@ -176,14 +176,7 @@ fn a_query_does_not_wait_long_for_a_running_update() {
 
 #[test]
 fn far_behind_query_answers_now_and_updates_in_the_background() {
-    let repo = Repo::new();
-    repo.write("a.py", "def old():\n    pass\n");
-    repo.commit_all("one");
-    repo.atse_ok(&["update", "--quiet"]);
-    for i in 0..30 {
-        repo.write(&format!("n{i}.py"), format!("def new{i}():\n    pass\n"));
-    }
-    repo.commit_all("many");
+    let repo = crate::util::far_behind();
     let out = {
         let mut cmd = repo.cmd(
             "git",

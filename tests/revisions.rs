@@ -257,14 +257,7 @@ fn worktree_answers_equal_a_fresh_index_of_the_files_on_disk() {
 
 #[test]
 fn json_rows_from_a_lagging_index_say_stale() {
-    let repo = Repo::new();
-    repo.write("a.py", "def old():\n    pass\n");
-    repo.commit_all("one");
-    repo.atse_ok(&["update", "--quiet"]);
-    for i in 0..30 {
-        repo.write(&format!("n{i}.py"), format!("def new{i}():\n    pass\n"));
-    }
-    repo.commit_all("many");
+    let repo = crate::util::far_behind();
     let args = [
         "-c",
         "atse.queryMaxChanges=10",

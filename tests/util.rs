@@ -257,3 +257,18 @@ pub fn run_in(repo: &Repo, dir: &Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// A repository whose index describes its first commit (`old` in a.py) while HEAD is a
+/// commit of 30 new files (`new0`..`new29`) ahead: past `atse.queryMaxChanges=10`, a query
+/// answers from the older index and catches up in the background.
+pub fn far_behind() -> Repo {
+    let repo = Repo::new();
+    repo.write("a.py", "def old():\n    pass\n");
+    repo.commit_all("one");
+    repo.atse_ok(&["update", "--quiet"]);
+    for i in 0..30 {
+        repo.write(&format!("n{i}.py"), format!("def new{i}():\n    pass\n"));
+    }
+    repo.commit_all("many");
+    repo
+}
