@@ -37,7 +37,7 @@ pub(super) struct WorktreeWatch {
     /// The last barrier number written.
     barrier_sent: std::cell::Cell<u64>,
     /// `None` when no watch could be set up: no caching then.
-    _watcher: Option<RecommendedWatcher>,
+    watcher: Option<RecommendedWatcher>,
     /// (event count, indexed tree, HEAD's tree, overlay) of the last computation.
     cached: RefCell<Option<(u64, String, String, Overlay)>>,
 }
@@ -62,7 +62,7 @@ impl WorktreeWatch {
             barrier_seen,
             barrier_dir,
             barrier_sent: std::cell::Cell::new(0),
-            _watcher: watcher,
+            watcher,
             cached: RefCell::new(None),
         }
     }
@@ -89,7 +89,7 @@ impl WorktreeWatch {
 
     /// Whether answers are cached between events (a watch is set up).
     pub fn watching(&self) -> bool {
-        self._watcher.is_some()
+        self.watcher.is_some()
     }
 
     /// The overlay `tree` asks for; for the working tree, the cached one while nothing
