@@ -41,7 +41,7 @@ pub enum Command {
     /// Print what a change touches: files, definitions, dependents and references.
     Impact(ImpactArgs),
     /// Print a map of the repository that fits a context window: the most central files
-    /// and their top-level definitions.
+    /// (PageRank over imports and references) and their top-level definitions.
     Map(MapArgs),
     /// Serve the Model Context Protocol on stdio, for coding agents (their configuration
     /// names `git atse mcp`).

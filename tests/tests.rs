@@ -21,6 +21,7 @@ mod manual;
 mod mcp;
 mod objects;
 mod pictures;
+mod refgraph;
 mod revisions;
 mod shards;
 mod share;

@@ -1,11 +1,15 @@
 //! The whole file graph of the tree a query answers for, as plain data for PageRank and
-//! walks (`impact`, `map`): the index's (through the CSR view), or an overlay's.
+//! walks (`impact`, `map`): the index's (through the CSR view), or an overlay's; for `map`,
+//! with the reference edges beside the imports.
+
+use std::collections::HashMap;
 
 use anyhow::Result;
 
 use super::Session;
 use crate::model::overlay::Overlay;
 use crate::pipeline::limits_from_config;
+use crate::pipeline::overlay_refs;
 use crate::query::deps::GraphView;
 use crate::store::index::Index;
 
@@ -46,4 +50,57 @@ pub(super) fn file_graph(
         edges.push(out);
     }
     Ok((nodes, edges))
+}
+
+/// Adds to `edges` (over `nodes`) the reference edges of the tree asked
+/// about: a file points at the files defining the names it references
+/// (`model::refgraph`).
+pub(super) fn add_reference_edges(
+    session: &Session,
+    (index, overlay): (&Index, Option<&Overlay>),
+    nodes: &[String],
+    edges: &mut [Vec<usize>],
+) -> Result<()> {
+    let at: HashMap<&[u8], usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_bytes(), i))
+        .collect();
+    let pos_of = |p: &[u8]| at.get(p).copied();
+    let pairs: Vec<(usize, usize)> = match overlay {
+        Some(o) => {
+            let objects = session.layout.objects();
+            let mut source = session.object_source(&objects);
+            overlay_refs::reference_edges(index, &mut source, o, pos_of)?
+        }
+        None => {
+            let mut paths = index.paths()?;
+            let mut node: HashMap<u32, Option<usize>> = HashMap::new();
+            let mut out = Vec::new();
+            for ((from, to), _) in index.reference_edges()? {
+                let mut at = |id: u32| -> Result<Option<usize>> {
+                    if let Some(&p) = node.get(&id) {
+                        return Ok(p);
+                    }
+                    let p = pos_of(&paths.path(id)?);
+                    node.insert(id, p);
+                    Ok(p)
+                };
+                if let (Some(a), Some(b)) = (at(from)?, at(to)?) {
+                    out.push((a, b));
+                }
+            }
+            out
+        }
+    };
+    for (a, b) in pairs {
+        if let Some(out) = edges.get_mut(a) {
+            out.push(b);
+        }
+    }
+    for out in edges.iter_mut() {
+        out.sort_unstable();
+        out.dedup();
+    }
+    Ok(())
 }

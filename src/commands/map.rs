@@ -1,5 +1,5 @@
-//! `git atse map --tokens N [PATH...]`: the most central files (PageRank over the import
-//! graph, personalised to PATH... or, with --worktree, to the changed files) with the
+//! `git atse map --tokens N [PATH...]`: the most central files (PageRank over imports and
+//! references, personalised to PATH... or, with --worktree, to the changed files) with the
 //! first line of each top-level definition, cut to fit N tokens (4 characters each).
 //! Deterministic: ties break by path.
 
@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 
-use super::file_graph::file_graph;
+use super::file_graph::{add_reference_edges, file_graph};
 use super::{found, Session};
 use crate::cli::MapArgs;
 use crate::git::repo::BlobData;
@@ -37,7 +37,8 @@ pub(super) fn render(session: &Session, args: &MapArgs) -> Result<String> {
         bail!("nothing is indexed yet; run `git atse update`");
     };
     let overlay = session.overlay_for(&index, &args.tree)?;
-    let (nodes, edges) = file_graph(session, &index, overlay.as_ref())?;
+    let (nodes, mut edges) = file_graph(session, &index, overlay.as_ref())?;
+    add_reference_edges(session, (&index, overlay.as_ref()), &nodes, &mut edges)?;
     let wanted: Vec<String> = args
         .paths
         .iter()

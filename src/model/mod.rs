@@ -5,6 +5,7 @@ use std::fmt;
 
 pub mod ids;
 pub mod overlay;
+pub mod refgraph;
 pub use ids::{BlobId, CommitId, FileId, TreeId};
 
 /// Bumped whenever the extractor's output for the same bytes may change (queries, rules,

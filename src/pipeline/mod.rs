@@ -28,6 +28,7 @@ mod mem_tree;
 pub mod overlay;
 pub mod overlay_deps;
 pub mod overlay_rdeps;
+pub mod overlay_refs;
 mod rebuild;
 pub mod shard;
 pub mod snapshot;

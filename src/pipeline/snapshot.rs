@@ -66,6 +66,8 @@ pub fn adopt(
     let index = Index::open_write(&path)?;
     let mut patch = index.begin()?;
     patch.write_graph(&layout.graph_path())?;
+    // Derived from the checked postings, never taken from the snapshot.
+    patch.rebuild_refs(&layout.local)?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())

@@ -54,6 +54,7 @@ impl Patch {
             ..State::default()
         };
         self.track_fresh = false;
+        self.ref_changes = None;
         self.bulk = Some(Bulk {
             defs: Runs::new(spill_dir, defs_budget),
             callers: Runs::new(spill_dir, other_budget),

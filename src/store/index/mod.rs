@@ -26,6 +26,8 @@
 //! appeared  path -> ()                        paths that appeared, disappeared or (for
 //!                                             configuration files) changed in this update
 //! configs   path -> ()                        configuration files (go.mod, tsconfig.json)
+//! refs      from:u32be to:u32be -> count u32  reference edges: `from` references names
+//!                                             `to` defines (`model::refgraph`), by count
 //! ```
 //! One row per posting: a file that defines `main` adds or removes its own rows and leaves
 //! the other 100k `main` postings alone. Postings name their file by a 4-byte id instead of
@@ -35,7 +37,7 @@
 
 //! Split by job: `schema` (the tables), `meta` (the state row), `read` (queries), `patch`
 //! (the one write transaction of an update), `rowdiff` (retract and add a file's rows),
-//! `links` (dependency edges and the graph file), `bulk` (a rebuild's sorted load),
+//! `links` (dependency edges and the graph file), `refedges` (reference edges), `bulk` (a rebuild's sorted load),
 //! `verify` (an index from elsewhere), `rewrite` (a copy in key order).
 
 mod bulk;
@@ -43,6 +45,7 @@ mod links;
 mod meta;
 mod patch;
 mod read;
+mod refedges;
 mod rewrite;
 mod rowdiff;
 mod schema;
@@ -59,6 +62,7 @@ use redb::{
 };
 
 use crate::error::{Damaged, Locked};
+use crate::model::refgraph::NameChanges;
 use crate::model::{BlobId, Kind, Lang};
 use meta::read_state;
 use schema::META;
@@ -69,7 +73,7 @@ pub use patch::{FileChange, Patch, Side};
 pub use read::Paths;
 
 /// Version of the table layout. Another version is rebuilt from scratch.
-pub const INDEX_FORMAT: u32 = 4;
+pub const INDEX_FORMAT: u32 = 5;
 
 /// One definition as the index stores it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,6 +106,8 @@ enum Db {
 /// An open index.
 pub struct Index {
     db: Db,
+    /// The directory of the index file (a rebuild's sort runs spill there).
+    dir: std::path::PathBuf,
 }
 
 fn builder(cache_bytes: usize) -> Builder {
@@ -126,6 +132,17 @@ pub fn needs_repair(err: &anyhow::Error) -> bool {
             Some(redb::DatabaseError::RepairAborted)
         )
     })
+}
+
+/// Name memberships an update notes before it recomputes the reference edges whole.
+const REF_CHANGES_BUDGET: usize = 1 << 20;
+
+/// The directory holding `path` (`.` for a bare file name).
+fn parent_dir(path: &Path) -> std::path::PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    }
 }
 
 /// A path and its file id.
@@ -173,7 +190,10 @@ impl Index {
                 e => anyhow::Error::new(e),
             })
             .with_context(|| format!("{}: cannot open index for writing", path.display()))?;
-        Ok(Index { db: Db::Write(db) })
+        Ok(Index {
+            db: Db::Write(db),
+            dir: parent_dir(path),
+        })
     }
 
     /// Opens the index read-only, or `None` when there is none yet. Fails when the file
@@ -186,7 +206,12 @@ impl Index {
         // A writer that is just opening the file holds its lock for a moment.
         for attempt in 0..20 {
             match builder(READ_CACHE).open_read_only(path) {
-                Ok(db) => return Ok(Some(Index { db: Db::Read(db) })),
+                Ok(db) => {
+                    return Ok(Some(Index {
+                        db: Db::Read(db),
+                        dir: parent_dir(path),
+                    }))
+                }
                 Err(redb::DatabaseError::DatabaseAlreadyOpen) if attempt < 19 => {
                     std::thread::sleep(Duration::from_millis(10));
                 }
@@ -235,6 +260,8 @@ impl Index {
             track_fresh: true,
             bulk: None,
             rdeps_runs: None,
+            ref_changes: Some(NameChanges::new(REF_CHANGES_BUDGET)),
+            spill_dir: self.dir.clone(),
         })
     }
 }

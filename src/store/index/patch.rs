@@ -1,6 +1,8 @@
 //! The one write transaction of an update: path changes applied, then committed with the
 //! new state.
 
+use std::path::PathBuf;
+
 use anyhow::{Context as _, Result};
 use redb::{ReadableTable, WriteTransaction};
 
@@ -12,6 +14,7 @@ use super::schema::*;
 use super::{PathRow, INDEX_FORMAT};
 use crate::error::Damaged;
 use crate::format::keys::{basename_key, decode_file_value};
+use crate::model::refgraph::NameChanges;
 use crate::model::{BlobId, FileIndex, Lang, EXTRACTOR_VERSION};
 use crate::store::runs::Runs;
 
@@ -26,6 +29,11 @@ pub struct Patch {
     pub(super) bulk: Option<Bulk>,
     /// In a rebuild, the reverse edges, sorted before they are inserted at the commit.
     pub(super) rdeps_runs: Option<Runs>,
+    /// Which files started or stopped defining or referencing which names, for the
+    /// reference edges (`None` in a rebuild, which recomputes them whole).
+    pub(super) ref_changes: Option<NameChanges>,
+    /// Where sort runs spill (the index's directory).
+    pub(super) spill_dir: PathBuf,
 }
 
 /// What a path holds on one side of a change.
@@ -109,6 +117,16 @@ impl Patch {
                 }
                 (None, Some(id)) => remove_file(&mut t, st, id, c.path)?,
                 (None, None) => {}
+            }
+            if let Some(changes) = &mut self.ref_changes {
+                let new_id = match &c.new {
+                    Some(_) => t.paths.get(c.path)?.map(|v| v.value()),
+                    None => None,
+                };
+                changes.note(
+                    id.zip(c.old.as_ref()).map(|(i, o)| (i, o.index)),
+                    new_id.zip(c.new.as_ref()).map(|(i, (n, _))| (i, n.index)),
+                );
             }
         }
         Ok(())
@@ -224,6 +242,12 @@ impl Patch {
     ) -> Result<State> {
         self.finish_bulk()?;
         self.load_rdeps()?;
+        let spill = self.spill_dir.clone();
+        // A rebuild records no per-name changes: its edges are computed whole.
+        match self.ref_changes.is_some() {
+            true => self.finish_refs(&spill)?,
+            false => self.rebuild_refs(&spill)?,
+        }
         self.state.tree = tree.to_string();
         self.state.commit = commit.map(str::to_string);
         self.state.updated_at = updated_at;

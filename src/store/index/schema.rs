@@ -23,6 +23,7 @@ pub(super) const DIRTY: TableDefinition<u32, ()> = TableDefinition::new("dirty")
 pub(super) const FRESH: TableDefinition<&str, ()> = TableDefinition::new("fresh");
 pub(super) const APPEARED: TableDefinition<&[u8], ()> = TableDefinition::new("appeared");
 pub(super) const CONFIGS: TableDefinition<&[u8], ()> = TableDefinition::new("configs");
+pub(super) const REFS: TableDefinition<&[u8], u32> = TableDefinition::new("refs");
 pub(super) const FOLDED: TableDefinition<&[u8], ()> = TableDefinition::new("folded");
 
 /// Calls `$f($args..., TABLE)?` for every table, in one list.
@@ -45,6 +46,7 @@ macro_rules! each_table {
         $f($($arg,)* FRESH)?;
         $f($($arg,)* APPEARED)?;
         $f($($arg,)* CONFIGS)?;
+        $f($($arg,)* REFS)?;
     };
 }
 

@@ -63,7 +63,15 @@ fn patches_agree_with_a_model() {
                 let names: Vec<(&str, u32)> = (0..rand(5))
                     .map(|i| (pool[rand(pool.len() as u64) as usize], i as u32 * 3 + 1))
                     .collect();
-                file(&names)
+                let mut f = file(&names);
+                // And a call of a name other files may define: reference edges.
+                f.references.push(crate::model::Reference {
+                    name: pool[rand(pool.len() as u64) as usize].to_string(),
+                    line: 99,
+                    column: 1,
+                    caller: None,
+                });
+                f
             });
             let side = |index| Side {
                 index,
@@ -103,6 +111,11 @@ fn patches_agree_with_a_model() {
         }
         drop(tables);
         drop(patch);
+        assert_eq!(
+            reference_edges(&index),
+            model_edges(&model),
+            "round {round}"
+        );
         let symbols: usize = model.values().map(|f| f.definitions.len()).sum();
         assert_eq!(state.symbols as usize, symbols);
         assert_eq!(state.files as usize, model.len());
@@ -235,4 +248,45 @@ fn patches_agree_with_a_model() {
     let mut expect = Vec::new();
     index.all_names(|n| expect.push(n.to_string())).unwrap();
     assert_eq!(names, expect);
+}
+
+/// The reference edges of `index` by path, with their counts.
+fn reference_edges(index: &Index) -> BTreeMap<(Vec<u8>, Vec<u8>), u32> {
+    let mut paths = index.paths().unwrap();
+    index
+        .reference_edges()
+        .unwrap()
+        .into_iter()
+        .map(|((a, b), n)| ((paths.path(a).unwrap(), paths.path(b).unwrap()), n))
+        .collect()
+}
+
+/// The reference edges `model::refgraph` defines, computed naively from every file.
+fn model_edges(model: &BTreeMap<Vec<u8>, FileIndex>) -> BTreeMap<(Vec<u8>, Vec<u8>), u32> {
+    use crate::model::refgraph::{counts, names_of};
+    use std::collections::BTreeSet;
+    let mut definers: BTreeMap<&str, BTreeSet<&Vec<u8>>> = BTreeMap::new();
+    let mut callers: BTreeMap<&str, BTreeSet<&Vec<u8>>> = BTreeMap::new();
+    for (path, f) in model {
+        let (defs, refs) = names_of(f);
+        for n in defs {
+            definers.entry(n).or_default().insert(path);
+        }
+        for n in refs {
+            callers.entry(n).or_default().insert(path);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (name, cs) in &callers {
+        let ds = definers.get(name).cloned().unwrap_or_default();
+        if !counts(ds.len(), cs.len()) {
+            continue;
+        }
+        for c in cs {
+            for d in ds.iter().filter(|d| *d != c) {
+                *out.entry(((*c).clone(), (*d).clone())).or_insert(0) += 1;
+            }
+        }
+    }
+    out
 }
