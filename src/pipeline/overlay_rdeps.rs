@@ -149,11 +149,13 @@ pub fn graph(
         .map(|(i, p)| (p.as_str(), i))
         .collect();
     let mut out_edges = Vec::with_capacity(nodes.len());
+    let mut deps = index.all_deps()?;
     for (path, id) in &nodes {
         let targets: Vec<String> = match (resolved.get(path), id) {
             (Some(targets), _) => targets.clone(),
-            (None, Some(id)) => index
-                .deps_of(*id)?
+            (None, Some(id)) => deps
+                .remove(id)
+                .unwrap_or_default()
                 .into_iter()
                 .map(|t| Ok(String::from_utf8_lossy(&paths.path(t)?).into_owned()))
                 .collect::<Result<_>>()?,
@@ -171,7 +173,9 @@ pub fn graph(
 }
 
 /// The files whose imports the overlay may resolve differently: its own files, and the
-/// unchanged importers filed under the keys or inside the scopes of its changed paths.
+/// unchanged importers filed under the keys or inside the scopes of the paths it adds or
+/// deletes. A modified file keeps its path, so (as in an update, which keeps its file id
+/// and recomputes no importer) its importers resolve as before.
 fn affected(view: &OverlayTree<'_>) -> Result<BTreeSet<String>> {
     let (index, overlay) = (view.index, view.overlay);
     let mut out: BTreeSet<String> = overlay
@@ -181,6 +185,9 @@ fn affected(view: &OverlayTree<'_>) -> Result<BTreeSet<String>> {
         .collect();
     let mut keys = Vec::new();
     for changed in &overlay.changed {
+        if overlay.files.contains_key(changed) && index.path_id(changed)?.is_some() {
+            continue;
+        }
         let changed = String::from_utf8_lossy(changed);
         keys.extend(resolve::path_keys(view, &changed));
         for scope in resolve::path_scopes(&changed) {

@@ -177,6 +177,21 @@ impl Index {
             .unwrap_or_default())
     }
 
+    /// The resolved dependencies of every file, in one read transaction (a transaction
+    /// each costs a file lock: 35k of them were most of a whole-graph walk).
+    pub fn all_deps(&self) -> Result<std::collections::HashMap<u32, Vec<u32>>> {
+        let txn = self.read_txn()?;
+        let Some(deps) = open_read_table(&txn, DEPS)? else {
+            return Ok(Default::default());
+        };
+        let mut out = std::collections::HashMap::new();
+        for row in deps.iter()? {
+            let (k, v) = row?;
+            out.insert(k.value(), unpack_ids(v.value()));
+        }
+        Ok(out)
+    }
+
     /// The files that depend on file `id`.
     pub fn rdeps_of(&self, id: u32) -> Result<Vec<u32>> {
         let txn = self.read_txn()?;
