@@ -106,12 +106,16 @@ impl WorktreeWatch {
         // Read before computing: an event during the computation makes the next request
         // compute again rather than keep a result that may have missed it.
         let seen = self.events.load(Ordering::SeqCst);
-        let indexed = index.state()?.map(|s| s.tree).unwrap_or_default();
+        let state = index.state()?.unwrap_or_default();
+        // HEAD's tree without reading its commit while HEAD is the indexed commit (a read
+        // of a loose commit object was most of a request's time in an unpacked repository).
+        let known = state.commit.as_deref().map(|c| (c, state.tree.as_str()));
         let head = session
             .repo
-            .resolve("HEAD")?
+            .head_known(known)?
             .map(|t| t.tree.to_hex())
             .unwrap_or_default();
+        let indexed = state.tree;
         if let Some((n, i, h, overlay)) = &*self.cached.borrow() {
             if *n == seen && *i == indexed && *h == head {
                 return Ok(Some(overlay.clone()));
