@@ -22,6 +22,8 @@ const FIXTURES: &[&str] = &[
     "sample.tsx",
     "sample.c",
     "sample.cpp",
+    "sample_c.h",
+    "sample_cpp.h",
     "sample.java",
 ];
 

@@ -320,6 +320,38 @@ fn linked_worktrees_have_their_own_index_and_share_objects() {
 }
 
 #[test]
+fn a_c_header_is_c_by_its_bytes_and_indexed_inline() {
+    let repo = installed();
+    repo.write(
+        "list.h",
+        "struct list { struct list *next; int class; };\nint list_len(struct list *new);\n",
+    );
+    repo.commit_all("a C header");
+    // Inline: the hook's own update made the index current (C starts fast; C++ would
+    // have been handed to the background).
+    let status: serde_json::Value =
+        serde_json::from_str(&repo.atse_ok(&["status", "--json", "--no-update"])).unwrap();
+    assert_eq!(status["current"], true, "{status}");
+    let lang = |name: &str| {
+        let out = repo.atse_ok(&["grep-symbol", "--json", "--no-update", name]);
+        let v: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        v["lang"].as_str().unwrap().to_string()
+    };
+    assert_eq!(lang("list_len"), "c");
+    // A C++ file elsewhere changes nothing about the header: its language is its bytes'.
+    repo.write("app.cpp", "#include \"list.h\"\nclass App {};\n");
+    repo.commit_all("C++ appears");
+    repo.atse_ok(&["update", "--quiet"]);
+    assert_eq!(lang("list_len"), "c");
+    assert_eq!(lang("App"), "cpp");
+    assert_eq!(
+        repo.atse_ok(&["deps", "app.cpp"]),
+        "list.h\n",
+        "a C++ file includes a C header"
+    );
+}
+
+#[test]
 fn a_commit_in_a_language_slow_to_start_is_indexed_in_the_background() {
     let repo = installed();
     repo.write(

@@ -20,12 +20,17 @@ pub fn by_path(path: &[u8]) -> Option<Lang> {
         b"ts" | b"mts" | b"cts" => Lang::TypeScript,
         b"tsx" => Lang::Tsx,
         b"c" => Lang::C,
-        // `.h` is parsed as C++: the C++ grammar parses C headers too.
+        // `.h` is C++ by its name; its own bytes may make it C (`header::header_lang`).
         b"h" | b"cc" | b"cpp" | b"cxx" | b"c++" | b"hh" | b"hpp" | b"hxx" | b"h++" | b"ipp"
         | b"tcc" | b"inl" => Lang::Cpp,
         b"java" => Lang::Java,
         _ => return None,
     })
+}
+
+/// Whether `path` is a `.h` file, C or C++ by its contents (`extract::refine`).
+pub fn is_h(path: &[u8]) -> bool {
+    path.ends_with(b".h") && by_path(path).is_some()
 }
 
 /// Whether `path` has an extension at all (only extension-less files are sniffed).

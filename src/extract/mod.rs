@@ -3,6 +3,7 @@
 //! Never reads files or git, so the same bytes always give the same result (the time
 //! bound is the one exception, and a timed-out blob is recorded as skipped, not retried).
 
+pub mod header;
 pub mod lang;
 mod spec;
 
@@ -47,6 +48,15 @@ pub fn slow_to_start(lang: Lang) -> bool {
     matches!(lang, Lang::Cpp | Lang::TypeScript | Lang::Tsx)
 }
 
+/// The language of contents `data` at `path`, whose name says `lang`: a `.h` file is C or
+/// C++ by its own bytes (`header`); every other name decides alone.
+pub fn refine(path: &[u8], lang: Lang, data: &[u8]) -> Lang {
+    match lang::is_h(path) {
+        true => header::header_lang(data),
+        false => lang,
+    }
+}
+
 /// Whether `data` looks binary, as git decides it: a NUL byte in the first 8 KiB.
 pub fn is_binary(data: &[u8]) -> bool {
     data[..data.len().min(8000)].contains(&0)
@@ -55,13 +65,15 @@ pub fn is_binary(data: &[u8]) -> bool {
 /// The language of a blob at `path`: by extension, else by shebang for extension-less
 /// names. `None`: not a language git-atse indexes.
 pub fn detect_lang(path: &[u8], data: &[u8]) -> Option<Lang> {
-    lang::by_path(path).or_else(|| {
-        if lang::has_extension(path) {
-            None
-        } else {
-            lang::by_shebang(data)
-        }
-    })
+    lang::by_path(path)
+        .map(|l| refine(path, l, data))
+        .or_else(|| {
+            if lang::has_extension(path) {
+                None
+            } else {
+                lang::by_shebang(data)
+            }
+        })
 }
 
 /// Per-thread extraction state (a parser and a query cursor), reused across blobs.

@@ -15,6 +15,7 @@ use anyhow::Result;
 use super::{background, Options, Progress, Silent, Summary};
 use crate::config::Config;
 use crate::extract;
+use crate::git::repo::BlobData;
 use crate::git::{self, Repo, Target};
 use crate::model::TreeId;
 use crate::store::index::Index;
@@ -179,9 +180,11 @@ fn count_changes(repo: &Repo, indexed: &str, head: &Target, cap: usize) -> Resul
     let mut slow = false;
     git::diff::changes(repo, Some(&old), &head.tree, 256, &mut |b| {
         n += b.len();
-        slow |= b
-            .iter()
-            .any(|c| extract::lang::by_path(&c.path).is_some_and(extract::slow_to_start));
+        for c in &b {
+            if !slow {
+                slow = slow_to_extract(repo, c)?;
+            }
+        }
         Ok(match n > cap {
             true => ControlFlow::Break(()),
             false => ControlFlow::Continue(()),
@@ -189,6 +192,24 @@ fn count_changes(repo: &Repo, indexed: &str, head: &Target, cap: usize) -> Resul
     })?;
     Ok((n, slow))
 }
+
+/// Whether extracting the new side of `c` sets up a language slow to start. A `.h` file
+/// is C or C++ by its bytes, read here (one blob, a hook's usual change).
+fn slow_to_extract(repo: &Repo, c: &git::diff::Change) -> Result<bool> {
+    let (Some(lang), Some(blob)) = (extract::lang::by_path(&c.path), &c.new) else {
+        return Ok(false);
+    };
+    if !extract::slow_to_start(lang) || !extract::lang::is_h(&c.path) {
+        return Ok(extract::slow_to_start(lang));
+    }
+    Ok(match repo.read_blob(blob, HEADER_PEEK)? {
+        BlobData::Data(d) => extract::slow_to_start(extract::refine(&c.path, lang, &d)),
+        BlobData::TooLarge(_) => true,
+    })
+}
+
+/// A header larger than this is taken as slow to extract without reading it.
+const HEADER_PEEK: u64 = 4 << 20;
 
 /// How long a query waits for a running update before answering from the index as it is.
 const QUERY_WAIT: Duration = Duration::from_millis(500);

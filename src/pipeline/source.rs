@@ -96,12 +96,14 @@ impl<'a> ObjectSource<'a> {
         if by_path.is_none() && extract::lang::has_extension(path) {
             return Ok(None);
         }
-        let store = match self.stored(blob, by_path)? {
+        // The contents are at hand: a header's language is known exactly.
+        let lang = by_path.map(|l| extract::refine(path, l, data));
+        let store = match self.stored(blob, lang.map(Want::Exactly))? {
             Stored::Usable(index) => return Ok(Some(index)),
             Stored::Other => false,
             Stored::None | Stored::TooLarge => true,
         };
-        let Some(lang) = by_path.or_else(|| extract::detect_lang(path, data)) else {
+        let Some(lang) = lang.or_else(|| extract::detect_lang(path, data)) else {
             return Ok(None);
         };
         let index = self.extractor.extract(lang, data)?;
@@ -111,12 +113,14 @@ impl<'a> ObjectSource<'a> {
         Ok(Some(index))
     }
 
-    /// What the store holds for `blob`, as an object for a path of language `lang`.
-    fn stored(&self, blob: &BlobId, lang: Option<Lang>) -> Result<Stored> {
+    /// What the store holds for `blob`, as an object for a path of language `want`.
+    fn stored(&self, blob: &BlobId, want: Option<Want>) -> Result<Stored> {
         Ok(match self.objects.read(blob)? {
             // Skipped as too large under a smaller `atse.maxFileSize`: checked again.
             Lookup::Found(index) if index.skip == Some(SkipReason::TooLarge) => Stored::TooLarge,
-            Lookup::Found(index) if lang.is_none_or(|l| l == index.lang) => Stored::Usable(index),
+            Lookup::Found(index) if want.is_none_or(|w| w.accepts(index.lang)) => {
+                Stored::Usable(index)
+            }
             // The same bytes are another language at another path (`x.c` and `x.h`): that
             // object stays, and this path's is extracted without being stored, so the
             // stored object remains a function of the blob alone.
@@ -131,7 +135,12 @@ impl<'a> ObjectSource<'a> {
         blob: &BlobId,
         lang: Option<Lang>,
     ) -> Result<Option<Got>> {
-        let (store, recheck) = match self.stored(blob, lang)? {
+        // Without the contents, a `.h` file takes the C or C++ object its bytes gave.
+        let want = lang.map(|l| match extract::lang::is_h(path) {
+            true => Want::CFamily,
+            false => Want::Exactly(l),
+        });
+        let (store, recheck) = match self.stored(blob, want)? {
             Stored::Usable(index) => {
                 return Ok(Some(Got {
                     index,
@@ -176,6 +185,7 @@ impl<'a> ObjectSource<'a> {
                 return Ok(lang.map(|lang| FileIndex::skipped(lang, SkipReason::TooLarge)));
             }
         };
+        let lang = lang.map(|l| extract::refine(path, l, &data));
         let Some(lang) = lang.or_else(|| extract::detect_lang(path, &data)) else {
             return Ok(None);
         };
@@ -212,4 +222,22 @@ pub fn same_as_extracted(sync: &SyncRepo, blob: &BlobId, bytes: &[u8]) -> Result
         anyhow::bail!("it is not what blob {blob} gives when extracted here");
     }
     Ok(())
+}
+
+/// Which stored object a path can use.
+#[derive(Clone, Copy)]
+enum Want {
+    /// One of this language.
+    Exactly(Lang),
+    /// A `.h` file's, C or C++ (decided by the blob's bytes when it was extracted).
+    CFamily,
+}
+
+impl Want {
+    fn accepts(self, lang: Lang) -> bool {
+        match self {
+            Want::Exactly(l) => l == lang,
+            Want::CFamily => matches!(lang, Lang::C | Lang::Cpp),
+        }
+    }
 }
