@@ -339,3 +339,69 @@ fn status_prints_human_sizes_and_times_and_json_exact_numbers() {
     assert!(json["bytes"].as_u64().unwrap() > 1024, "{json}");
     assert!(json["update_ms"].is_u64(), "{json}");
 }
+
+/// Files added after the first index get later ids than files beside them in path order;
+/// every lookup still prints in path order, and `--limit N` prints exactly the first N.
+#[test]
+fn limits_print_the_first_lines_in_path_order_after_files_are_added() {
+    let repo = Repo::new();
+    // Nested and top-level files: a breadth-first walk would number b0.py before
+    // b/x/y/m.py, which comes first by path.
+    for d in ["b", "b/x/y", "d", "f"] {
+        repo.write(
+            &format!("{d}/m.py"),
+            "def hot():\n    pass\ndef Hot_b():\n    pass\n",
+        );
+    }
+    repo.write("b0.py", "def hot():\n    pass\n");
+    repo.commit_all("first");
+    repo.atse_ok(&["update", "--quiet"]);
+    // Added later, between and around the first files by path.
+    for d in ["a", "c", "e", "g"] {
+        repo.write(
+            &format!("{d}/m.py"),
+            "def hot():\n    pass\ndef hot_c():\n    pass\n",
+        );
+    }
+    repo.commit_all("more");
+    let all = repo.atse_ok(&["grep-symbol", "hot"]);
+    let paths: Vec<&str> = all.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(
+        paths,
+        [
+            "a/m.py",
+            "b/m.py",
+            "b/x/y/m.py",
+            "b0.py",
+            "c/m.py",
+            "d/m.py",
+            "e/m.py",
+            "f/m.py",
+            "g/m.py"
+        ],
+        "{all}"
+    );
+    for n in [1, 2, 3, 4, 5, 7, 9, 11] {
+        let cut = repo.atse_ok(&["grep-symbol", "--limit", &n.to_string(), "hot"]);
+        let want: String = all.lines().take(n).map(|l| format!("{l}\n")).collect();
+        assert_eq!(cut, want, "--limit {n}");
+    }
+    // Several names: the first N of their merged order.
+    let all = repo.atse_ok(&["grep-symbol", "-i", "--prefix", "hot"]);
+    assert_eq!(all.lines().count(), 9 + 4 + 4, "{all}");
+    for n in [1, 4, 10] {
+        let cut = repo.atse_ok(&[
+            "grep-symbol",
+            "-i",
+            "--prefix",
+            "--limit",
+            &n.to_string(),
+            "hot",
+        ]);
+        let want: String = all.lines().take(n).map(|l| format!("{l}\n")).collect();
+        assert_eq!(cut, want, "--limit {n}");
+    }
+    // A rebuild numbers every file in path order again: the same answers.
+    repo.atse_ok(&["update", "--full", "--quiet"]);
+    assert_eq!(repo.atse_ok(&["grep-symbol", "-i", "--prefix", "hot"]), all);
+}

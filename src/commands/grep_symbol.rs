@@ -128,7 +128,6 @@ pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
         return Ok(found(false));
     };
     let overlay = session.overlay_for(&index, &args.tree)?;
-    let hits = symbol::find(&index, &args.name, &opts, overlay.as_ref())?;
     let format = if args.json { Format::Json } else { args.format };
     let stdout = io::stdout();
     let colors = Colors {
@@ -136,7 +135,10 @@ pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
         paths: session.path_style()?,
     };
     let mut w = BufWriter::new(stdout.lock());
-    for p in &hits {
+    let mut any = false;
+    // Printed as they are read: a hot name is never held whole.
+    symbol::find_each(&index, &args.name, &opts, overlay.as_ref(), |p| {
+        any = true;
         match format {
             Format::Default => output::write_default(&mut w, p, &colors)?,
             Format::Json => {
@@ -145,7 +147,8 @@ pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
             }
             Format::Ctags => output::write_ctags(&mut w, p)?,
         }
-    }
+        Ok(())
+    })?;
     w.flush()?;
-    Ok(found(!hits.is_empty()))
+    Ok(found(any))
 }

@@ -141,14 +141,14 @@ pub fn changes(
     batch_size: usize,
     sink: &mut dyn FnMut(Vec<Change>) -> Result<ControlFlow<()>>,
 ) -> Result<()> {
-    let r = repo.inner();
-    let empty = r.empty_tree();
-    let old_tree = match old {
-        Some(id) => r
-            .find_tree(oid(id.as_bytes())?)
-            .with_context(|| format!("tree {id}: cannot read"))?,
-        None => empty.clone(),
+    // From the empty tree: every file, in path order (see `walk`).
+    let Some(old) = old else {
+        return super::walk::all_files(repo, new, batch_size, sink);
     };
+    let r = repo.inner();
+    let old_tree = r
+        .find_tree(oid(old.as_bytes())?)
+        .with_context(|| format!("tree {old}: cannot read"))?;
     let new_tree = r
         .find_tree(oid(new.as_bytes())?)
         .with_context(|| format!("tree {new}: cannot read"))?;
@@ -174,12 +174,7 @@ pub fn changes(
     if visitor.stopped {
         return Ok(());
     }
-    result.with_context(|| {
-        format!(
-            "cannot diff tree {} against {new}",
-            old.map_or("(empty)".into(), |o| o.to_string())
-        )
-    })?;
+    result.with_context(|| format!("cannot diff tree {old} against {new}"))?;
     if let ControlFlow::Break(()) = visitor.flush() {
         if let Some(e) = visitor.error.take() {
             return Err(e);

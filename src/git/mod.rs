@@ -9,6 +9,7 @@ pub mod hooks_dir;
 pub mod notes;
 pub mod repo;
 pub mod status;
+pub mod walk;
 
 pub use diff::Change;
 pub use repo::{Repo, SyncRepo, Target};

@@ -122,10 +122,13 @@ fn find_indexed(index: &Index, name: &str, opts: &Options) -> Result<Vec<Posting
         return Ok(out);
     }
     if !opts.prefix && !opts.ignore_case {
-        // One name: the index already yields path and line order.
-        out = index.postings_of(name)?;
-        out.retain(|p| opts.keeps(p));
-        out.truncate(limit);
+        // One name, streamed in output order: stops at the limit.
+        index.postings_streamed(name, |p| {
+            if opts.keeps(&p) {
+                out.push(p);
+            }
+            Ok(out.len() < limit)
+        })?;
         return Ok(out);
     }
     let names = if opts.ignore_case {
@@ -138,12 +141,46 @@ fn find_indexed(index: &Index, name: &str, opts: &Options) -> Result<Vec<Posting
         })?;
         names
     };
+    // The first `limit` of each name hold the first `limit` of all.
     for n in &names {
-        out.extend(index.postings_of(n)?.into_iter().filter(|p| opts.keeps(p)));
+        let mut taken = 0;
+        index.postings_streamed(n, |p| {
+            if opts.keeps(&p) {
+                out.push(p);
+                taken += 1;
+            }
+            Ok(taken < limit)
+        })?;
     }
     out.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.name).cmp(&(&b.path, b.line, b.column, &b.name))
     });
     out.truncate(limit);
     Ok(out)
+}
+
+/// Gives the definitions `find` would return to `f`, one at a time: without an overlay and
+/// for one exact name, as they are read (a hot name is never held whole in memory).
+pub fn find_each(
+    index: &Index,
+    name: &str,
+    opts: &Options,
+    overlay: Option<&Overlay>,
+    mut f: impl FnMut(&Posting) -> Result<()>,
+) -> Result<()> {
+    if overlay.is_some() || opts.prefix || opts.ignore_case {
+        return find(index, name, opts, overlay)?.iter().try_for_each(f);
+    }
+    let limit = opts.limit.unwrap_or(usize::MAX);
+    if limit == 0 {
+        return Ok(());
+    }
+    let mut given = 0;
+    index.postings_streamed(name, |p| {
+        if opts.keeps(&p) {
+            f(&p)?;
+            given += 1;
+        }
+        Ok(given < limit)
+    })
 }

@@ -55,6 +55,7 @@ impl Patch {
         };
         self.track_fresh = false;
         self.ref_changes = None;
+        self.rebuilt = true;
         self.bulk = Some(Bulk {
             defs: Runs::new(spill_dir, defs_budget),
             callers: Runs::new(spill_dir, other_budget),

@@ -33,6 +33,11 @@ pub struct State {
     /// The generation the graph file (CSR base) was written at; its dirty set is relative
     /// to it.
     pub graph_generation: u64,
+    /// File ids below this were handed out in path order (by the last rebuild, which adds
+    /// files in tree order): postings of one name keyed by those ids come in path order,
+    /// so a lookup can stream them and stop. Later ids (files added since) are few and
+    /// sorted apart.
+    pub ordered_below: u64,
 }
 
 impl State {
@@ -100,5 +105,6 @@ pub(super) fn read_state(
         next_file: get("next_file")?,
         generation: get("generation")?,
         graph_generation: get("graph_generation")?,
+        ordered_below: get("ordered_below")?,
     }))
 }

@@ -49,6 +49,7 @@ mod refedges;
 mod rewrite;
 mod rowdiff;
 mod schema;
+mod stream;
 #[cfg(test)]
 mod tests;
 mod verify;
@@ -262,6 +263,7 @@ impl Index {
             rdeps_runs: None,
             ref_changes: Some(NameChanges::new(REF_CHANGES_BUDGET)),
             spill_dir: self.dir.clone(),
+            rebuilt: false,
         })
     }
 }

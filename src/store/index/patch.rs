@@ -34,6 +34,8 @@ pub struct Patch {
     pub(super) ref_changes: Option<NameChanges>,
     /// Where sort runs spill (the index's directory).
     pub(super) spill_dir: PathBuf,
+    /// Whether this transaction rebuilds from scratch (files added in path order).
+    pub(super) rebuilt: bool,
 }
 
 /// What a path holds on one side of a change.
@@ -253,6 +255,9 @@ impl Patch {
         self.state.updated_at = updated_at;
         self.state.update_ms = update_ms;
         self.state.generation += 1;
+        if self.rebuilt {
+            self.state.ordered_below = self.state.next_file;
+        }
         {
             let mut meta = self.txn.open_table(META)?;
             let st = &self.state;
@@ -268,6 +273,7 @@ impl Patch {
                 ("next_file", st.next_file),
                 ("generation", st.generation),
                 ("graph_generation", st.graph_generation),
+                ("ordered_below", st.ordered_below),
             ] {
                 meta.insert(k, v.to_le_bytes().as_slice())?;
             }

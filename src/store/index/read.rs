@@ -359,9 +359,14 @@ impl Paths {
 
 /// File id -> path, looked up once per file per query.
 #[derive(Default)]
-struct PathCache(std::collections::HashMap<u32, Vec<u8>>);
+pub(super) struct PathCache(std::collections::HashMap<u32, Vec<u8>>);
 
 impl PathCache {
+    /// Forgets every path (a stream that moved past a file needs it no more).
+    pub(super) fn clear(&mut self) {
+        self.0.clear();
+    }
+
     fn path(
         &mut self,
         id: u32,
@@ -381,11 +386,11 @@ impl PathCache {
     }
 }
 
-fn sort_postings(p: &mut [Posting]) {
+pub(super) fn sort_postings(p: &mut [Posting]) {
     p.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
 }
 
-fn decode_posting(
+pub(super) fn decode_posting(
     key: &[u8],
     val: &[u8],
     paths: &mut PathCache,

@@ -73,7 +73,10 @@ fn check_files(txn: &ReadTransaction, st: &State) -> Result<(Known, Vec<FileBlob
         .filter(|&n| n <= u32::MAX as usize)
         .ok_or_else(|| Damaged::index(format!("{} file ids", st.next_file)))?;
     let mut is_file = vec![false; ids];
-    let mut out = Vec::new();
+    let mut out: Vec<FileBlob> = Vec::new();
+    if st.ordered_below > st.next_file {
+        bail!(Damaged::index("its ordered file ids run past its file ids"));
+    }
     for row in files.iter()? {
         let (k, v) = row?;
         let row = decode_file_value(v.value())?;
@@ -82,6 +85,13 @@ fn check_files(txn: &ReadTransaction, st: &State) -> Result<(Known, Vec<FileBlob
             || paths.get(row.path.as_slice())?.map(|v| v.value()) != Some(id)
         {
             bail!(Damaged::index(format!("file {id} is not its path's")));
+        }
+        // Lookups stream the files below `ordered_below` in id order as path order.
+        let ordered = u64::from(id) < st.ordered_below;
+        if ordered && out.last().is_some_and(|(last, _)| *last >= row.path) {
+            bail!(Damaged::index(format!(
+                "file {id} is numbered out of path order"
+            )));
         }
         is_file[id as usize] = true;
         out.push((row.path, row.blob));

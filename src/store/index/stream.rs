@@ -1,0 +1,73 @@
+//! A name's postings streamed in output order (path, line, column), so that a lookup with a
+//! limit reads what it prints and stops. Files numbered by the last rebuild (below
+//! `State::ordered_below`) got their ids in path order, so their postings come in output
+//! order straight from the key order; files added since are few, read apart, sorted and
+//! merged in.
+
+use anyhow::Result;
+
+use super::meta::read_state;
+use super::read::{decode_posting, sort_postings, PathCache};
+use super::schema::{open_read_table, DEFS, FILES, META};
+use super::{Index, Posting};
+use crate::format::keys::{self, prefix_range};
+
+impl Index {
+    /// Gives the postings of exactly `name` to `f` in path, line and column order until it
+    /// returns `false`. Memory: the postings of files added since the last rebuild, and
+    /// one path.
+    pub fn postings_streamed(
+        &self,
+        name: &str,
+        mut f: impl FnMut(Posting) -> Result<bool>,
+    ) -> Result<()> {
+        let txn = self.read_txn()?;
+        let (Some(defs), Some(files), Some(meta)) = (
+            open_read_table(&txn, DEFS)?,
+            open_read_table(&txn, FILES)?,
+            open_read_table(&txn, META)?,
+        ) else {
+            return Ok(());
+        };
+        let ordered = read_state(&meta)?.map_or(0, |s| s.ordered_below);
+        let boundary = u32::try_from(ordered).unwrap_or(u32::MAX);
+        let (lo, hi) = prefix_range(name.as_bytes());
+        let mut mid = lo.clone();
+        mid.extend_from_slice(&boundary.to_be_bytes());
+        let mut paths = PathCache::default();
+        let mut late = Vec::new();
+        for row in defs.range(mid.as_slice()..hi.as_slice())? {
+            let (k, v) = row?;
+            late.push(decode_posting(k.value(), v.value(), &mut paths, &files)?);
+        }
+        sort_postings(&mut late);
+        let mut late = late.into_iter().peekable();
+        let before =
+            |a: &Posting, b: &Posting| (&a.path, a.line, a.column) < (&b.path, b.line, b.column);
+        let mut current = None;
+        for row in defs.range(lo.as_slice()..mid.as_slice())? {
+            let (k, v) = row?;
+            // Keep only the current file's path.
+            let file = keys::decode_posting_key(k.value())?.file;
+            if current != Some(file) {
+                paths.clear();
+                current = Some(file);
+            }
+            let p = decode_posting(k.value(), v.value(), &mut paths, &files)?;
+            while let Some(l) = late.next_if(|l| before(l, &p)) {
+                if !f(l)? {
+                    return Ok(());
+                }
+            }
+            if !f(p)? {
+                return Ok(());
+            }
+        }
+        for l in late {
+            if !f(l)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
