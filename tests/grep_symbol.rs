@@ -405,3 +405,60 @@ fn limits_print_the_first_lines_in_path_order_after_files_are_added() {
     repo.atse_ok(&["update", "--full", "--quiet"]);
     assert_eq!(repo.atse_ok(&["grep-symbol", "-i", "--prefix", "hot"]), all);
 }
+
+/// `refs --limit N` reads the calling files in path order and stops: the first N lines of
+/// the whole answer, with files added after the first index among them.
+#[test]
+fn refs_limits_print_the_first_calls_in_path_order() {
+    let repo = Repo::new();
+    for d in ["b", "b/x/y", "d"] {
+        repo.write(
+            &format!("{d}/m.py"),
+            "def f():\n    helper()\n    helper()\n",
+        );
+    }
+    repo.commit_all("first");
+    repo.atse_ok(&["update", "--quiet"]);
+    for d in ["a", "c", "e"] {
+        repo.write(&format!("{d}/m.py"), "def g():\n    helper()\n");
+    }
+    repo.commit_all("more");
+    let all = repo.atse_ok(&["refs", "helper"]);
+    let paths: Vec<&str> = all.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(
+        paths,
+        [
+            "a/m.py",
+            "b/m.py",
+            "b/m.py",
+            "b/x/y/m.py",
+            "b/x/y/m.py",
+            "c/m.py",
+            "d/m.py",
+            "d/m.py",
+            "e/m.py"
+        ],
+        "{all}"
+    );
+    for n in [1, 2, 3, 6, 9, 12] {
+        let cut = repo.atse_ok(&["refs", "--limit", &n.to_string(), "helper"]);
+        let want: String = all.lines().take(n).map(|l| format!("{l}\n")).collect();
+        assert_eq!(cut, want, "--limit {n}");
+    }
+    // An uncommitted file among them, by path.
+    repo.write("bb.py", "def h():\n    helper()\n");
+    let wt = repo.atse_ok(&["refs", "--worktree", "--limit", "6", "helper"]);
+    let paths: Vec<&str> = wt.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(
+        paths,
+        [
+            "a/m.py",
+            "b/m.py",
+            "b/m.py",
+            "b/x/y/m.py",
+            "b/x/y/m.py",
+            "bb.py"
+        ],
+        "{wt}"
+    );
+}

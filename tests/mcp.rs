@@ -171,7 +171,7 @@ fn the_sdk_client_lists_and_calls_every_tool() {
     assert_eq!(st(2)["uncommitted_included"], false);
     assert_eq!(st(3)["truncated"], true, "{}", c[3]);
     assert!(
-        text(3).ends_with("(showing 2 of 3; pass a larger limit for more)\n"),
+        text(3).ends_with("(showing the first 2; there are more: pass a larger limit)\n"),
         "{}",
         text(3)
     );

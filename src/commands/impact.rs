@@ -143,7 +143,7 @@ pub(super) fn compute(session: &Session, args: &ImpactArgs) -> Result<Report> {
     let mut object_of = |blob: &_, lang, path: &[u8]| source.current(path, blob, lang);
     let mut refs = Vec::new();
     for name in names {
-        for call in calls_of(&index, &mut object_of, name, overlay.as_ref())? {
+        for call in calls_of(&index, &mut object_of, name, overlay.as_ref(), None)? {
             refs.push((name.to_string(), call));
         }
     }

@@ -20,8 +20,13 @@ pub(super) fn run(args: &RefsArgs) -> Result<ExitCode> {
     let mut source = session.object_source(&objects);
     let mut object_of = |blob: &_, lang, path: &[u8]| source.current(path, blob, lang);
     let overlay = session.overlay_for(&index, &args.tree)?;
-    let mut hits = calls_of(&index, &mut object_of, &args.name, overlay.as_ref())?;
-    hits.truncate(args.limit.unwrap_or(usize::MAX));
+    let hits = calls_of(
+        &index,
+        &mut object_of,
+        &args.name,
+        overlay.as_ref(),
+        args.limit,
+    )?;
     let colors = output::Colors {
         on: session.color(args.color),
         paths: session.path_style()?,

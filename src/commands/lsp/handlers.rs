@@ -225,7 +225,7 @@ impl Server {
                 out.push(self.location(&p.path, (p.line, p.column), &p.name, &mut texts)?);
             }
         }
-        for c in calls_of(&index, &mut object_of, &name, Some(&overlay))? {
+        for c in calls_of(&index, &mut object_of, &name, Some(&overlay), None)? {
             out.push(self.location(&c.path, (c.line, c.column), &name, &mut texts)?);
         }
         Ok(Value::Array(out))

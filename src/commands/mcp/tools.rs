@@ -82,7 +82,7 @@ fn run((session, watch): (&Session, &WorktreeWatch), name: &str, args: &Value) -
     };
     let found = match name {
         "find_symbol" => find_symbol(&index, overlay.as_ref(), args, limit)?,
-        "find_references" => find_references(session, &index, overlay.as_ref(), args)?,
+        "find_references" => find_references(session, &index, overlay.as_ref(), args, limit)?,
         "file_deps" => file_deps(session, &index, overlay.as_ref(), args)?,
         "file_rdeps" => file_rdeps(session, &index, overlay.as_ref(), args)?,
         "impact" => impact_of(session, args)?,
@@ -91,6 +91,8 @@ fn run((session, watch): (&Session, &WorktreeWatch), name: &str, args: &Value) -
     };
     let total = found.items.len();
     let cut = total > limit && !matches!(name, "repo_map" | "index_status" | "impact");
+    // Lookups read one past the limit and stop: they know there is more, not how much.
+    let probed = matches!(name, "find_symbol" | "find_references");
     let items: Vec<Value> = match cut {
         true => found.items.into_iter().take(limit).collect(),
         false => found.items,
@@ -104,11 +106,19 @@ fn run((session, watch): (&Session, &WorktreeWatch), name: &str, args: &Value) -
             .collect(),
         false => found.text,
     };
-    if cut {
-        text.push_str(&format!(
+    match (cut, probed) {
+        (true, true) => text.push_str(&format!(
+            "(showing the first {limit}; there are more: pass a larger limit)\n"
+        )),
+        (true, false) => text.push_str(&format!(
             "(showing {limit} of {total}; pass a larger limit for more)\n"
-        ));
+        )),
+        (false, _) => {}
     }
+    let total = match cut && probed {
+        true => Value::Null,
+        false => json!(total),
+    };
     let commit = index.state()?.and_then(|s| s.commit);
     let worktree = tree.worktree && !matches!(name, "impact" | "repo_map" | "index_status");
     Ok(json!({
@@ -174,16 +184,18 @@ fn find_references(
     index: &Index,
     overlay: Option<&Overlay>,
     args: &Value,
+    limit: usize,
 ) -> Result<Found> {
     let objects = session.layout.objects();
     let mut source = session.object_source(&objects);
     let mut object_of = |blob: &_, lang, path: &[u8]| source.current(path, blob, lang);
     let name = str_arg(args, "name").unwrap_or_default();
+    let limit = Some(limit.saturating_add(1));
     let mut found = Found {
         text: String::new(),
         items: Vec::new(),
     };
-    for c in calls_of(index, &mut object_of, name, overlay)? {
+    for c in calls_of(index, &mut object_of, name, overlay, limit)? {
         let path = String::from_utf8_lossy(&c.path);
         let caller = c
             .caller

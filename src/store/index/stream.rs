@@ -8,9 +8,16 @@ use anyhow::Result;
 
 use super::meta::read_state;
 use super::read::{decode_posting, sort_postings, PathCache};
-use super::schema::{open_read_table, DEFS, FILES, META};
+use super::schema::{open_read_table, CALLERS, DEFS, FILES, META};
 use super::{Index, Posting};
-use crate::format::keys::{self, prefix_range};
+use crate::error::Damaged;
+use crate::format::keys::{
+    self, decode_file_value, id_key_has_prefix_len, prefix_range, trailing_id,
+};
+use crate::model::{BlobId, Lang};
+
+/// A file that calls a name: its path, blob and language.
+pub type Caller = (Vec<u8>, BlobId, Lang);
 
 impl Index {
     /// Gives the postings of exactly `name` to `f` in path, line and column order until it
@@ -60,6 +67,66 @@ impl Index {
                 }
             }
             if !f(p)? {
+                return Ok(());
+            }
+        }
+        for l in late {
+            if !f(l)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Gives the files that call exactly `name` to `f` in path order until it returns
+    /// `false` (as `postings_streamed` does for definitions).
+    pub fn callers_streamed(
+        &self,
+        name: &str,
+        mut f: impl FnMut(Caller) -> Result<bool>,
+    ) -> Result<()> {
+        let txn = self.read_txn()?;
+        let (Some(callers), Some(files), Some(meta)) = (
+            open_read_table(&txn, CALLERS)?,
+            open_read_table(&txn, FILES)?,
+            open_read_table(&txn, META)?,
+        ) else {
+            return Ok(());
+        };
+        let ordered = read_state(&meta)?.map_or(0, |s| s.ordered_below);
+        let boundary = u32::try_from(ordered).unwrap_or(u32::MAX);
+        let (lo, hi) = prefix_range(name.as_bytes());
+        let mut mid = lo.clone();
+        mid.extend_from_slice(&boundary.to_be_bytes());
+        let caller = |key: &[u8]| -> Result<Option<Caller>> {
+            if !id_key_has_prefix_len(key, name.len()) {
+                return Ok(None);
+            }
+            let id = trailing_id(key)?;
+            let Some(row) = files.get(id)? else {
+                anyhow::bail!(Damaged::index(format!(
+                    "a caller names file id {id}, which has no row"
+                )));
+            };
+            let row = decode_file_value(row.value())?;
+            Ok(Some((row.path, row.blob, row.lang)))
+        };
+        let mut late = Vec::new();
+        for row in callers.range(mid.as_slice()..hi.as_slice())? {
+            late.extend(caller(row?.0.value())?);
+        }
+        late.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut late = late.into_iter().peekable();
+        for row in callers.range(lo.as_slice()..mid.as_slice())? {
+            let Some(c) = caller(row?.0.value())? else {
+                continue;
+            };
+            while let Some(l) = late.next_if(|l| l.0 < c.0) {
+                if !f(l)? {
+                    return Ok(());
+                }
+            }
+            if !f(c)? {
                 return Ok(());
             }
         }
