@@ -1,6 +1,7 @@
 //! The index patched by arbitrary operations (set a file, delete it, commit, abandon the
 //! transaction, rewrite in key order) against a `BTreeMap` of what each path defines:
-//! after every commit, postings, counters, folded names and callers agree with the model.
+//! after every commit, postings, counters, folded names, callers and reference edges agree
+//! with the model.
 //! The deterministic copy of this is `store::index::tests::patches_agree_with_a_model`.
 #![no_main]
 
@@ -16,8 +17,13 @@ const DIRS: [&str; 3] = ["d", "e/d", "d/e"];
 
 #[derive(Arbitrary, Debug)]
 enum Op {
-    /// Sets file `path` to define these (name, line) pairs; odd lines also call the name.
-    Set { path: u8, defs: Vec<(u8, u8)> },
+    /// Sets file `path` to define these (name, line) pairs; odd lines also call the name;
+    /// and to call the names of `calls` (which other files may define).
+    Set {
+        path: u8,
+        defs: Vec<(u8, u8)>,
+        calls: Vec<u8>,
+    },
     Delete { path: u8 },
     Commit,
     Abort,
@@ -104,6 +110,15 @@ fn check(index: &Index, model: &BTreeMap<Vec<u8>, FileIndex>) {
         assert_eq!(index.callers_of(name).unwrap().len(), callers, "callers of {name}");
     }
     assert_eq!(state.symbols as usize, symbols);
+    let mut paths = index.paths().unwrap();
+    let kept: BTreeMap<(Vec<u8>, Vec<u8>), u32> = index
+        .reference_edges()
+        .unwrap()
+        .into_iter()
+        .map(|((a, b), n)| ((paths.path(a).unwrap(), paths.path(b).unwrap()), n))
+        .collect();
+    let want = git_atse::model::refgraph::edges_of(model.iter().map(|(p, f)| (p.as_slice(), f)));
+    assert_eq!(kept, want, "reference edges");
 }
 
 fuzz_target!(|ops: Vec<Op>| {
@@ -117,10 +132,16 @@ fuzz_target!(|ops: Vec<Op>| {
     let mut round = 0u32;
     for op in ops.into_iter().take(64) {
         match op {
-            Op::Set { path, defs } => {
+            Op::Set { path, defs, calls } => {
                 let p = path_of(path);
                 let old = model.remove(&p);
-                let new = file(&defs);
+                let mut new = file(&defs);
+                new.references.extend(calls.iter().take(4).map(|&n| Reference {
+                    name: NAMES[usize::from(n) % NAMES.len()].to_string(),
+                    line: 300,
+                    column: 1,
+                    caller: None,
+                }));
                 let side = |index| Side {
                     index,
                     import_keys: &[],

@@ -180,6 +180,38 @@ pub fn names_of(f: &FileIndex) -> (BTreeSet<&str>, BTreeSet<&str>) {
     )
 }
 
+/// The edges of a whole tree computed directly from every file's object, by path, with
+/// their counts: what the index's incremental upkeep must always equal (the model tests
+/// and the fuzz target check it against this).
+pub fn edges_of<'a>(
+    files: impl IntoIterator<Item = (&'a [u8], &'a FileIndex)>,
+) -> BTreeMap<(Vec<u8>, Vec<u8>), u32> {
+    let mut definers: BTreeMap<&str, BTreeSet<&[u8]>> = BTreeMap::new();
+    let mut callers: BTreeMap<&str, BTreeSet<&[u8]>> = BTreeMap::new();
+    for (path, f) in files {
+        let (defs, refs) = names_of(f);
+        for n in defs {
+            definers.entry(n).or_default().insert(path);
+        }
+        for n in refs {
+            callers.entry(n).or_default().insert(path);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (name, cs) in &callers {
+        let ds = definers.get(name).cloned().unwrap_or_default();
+        if !counts(ds.len(), cs.len()) {
+            continue;
+        }
+        for c in cs {
+            for d in ds.iter().filter(|d| *d != c) {
+                *out.entry((c.to_vec(), d.to_vec())).or_insert(0) += 1;
+            }
+        }
+    }
+    out
+}
+
 /// The (caller, definer) edges one name removes (`-1`) and adds (`+1`) when its sets go
 /// from `old` to `new` (each `(callers, definers)`, sorted and distinct). A file's
 /// reference to a name it defines itself makes no edge.

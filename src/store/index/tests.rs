@@ -113,7 +113,7 @@ fn patches_agree_with_a_model() {
         drop(patch);
         assert_eq!(
             reference_edges(&index),
-            model_edges(&model),
+            crate::model::refgraph::edges_of(model.iter().map(|(p, f)| (p.as_slice(), f))),
             "round {round}"
         );
         let symbols: usize = model.values().map(|f| f.definitions.len()).sum();
@@ -259,34 +259,4 @@ fn reference_edges(index: &Index) -> BTreeMap<(Vec<u8>, Vec<u8>), u32> {
         .into_iter()
         .map(|((a, b), n)| ((paths.path(a).unwrap(), paths.path(b).unwrap()), n))
         .collect()
-}
-
-/// The reference edges `model::refgraph` defines, computed naively from every file.
-fn model_edges(model: &BTreeMap<Vec<u8>, FileIndex>) -> BTreeMap<(Vec<u8>, Vec<u8>), u32> {
-    use crate::model::refgraph::{counts, names_of};
-    use std::collections::BTreeSet;
-    let mut definers: BTreeMap<&str, BTreeSet<&Vec<u8>>> = BTreeMap::new();
-    let mut callers: BTreeMap<&str, BTreeSet<&Vec<u8>>> = BTreeMap::new();
-    for (path, f) in model {
-        let (defs, refs) = names_of(f);
-        for n in defs {
-            definers.entry(n).or_default().insert(path);
-        }
-        for n in refs {
-            callers.entry(n).or_default().insert(path);
-        }
-    }
-    let mut out = BTreeMap::new();
-    for (name, cs) in &callers {
-        let ds = definers.get(name).cloned().unwrap_or_default();
-        if !counts(ds.len(), cs.len()) {
-            continue;
-        }
-        for c in cs {
-            for d in ds.iter().filter(|d| *d != c) {
-                *out.entry(((*c).clone(), (*d).clone())).or_insert(0) += 1;
-            }
-        }
-    }
-    out
 }
