@@ -308,6 +308,9 @@ pub struct DepsArgs {
     /// Also what those files import, up to N steps away.
     #[arg(long, value_name = "N")]
     pub depth: Option<usize>,
+    /// Print at most N files (all by default; a note on stderr says when cut).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
     /// Output format, and how a picture is cut.
     #[command(flatten)]
     pub out: PictureArgs,
@@ -330,6 +333,9 @@ pub struct RdepsArgs {
     /// At most N steps away (implies --transitive).
     #[arg(long, value_name = "N")]
     pub depth: Option<usize>,
+    /// Print at most N files (all by default; a note on stderr says when cut).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
     /// Output format, and how a picture is cut.
     #[command(flatten)]
     pub out: PictureArgs,

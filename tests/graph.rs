@@ -182,6 +182,33 @@ fn rdeps_direct_transitive_and_depth() {
         "{\"depth\":2,\"path\":\"c/main.c\"}\n{\"depth\":2,\"path\":\"c/util.c\"}\n{\"depth\":1,\"path\":\"c/util.h\"}\n"
     );
     assert_eq!(repo.atse(&["rdeps", "c/main.c"]).code, 1);
+    // --limit: exactly N lines on stdout, the note on stderr.
+    let cut = repo.atse(&["rdeps", "--transitive", "--limit", "2", "c/deep.h"]);
+    assert_eq!((cut.code, cut.stdout.as_str()), (0, "c/main.c\nc/util.c\n"));
+    assert!(
+        cut.stderr.contains("printed 2 of 3 (--limit 2)"),
+        "{}",
+        cut.stderr
+    );
+    let all = repo.atse(&["rdeps", "--transitive", "--limit", "3", "c/deep.h"]);
+    assert_eq!(
+        (all.stdout.as_str(), all.stderr.as_str()),
+        ("c/main.c\nc/util.c\nc/util.h\n", "")
+    );
+    let none = repo.atse(&["rdeps", "--limit", "0", "c/util.h"]);
+    assert_eq!(
+        (none.code, none.stdout.as_str()),
+        (0, ""),
+        "found, none printed"
+    );
+    // deps: the files first, then the external imports, N in all.
+    let one = repo.atse(&["deps", "--external", "--limit", "1", "c/main.c"]);
+    assert_eq!(one.stdout, "c/util.h\n");
+    assert!(
+        one.stderr.contains("printed 1 of 2 (--limit 1)"),
+        "{}",
+        one.stderr
+    );
 }
 
 #[test]

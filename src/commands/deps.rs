@@ -170,6 +170,8 @@ pub(super) fn run_deps(args: &DepsArgs) -> Result<ExitCode> {
     }
     let paths = session.path_style()?;
     let mut w = BufWriter::new(io::stdout().lock());
+    let all = rows.len() + externals.len();
+    let (rows, externals) = cut_both(rows, externals, args.limit);
     for (p, depth) in &rows {
         if format == GraphFormat::Json {
             let mut v =
@@ -196,7 +198,27 @@ pub(super) fn run_deps(args: &DepsArgs) -> Result<ExitCode> {
         }
     }
     w.flush()?;
-    Ok(found(!rows.is_empty() || !externals.is_empty()))
+    note_cut(rows.len() + externals.len(), all, args.limit);
+    Ok(found(all > 0))
+}
+
+/// `rows` then `externals`, at most `limit` of them in all.
+fn cut_both(
+    mut rows: Dependents,
+    mut externals: Vec<String>,
+    limit: Option<usize>,
+) -> (Dependents, Vec<String>) {
+    let limit = limit.unwrap_or(usize::MAX);
+    rows.truncate(limit);
+    externals.truncate(limit - rows.len());
+    (rows, externals)
+}
+
+/// Says on stderr that `--limit` printed `shown` of `all` (stdout keeps exactly the lines).
+fn note_cut(shown: usize, all: usize, limit: Option<usize>) {
+    if let Some(limit) = limit.filter(|_| shown < all) {
+        eprintln!("git-atse: printed {shown} of {all} (--limit {limit})");
+    }
 }
 
 pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
@@ -218,6 +240,8 @@ pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
     }
     let paths = session.path_style()?;
     let mut w = BufWriter::new(io::stdout().lock());
+    let all = rows.len();
+    let (rows, _) = cut_both(rows, Vec::new(), args.limit);
     for (p, depth) in &rows {
         if format == GraphFormat::Json {
             let mut v = serde_json::json!({ "path": String::from_utf8_lossy(p), "depth": depth });
@@ -229,5 +253,6 @@ pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
         }
     }
     w.flush()?;
-    Ok(found(!rows.is_empty()))
+    note_cut(rows.len(), all, args.limit);
+    Ok(found(all > 0))
 }

@@ -267,6 +267,8 @@ fn file_rdeps(
         file: str_arg(args, "path").unwrap_or_default().to_string(),
         transitive,
         depth,
+        // The server cuts at its own `limit` (with the total).
+        limit: None,
         out: PictureArgs {
             format: GraphFormat::Text,
             json: false,
