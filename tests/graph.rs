@@ -336,3 +336,34 @@ fn a_damaged_graph_file_is_ignored_not_trusted() {
         expected
     );
 }
+
+/// `rdeps --limit N` looks up only the paths that can be among the first N, and prints
+/// exactly the first N lines of the whole answer, with importers added after the first
+/// index among them.
+#[test]
+fn rdeps_limit_prints_the_first_importers_in_path_order() {
+    let repo = Repo::new();
+    repo.write("core.py", "def base():\n    pass\n");
+    for d in ["b", "b/x", "d"] {
+        repo.write(&format!("{d}/m.py"), "import core\n");
+    }
+    repo.commit_all("first");
+    repo.atse_ok(&["update", "--quiet"]);
+    for d in ["a", "c", "e"] {
+        repo.write(&format!("{d}/m.py"), "import core\n");
+    }
+    repo.commit_all("more");
+    let all = repo.atse_ok(&["rdeps", "core.py"]);
+    assert_eq!(all, "a/m.py\nb/m.py\nb/x/m.py\nc/m.py\nd/m.py\ne/m.py\n");
+    for n in 0..=7 {
+        let cut = repo.atse(&["rdeps", "--limit", &n.to_string(), "core.py"]);
+        let want: String = all.lines().take(n).map(|l| format!("{l}\n")).collect();
+        assert_eq!(cut.stdout, want, "--limit {n}");
+        assert_eq!(
+            cut.stderr.contains("printed"),
+            n < 6,
+            "--limit {n}: {}",
+            cut.stderr
+        );
+    }
+}

@@ -70,27 +70,49 @@ fn overlaid_deps(session: &Session, index: &Index, overlay: &Overlay, path: &str
     ))
 }
 
-/// What depends on FILE in the index, with the distance.
+/// What depends on FILE in the index, with the distance, and how many files do. With
+/// `--limit N`, only the files that can be among the first N by path.
 pub(super) fn indexed_rdeps(
     session: &Session,
     index: &Index,
     path: &str,
     args: &RdepsArgs,
-) -> Result<Dependents> {
+) -> Result<(Dependents, usize)> {
     let id = indexed_id(index, path)?;
     let view = GraphView::open(index, &session.layout.graph_path())?;
-    let hits: Vec<(u32, usize)> = if args.transitive || args.depth.is_some() {
+    let mut hits: Vec<(u32, usize)> = if args.transitive || args.depth.is_some() {
         view.reverse_closure(id, args.depth)?
     } else {
         view.reverse(id)?.into_iter().map(|s| (s, 1)).collect()
     };
+    let total = hits.len();
+    if let Some(limit) = args.limit {
+        hits = first_by_path(hits, limit, index)?;
+    }
     let mut paths = index.paths()?;
     let mut rows: Vec<(Vec<u8>, usize)> = hits
         .into_iter()
         .map(|(s, d)| Ok((paths.path(s)?, d)))
         .collect::<Result<_>>()?;
     rows.sort();
-    Ok(rows)
+    Ok((rows, total))
+}
+
+/// The files of `hits` that can be among the first `limit` by path, without looking up
+/// every path: ids below the index's `ordered_below` were numbered in path order, so only
+/// the first `limit` of them, and the files added since, can be.
+fn first_by_path(
+    mut hits: Vec<(u32, usize)>,
+    limit: usize,
+    index: &Index,
+) -> Result<Vec<(u32, usize)>> {
+    let ordered = index.state()?.map_or(0, |s| s.ordered_below);
+    let (mut early, late): (Vec<_>, Vec<_>) =
+        hits.drain(..).partition(|&(id, _)| u64::from(id) < ordered);
+    early.sort_unstable();
+    early.truncate(limit);
+    early.extend(late);
+    Ok(early)
 }
 
 /// What depends on FILE in the tree `--rev`, `--cached` or `--worktree` asks for.
@@ -224,8 +246,12 @@ fn note_cut(shown: usize, all: usize, limit: Option<usize>) {
 pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
     let session = Session::open()?;
     let (index, overlay, path) = open(&session, &args.file, args.no_update, &args.tree)?;
-    let rows = match &overlay {
-        Some(overlay) => overlaid_rdeps(&session, &index, overlay, &path, args)?,
+    let (rows, all) = match &overlay {
+        Some(overlay) => {
+            let rows = overlaid_rdeps(&session, &index, overlay, &path, args)?;
+            let all = rows.len();
+            (rows, all)
+        }
         None => indexed_rdeps(&session, &index, &path, args)?,
     };
     let format = args.out.format();
@@ -240,7 +266,6 @@ pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
     }
     let paths = session.path_style()?;
     let mut w = BufWriter::new(io::stdout().lock());
-    let all = rows.len();
     let (rows, _) = cut_both(rows, Vec::new(), args.limit);
     for (p, depth) in &rows {
         if format == GraphFormat::Json {

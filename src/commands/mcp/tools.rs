@@ -280,7 +280,7 @@ fn file_rdeps(
     let path = rdeps.file.clone();
     let rows = match overlay {
         Some(o) => deps::overlaid_rdeps(session, index, o, &path, &rdeps)?,
-        None => deps::indexed_rdeps(session, index, &path, &rdeps)?,
+        None => deps::indexed_rdeps(session, index, &path, &rdeps)?.0,
     };
     Ok(paths_found(rows))
 }
