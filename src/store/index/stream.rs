@@ -26,7 +26,7 @@ impl Index {
     pub fn postings_streamed(
         &self,
         name: &str,
-        mut f: impl FnMut(Posting) -> Result<bool>,
+        f: impl FnMut(Posting) -> Result<bool>,
     ) -> Result<()> {
         let txn = self.read_txn()?;
         let (Some(defs), Some(files), Some(meta)) = (
@@ -36,11 +36,7 @@ impl Index {
         ) else {
             return Ok(());
         };
-        let ordered = read_state(&meta)?.map_or(0, |s| s.ordered_below);
-        let boundary = u32::try_from(ordered).unwrap_or(u32::MAX);
-        let (lo, hi) = prefix_range(name.as_bytes());
-        let mut mid = lo.clone();
-        mid.extend_from_slice(&boundary.to_be_bytes());
+        let (lo, mid, hi) = ranges(&meta, name)?;
         let mut paths = PathCache::default();
         let mut late = Vec::new();
         for row in defs.range(mid.as_slice()..hi.as_slice())? {
@@ -48,11 +44,8 @@ impl Index {
             late.push(decode_posting(k.value(), v.value(), &mut paths, &files)?);
         }
         sort_postings(&mut late);
-        let mut late = late.into_iter().peekable();
-        let before =
-            |a: &Posting, b: &Posting| (&a.path, a.line, a.column) < (&b.path, b.line, b.column);
         let mut current = None;
-        for row in defs.range(lo.as_slice()..mid.as_slice())? {
+        let early = defs.range(lo.as_slice()..mid.as_slice())?.map(|row| {
             let (k, v) = row?;
             // Keep only the current file's path.
             let file = keys::decode_posting_key(k.value())?.file;
@@ -60,22 +53,11 @@ impl Index {
                 paths.clear();
                 current = Some(file);
             }
-            let p = decode_posting(k.value(), v.value(), &mut paths, &files)?;
-            while let Some(l) = late.next_if(|l| before(l, &p)) {
-                if !f(l)? {
-                    return Ok(());
-                }
-            }
-            if !f(p)? {
-                return Ok(());
-            }
-        }
-        for l in late {
-            if !f(l)? {
-                break;
-            }
-        }
-        Ok(())
+            decode_posting(k.value(), v.value(), &mut paths, &files).map(Some)
+        });
+        let before =
+            |a: &Posting, b: &Posting| (&a.path, a.line, a.column) < (&b.path, b.line, b.column);
+        merge(early, late, before, f)
     }
 
     /// Gives the files that call exactly `name` to `f` in path order until it returns
@@ -83,7 +65,7 @@ impl Index {
     pub fn callers_streamed(
         &self,
         name: &str,
-        mut f: impl FnMut(Caller) -> Result<bool>,
+        f: impl FnMut(Caller) -> Result<bool>,
     ) -> Result<()> {
         let txn = self.read_txn()?;
         let (Some(callers), Some(files), Some(meta)) = (
@@ -93,11 +75,7 @@ impl Index {
         ) else {
             return Ok(());
         };
-        let ordered = read_state(&meta)?.map_or(0, |s| s.ordered_below);
-        let boundary = u32::try_from(ordered).unwrap_or(u32::MAX);
-        let (lo, hi) = prefix_range(name.as_bytes());
-        let mut mid = lo.clone();
-        mid.extend_from_slice(&boundary.to_be_bytes());
+        let (lo, mid, hi) = ranges(&meta, name)?;
         let caller = |key: &[u8]| -> Result<Option<Caller>> {
             if !id_key_has_prefix_len(key, name.len()) {
                 return Ok(None);
@@ -116,25 +94,53 @@ impl Index {
             late.extend(caller(row?.0.value())?);
         }
         late.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut late = late.into_iter().peekable();
-        for row in callers.range(lo.as_slice()..mid.as_slice())? {
-            let Some(c) = caller(row?.0.value())? else {
-                continue;
-            };
-            while let Some(l) = late.next_if(|l| l.0 < c.0) {
-                if !f(l)? {
-                    return Ok(());
-                }
-            }
-            if !f(c)? {
+        let early = callers
+            .range(lo.as_slice()..mid.as_slice())?
+            .map(|row| caller(row?.0.value()));
+        merge(early, late, |a: &Caller, b: &Caller| a.0 < b.0, f)
+    }
+}
+
+/// The key ranges of `name`'s rows (`name 0x00 file:u32be ...`): `lo..mid` holds the files
+/// numbered in path order by the last rebuild, `mid..hi` the files added since.
+fn ranges(
+    meta: &redb::ReadOnlyTable<&'static str, &'static [u8]>,
+    name: &str,
+) -> Result<(Vec<u8>, Vec<u8>, Vec<u8>)> {
+    let ordered = read_state(meta)?.map_or(0, |s| s.ordered_below);
+    let boundary = u32::try_from(ordered).unwrap_or(u32::MAX);
+    let (lo, hi) = prefix_range(name.as_bytes());
+    let mut mid = lo.clone();
+    mid.extend_from_slice(&boundary.to_be_bytes());
+    Ok((lo, mid, hi))
+}
+
+/// Gives `f` the items of `early` (already in output order; `None` skipped) and of `late`
+/// (sorted), merged by `before`, until `f` returns `false`.
+fn merge<T>(
+    early: impl Iterator<Item = Result<Option<T>>>,
+    late: Vec<T>,
+    before: impl Fn(&T, &T) -> bool,
+    mut f: impl FnMut(T) -> Result<bool>,
+) -> Result<()> {
+    let mut late = late.into_iter().peekable();
+    for item in early {
+        let Some(item) = item? else {
+            continue;
+        };
+        while let Some(l) = late.next_if(|l| before(l, &item)) {
+            if !f(l)? {
                 return Ok(());
             }
         }
-        for l in late {
-            if !f(l)? {
-                break;
-            }
+        if !f(item)? {
+            return Ok(());
         }
-        Ok(())
     }
+    for l in late {
+        if !f(l)? {
+            break;
+        }
+    }
+    Ok(())
 }
