@@ -122,12 +122,9 @@ fn find_indexed(index: &Index, name: &str, opts: &Options) -> Result<Vec<Posting
         return Ok(out);
     }
     if !opts.prefix && !opts.ignore_case {
-        // One name, streamed in output order: stops at the limit.
-        index.postings_streamed(name, |p| {
-            if opts.keeps(&p) {
-                out.push(p);
-            }
-            Ok(out.len() < limit)
+        stream_exact(index, name, opts, |p| {
+            out.push(p);
+            Ok(())
         })?;
         return Ok(out);
     }
@@ -143,13 +140,9 @@ fn find_indexed(index: &Index, name: &str, opts: &Options) -> Result<Vec<Posting
     };
     // The first `limit` of each name hold the first `limit` of all.
     for n in &names {
-        let mut taken = 0;
-        index.postings_streamed(n, |p| {
-            if opts.keeps(&p) {
-                out.push(p);
-                taken += 1;
-            }
-            Ok(taken < limit)
+        stream_exact(index, n, opts, |p| {
+            out.push(p);
+            Ok(())
         })?;
     }
     out.sort_by(|a, b| {
@@ -171,6 +164,17 @@ pub fn find_each(
     if overlay.is_some() || opts.prefix || opts.ignore_case {
         return find(index, name, opts, overlay)?.iter().try_for_each(f);
     }
+    stream_exact(index, name, opts, |p| f(&p))
+}
+
+/// Gives the postings of exactly `name` that `opts` keeps to `f`, streamed in output order,
+/// stopping at the limit.
+fn stream_exact(
+    index: &Index,
+    name: &str,
+    opts: &Options,
+    mut f: impl FnMut(Posting) -> Result<()>,
+) -> Result<()> {
     let limit = opts.limit.unwrap_or(usize::MAX);
     if limit == 0 {
         return Ok(());
@@ -178,7 +182,7 @@ pub fn find_each(
     let mut given = 0;
     index.postings_streamed(name, |p| {
         if opts.keeps(&p) {
-            f(&p)?;
+            f(p)?;
             given += 1;
         }
         Ok(given < limit)
