@@ -67,32 +67,9 @@ pub(super) fn add_reference_edges(
         .map(|(i, n)| (n.as_bytes(), i))
         .collect();
     let pos_of = |p: &[u8]| at.get(p).copied();
-    let pairs: Vec<(usize, usize)> = match overlay {
-        Some(o) => {
-            let objects = session.layout.objects();
-            let mut source = session.object_source(&objects);
-            overlay_refs::reference_edges(index, &mut source, o, pos_of)?
-        }
-        None => {
-            let mut paths = index.paths()?;
-            let mut node: HashMap<u32, Option<usize>> = HashMap::new();
-            let mut out = Vec::new();
-            for ((from, to), _) in index.reference_edges()? {
-                let mut at = |id: u32| -> Result<Option<usize>> {
-                    if let Some(&p) = node.get(&id) {
-                        return Ok(p);
-                    }
-                    let p = pos_of(&paths.path(id)?);
-                    node.insert(id, p);
-                    Ok(p)
-                };
-                if let (Some(a), Some(b)) = (at(from)?, at(to)?) {
-                    out.push((a, b));
-                }
-            }
-            out
-        }
-    };
+    let objects = session.layout.objects();
+    let mut source = session.object_source(&objects);
+    let pairs = overlay_refs::reference_edges(index, &mut source, overlay, pos_of)?;
     for (a, b) in pairs {
         if let Some(out) = edges.get_mut(a) {
             out.push(b);

@@ -1,6 +1,7 @@
-//! The reference edges of an overlay's tree (for `map`): the index's, with the names the
-//! overlay's changed files define or reference recomputed by the rules the index keeps
-//! them by (`model::refgraph`), so that the answer equals a fresh index of that tree.
+//! The reference edges of the tree a query asks about (for `map`): the index's, and with
+//! an overlay, the names its changed files define or reference recomputed by the rules the
+//! index keeps them by (`model::refgraph`), so that the answer equals a fresh index of that
+//! tree.
 
 use std::collections::HashMap;
 
@@ -12,14 +13,16 @@ use crate::model::refgraph::{pair_changes, NameChanges, MAX_CALLERS, MAX_DEFINER
 use crate::model::FileIndex;
 use crate::store::index::Index;
 
-/// The edges `(from, to)` of the overlay's tree as positions given by `pos_of` (a path's
-/// node), each once; edges whose ends have no position are left out.
+/// The edges `(from, to)` of the index's tree, or of the overlay's, as positions given by
+/// `pos_of` (a path's node), each once; edges whose ends have no position are left out.
 pub fn reference_edges(
     index: &Index,
     source: &mut ObjectSource<'_>,
-    overlay: &Overlay,
+    overlay: Option<&Overlay>,
     pos_of: impl Fn(&[u8]) -> Option<usize>,
 ) -> Result<Vec<(usize, usize)>> {
+    let none = Overlay::default();
+    let overlay = overlay.unwrap_or(&none);
     let mut counts: HashMap<(u32, u32), i64> = HashMap::new();
     for (e, n) in index.reference_edges()? {
         counts.insert(e, i64::from(n));
