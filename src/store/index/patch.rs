@@ -94,7 +94,8 @@ impl Patch {
                 // the diff says it was not a file: nothing to retract.
                 _ => None,
             };
-            match (&c.new, id) {
+            // The file id the new side is indexed under, for the reference edges.
+            let new_id = match (&c.new, id) {
                 (Some((new, blob)), id) => {
                     let id = match id {
                         Some(id) => id,
@@ -116,15 +117,15 @@ impl Patch {
                     if self.bulk.is_some() {
                         t.dirty.insert(id, ())?;
                     }
+                    Some(id)
                 }
-                (None, Some(id)) => remove_file(&mut t, st, id, c.path)?,
-                (None, None) => {}
-            }
+                (None, Some(id)) => {
+                    remove_file(&mut t, st, id, c.path)?;
+                    None
+                }
+                (None, None) => None,
+            };
             if let Some(changes) = &mut self.ref_changes {
-                let new_id = match &c.new {
-                    Some(_) => t.paths.get(c.path)?.map(|v| v.value()),
-                    None => None,
-                };
                 changes.note(
                     id.zip(c.old.as_ref()).map(|(i, o)| (i, o.index)),
                     new_id.zip(c.new.as_ref()).map(|(i, (n, _))| (i, n.index)),
