@@ -357,7 +357,7 @@ fn rdeps_limit_prints_the_first_importers_in_path_order() {
     assert_eq!(all, "a/m.py\nb/m.py\nb/x/m.py\nc/m.py\nd/m.py\ne/m.py\n");
     for n in 0..=7 {
         let cut = repo.atse(&["rdeps", "--limit", &n.to_string(), "core.py"]);
-        let want: String = all.lines().take(n).map(|l| format!("{l}\n")).collect();
+        let want = crate::util::first_lines(&all, n);
         assert_eq!(cut.stdout, want, "--limit {n}");
         assert_eq!(
             cut.stderr.contains("printed"),

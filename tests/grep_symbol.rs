@@ -365,7 +365,7 @@ fn limits_print_the_first_lines_in_path_order_after_files_are_added() {
     }
     repo.commit_all("more");
     let all = repo.atse_ok(&["grep-symbol", "hot"]);
-    let paths: Vec<&str> = all.lines().map(|l| l.split(':').next().unwrap()).collect();
+    let paths = crate::util::paths_of(&all);
     assert_eq!(
         paths,
         [
@@ -383,7 +383,7 @@ fn limits_print_the_first_lines_in_path_order_after_files_are_added() {
     );
     for n in [1, 2, 3, 4, 5, 7, 9, 11] {
         let cut = repo.atse_ok(&["grep-symbol", "--limit", &n.to_string(), "hot"]);
-        let want: String = all.lines().take(n).map(|l| format!("{l}\n")).collect();
+        let want = crate::util::first_lines(&all, n);
         assert_eq!(cut, want, "--limit {n}");
     }
     // Several names: the first N of their merged order.
@@ -398,7 +398,7 @@ fn limits_print_the_first_lines_in_path_order_after_files_are_added() {
             &n.to_string(),
             "hot",
         ]);
-        let want: String = all.lines().take(n).map(|l| format!("{l}\n")).collect();
+        let want = crate::util::first_lines(&all, n);
         assert_eq!(cut, want, "--limit {n}");
     }
     // A rebuild numbers every file in path order again: the same answers.
@@ -424,7 +424,7 @@ fn refs_limits_print_the_first_calls_in_path_order() {
     }
     repo.commit_all("more");
     let all = repo.atse_ok(&["refs", "helper"]);
-    let paths: Vec<&str> = all.lines().map(|l| l.split(':').next().unwrap()).collect();
+    let paths = crate::util::paths_of(&all);
     assert_eq!(
         paths,
         [
@@ -442,13 +442,13 @@ fn refs_limits_print_the_first_calls_in_path_order() {
     );
     for n in [1, 2, 3, 6, 9, 12] {
         let cut = repo.atse_ok(&["refs", "--limit", &n.to_string(), "helper"]);
-        let want: String = all.lines().take(n).map(|l| format!("{l}\n")).collect();
+        let want = crate::util::first_lines(&all, n);
         assert_eq!(cut, want, "--limit {n}");
     }
     // An uncommitted file among them, by path.
     repo.write("bb.py", "def h():\n    helper()\n");
     let wt = repo.atse_ok(&["refs", "--worktree", "--limit", "6", "helper"]);
-    let paths: Vec<&str> = wt.lines().map(|l| l.split(':').next().unwrap()).collect();
+    let paths = crate::util::paths_of(&wt);
     assert_eq!(
         paths,
         [

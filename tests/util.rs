@@ -272,3 +272,15 @@ pub fn far_behind() -> Repo {
     repo.commit_all("many");
     repo
 }
+
+/// The first `n` lines of `text`, each with its newline: what `--limit n` must print.
+pub fn first_lines(text: &str, n: usize) -> String {
+    text.lines().take(n).map(|l| format!("{l}\n")).collect()
+}
+
+/// The path of each `path:line...` line of `text`.
+pub fn paths_of(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(|l| l.split(':').next().unwrap_or(""))
+        .collect()
+}
