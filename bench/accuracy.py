@@ -56,8 +56,17 @@ EXT_LANG = {
     "h": "cpp", "cc": "cpp", "cpp": "cpp", "cxx": "cpp", "c++": "cpp", "hh": "cpp",
     "hpp": "cpp", "hxx": "cpp", "h++": "cpp", "ipp": "cpp", "tcc": "cpp", "inl": "cpp",
     "java": "java",
+    "cs": "csharp",
+    "rb": "ruby", "rake": "ruby", "gemspec": "ruby", "ru": "ruby", "rbw": "ruby",
+    "php": "php", "phtml": "php",
+    "kt": "kotlin", "kts": "kotlin",
+    "lua": "lua",
+    "sh": "sh", "bash": "sh", "ksh": "sh", "zsh": "sh",
 }
-LANGS = ["rust", "python", "go", "javascript", "typescript", "tsx", "c", "cpp", "java"]
+# Swift and Scala are left out: Universal Ctags has no parser for them (their check is
+# against hand-made ground truth, see docs/BENCHMARKS.md).
+LANGS = ["rust", "python", "go", "javascript", "typescript", "tsx", "c", "cpp", "java",
+         "csharp", "ruby", "php", "kotlin", "lua", "sh"]
 
 # Extensions ctags does not map by default, forced to the parser git-atse uses.
 CTAGS_MAPS = [
@@ -65,6 +74,8 @@ CTAGS_MAPS = [
     "--map-JavaScript=+.cjs", "--map-JavaScript=+.jsx",
     "--map-TypeScript=+.tsx", "--map-TypeScript=+.mts", "--map-TypeScript=+.cts",
     "--map-C++=+.ipp", "--map-C++=+.tcc",
+    "--map-Ruby=+.gemspec", "--map-Ruby=+.ru", "--map-Ruby=+.rbw",
+    "--map-Kotlin=+.kts", "--map-Sh=+.ksh", "--map-Sh=+.zsh",
 ]
 
 # The target kinds, in each ctags parser's own names.
@@ -77,6 +88,12 @@ TARGET_KINDS = {
     "Rust": {"function", "method", "struct", "enum", "interface"},
     "JavaScript": {"function", "generator", "method", "getter", "setter", "class"},
     "TypeScript": {"function", "generator", "method", "class", "interface", "enum"},
+    "C#": {"class", "method", "interface", "enum", "struct"},
+    "Ruby": {"class", "module", "method", "singletonMethod"},
+    "PHP": {"class", "function", "interface", "trait"},
+    "Kotlin": {"class", "interface", "object", "method"},
+    "Lua": {"function"},
+    "Sh": {"function"},
 }
 
 # git-atse kinds that correspond to the target kinds (for the "extra" count).
@@ -247,7 +264,8 @@ def ctags_defs(repo: Path, ctags: str) -> tuple[dict, set]:
     target: dict[str, dict] = collections.defaultdict(dict)
     for t in ctags_run(repo, ctags, listing, []):
         lang = lang_of(t["path"])
-        if lang is None or t["name"].startswith("__anon"):
+        # Anonymous: `__anon...` (C), `<lambda>` (Kotlin's lambdas as methods).
+        if lang is None or t["name"].startswith(("__anon", "<")):
             continue
         if t.get("kind") in TARGET_KINDS.get(t.get("language", ""), ()):
             key = (norm(t["name"]), t["path"], int(t["line"]))
@@ -278,6 +296,14 @@ def atse_defs(repo: Path, exe: str) -> tuple[set, dict]:
         every.add(key)
         kind = parts[3]
         lang = lang_of(path)
+        if lang == "lua":
+            # ctags names `function M.f()` and `function C:m()` in full; git-atse names
+            # them `f` and `m` in their container (and finds them by either name).
+            scope = next((p.split(":", 1)[1] for p in parts[4:]
+                          if p.startswith(("module:", "class:"))), None)
+            if scope:
+                every.add((norm(f"{scope}.{name}"), path, lineno))
+                every.add((norm(f"{scope}:{name}"), path, lineno))
         if lang and kind in ATSE_TARGET_KINDS:
             target[lang][key] = kind
     return every, target

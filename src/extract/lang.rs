@@ -7,9 +7,12 @@ use crate::model::Lang;
 /// nothing (then `by_shebang` may still tell from the contents).
 pub fn by_path(path: &[u8]) -> Option<Lang> {
     let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    if let Some(lang) = by_name(name) {
+        return Some(lang);
+    }
     let dot = name.iter().rposition(|&b| b == b'.')?;
     if dot == 0 {
-        return None; // a dotfile such as `.bashrc` has no extension
+        return None; // any other dotfile has no extension
     }
     let ext = &name[dot + 1..];
     Some(match ext {
@@ -24,6 +27,26 @@ pub fn by_path(path: &[u8]) -> Option<Lang> {
         b"h" | b"cc" | b"cpp" | b"cxx" | b"c++" | b"hh" | b"hpp" | b"hxx" | b"h++" | b"ipp"
         | b"tcc" | b"inl" => Lang::Cpp,
         b"java" => Lang::Java,
+        b"cs" => Lang::CSharp,
+        b"rb" | b"rake" | b"gemspec" | b"ru" | b"rbw" => Lang::Ruby,
+        b"php" | b"phtml" => Lang::Php,
+        b"kt" | b"kts" => Lang::Kotlin,
+        b"swift" => Lang::Swift,
+        b"scala" | b"sc" => Lang::Scala,
+        b"lua" => Lang::Lua,
+        // Universal Ctags' Sh parser takes these too; zsh and ksh mostly parse as bash.
+        b"sh" | b"bash" | b"ksh" | b"zsh" => Lang::Shell,
+        _ => return None,
+    })
+}
+
+/// Languages of well-known file names without an extension of their own.
+fn by_name(name: &[u8]) -> Option<Lang> {
+    Some(match name {
+        b"Rakefile" | b"Gemfile" | b"Guardfile" | b"Vagrantfile" | b"Capfile" | b"Podfile"
+        | b"Brewfile" => Lang::Ruby,
+        b".bashrc" | b".bash_profile" | b".bash_login" | b".bash_logout" | b".profile"
+        | b".zshrc" | b".zshenv" | b".zprofile" | b".kshrc" | b"PKGBUILD" => Lang::Shell,
         _ => return None,
     })
 }
@@ -57,6 +80,10 @@ pub fn by_shebang(data: &[u8]) -> Option<Lang> {
         "python" | "pypy" => Some(Lang::Python),
         "node" | "nodejs" | "deno" | "bun" => Some(Lang::JavaScript),
         "ts-node" | "tsx" => Some(Lang::TypeScript),
+        "sh" | "bash" | "dash" | "ash" | "ksh" | "mksh" | "zsh" => Some(Lang::Shell),
+        "ruby" | "jruby" | "truffleruby" => Some(Lang::Ruby),
+        "lua" | "luajit" => Some(Lang::Lua),
+        "php" => Some(Lang::Php),
         _ => None,
     }
 }
@@ -73,6 +100,12 @@ mod tests {
         assert_eq!(by_path(b"Makefile"), None);
         assert_eq!(by_path(b".py"), None);
         assert_eq!(by_path(b"dir.rs/README"), None);
+        assert_eq!(by_path(b"lib/a.rb"), Some(Lang::Ruby));
+        assert_eq!(by_path(b"Rakefile"), Some(Lang::Ruby));
+        assert_eq!(by_path(b"home/.bashrc"), Some(Lang::Shell));
+        assert_eq!(by_path(b"x/.gitignore"), None);
+        assert_eq!(by_path(b"a/B.cs"), Some(Lang::CSharp));
+        assert_eq!(by_path(b"a/b.kts"), Some(Lang::Kotlin));
         assert!(!has_extension(b"bin/tool"));
         assert!(has_extension(b"bin/tool.sh"));
     }
@@ -88,7 +121,11 @@ mod tests {
             by_shebang(b"#!/usr/bin/env -S node --x\n"),
             Some(Lang::JavaScript)
         );
-        assert_eq!(by_shebang(b"#!/bin/sh\n"), None);
+        assert_eq!(by_shebang(b"#!/bin/sh\n"), Some(Lang::Shell));
+        assert_eq!(by_shebang(b"#!/usr/bin/env bash\n"), Some(Lang::Shell));
+        assert_eq!(by_shebang(b"#!/usr/bin/env ruby -w\n"), Some(Lang::Ruby));
+        assert_eq!(by_shebang(b"#!/usr/bin/lua5.1\n"), Some(Lang::Lua));
+        assert_eq!(by_shebang(b"#!/usr/bin/perl\n"), None);
         assert_eq!(by_shebang(b"print(1)\n"), None);
     }
 }

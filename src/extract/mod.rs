@@ -90,6 +90,8 @@ struct RawDef {
     end_byte: usize,
     name_start: usize,
     context: Option<String>,
+    /// The container kind the pattern gives `context` (`atse.context_kind`).
+    context_kind: Option<Kind>,
     pattern: usize,
 }
 
@@ -235,7 +237,10 @@ impl Found {
                 Role::Context => context = Some(cap.node),
                 Role::Call => call = Some(cap.node),
                 Role::Import => {
-                    let path = import_text(text(cap.node, data));
+                    let mut path = import_text(text(cap.node, data));
+                    if let Some(prefix) = &spec.import_prefix[m.pattern_index] {
+                        path.insert_str(0, prefix);
+                    }
                     if !path.is_empty() {
                         let line = cap.node.start_position().row as u32 + 1;
                         self.imports
@@ -276,6 +281,7 @@ impl Found {
                 end_byte: node.end_byte(),
                 name_start: name.start_byte(),
                 context: context.map(|c| context_text(text(c, data))),
+                context_kind: spec.context_kind[m.pattern_index],
                 pattern: m.pattern_index,
             });
         } else if let (Some(_), Some(name)) = (call, name) {
@@ -450,9 +456,11 @@ fn nest(mut defs: Vec<RawDef>) -> Vec<(Definition, usize, usize)> {
         if let Some(ctx) = raw.context.filter(|c| !c.is_empty()) {
             let ctx_kind = match parent {
                 Some((ref name, kind)) if *name == ctx => kind,
-                _ => Kind::Type,
+                _ => raw.context_kind.unwrap_or(Kind::Type),
             };
-            if def.kind == Kind::Function {
+            if def.kind == Kind::Function
+                && raw.context_kind.is_none_or(|_| ctx_kind.makes_methods())
+            {
                 def.kind = Kind::Method;
             }
             def.container = Some((ctx, ctx_kind));

@@ -48,6 +48,12 @@ pub(crate) struct LanguageSpec {
     /// reference and parenthesized declarators, each of which costs milliseconds of query
     /// analysis at every start.
     pub(crate) up: Vec<Option<Up>>,
+    /// Per pattern: `(#set! atse.import_prefix "TEXT")`, put before the pattern's imports
+    /// (Ruby's `require_relative "x"` is stored as `./x`, PHP's `use A\B` as `use A\B`).
+    pub(crate) import_prefix: Vec<Option<Box<str>>>,
+    /// Per pattern: `(#set! atse.context_kind "KIND")`, the kind of the container named by
+    /// `@context` (Lua's `M` in `function M.f()` is a module, so `f` stays a function).
+    pub(crate) context_kind: Vec<Option<Kind>>,
 }
 
 impl LanguageSpec {
@@ -69,6 +75,8 @@ impl LanguageSpec {
                 .collect()
         };
         let mut up = Vec::with_capacity(query.pattern_count());
+        let mut import_prefix = Vec::with_capacity(query.pattern_count());
+        let mut context_kind = Vec::with_capacity(query.pattern_count());
         for pattern in 0..query.pattern_count() {
             let setting = |key: &str| {
                 query
@@ -84,9 +92,18 @@ impl LanguageSpec {
                 }),
                 None => None,
             });
+            import_prefix.push(setting("atse.import_prefix").map(Box::from));
+            context_kind.push(match setting("atse.context_kind") {
+                Some(k) => Some(Kind::parse(k).with_context(|| {
+                    format!("query for {lang}: unknown kind {k:?} in atse.context_kind")
+                })?),
+                None => None,
+            });
         }
         Ok(LanguageSpec {
             up,
+            import_prefix,
+            context_kind,
             language,
             query,
             roles,
@@ -117,6 +134,14 @@ const TYPESCRIPT_QUERY: &str = include_str!("queries/typescript.scm");
 const C_QUERY: &str = include_str!("queries/c.scm");
 const CPP_QUERY: &str = include_str!("queries/cpp.scm");
 const JAVA_QUERY: &str = include_str!("queries/java.scm");
+const CSHARP_QUERY: &str = include_str!("queries/csharp.scm");
+const RUBY_QUERY: &str = include_str!("queries/ruby.scm");
+const PHP_QUERY: &str = include_str!("queries/php.scm");
+const KOTLIN_QUERY: &str = include_str!("queries/kotlin.scm");
+const SWIFT_QUERY: &str = include_str!("queries/swift.scm");
+const SCALA_QUERY: &str = include_str!("queries/scala.scm");
+const LUA_QUERY: &str = include_str!("queries/lua.scm");
+const SHELL_QUERY: &str = include_str!("queries/shell.scm");
 
 fn build_spec(lang: Lang) -> Result<LanguageSpec> {
     let (language, source): (Language, String) = match lang {
@@ -143,13 +168,23 @@ fn build_spec(lang: Lang) -> Result<LanguageSpec> {
             format!("{C_QUERY}\n{CPP_QUERY}"),
         ),
         Lang::Java => (tree_sitter_java::LANGUAGE.into(), JAVA_QUERY.into()),
+        Lang::CSharp => (tree_sitter_c_sharp::LANGUAGE.into(), CSHARP_QUERY.into()),
+        Lang::Ruby => (tree_sitter_ruby::LANGUAGE.into(), RUBY_QUERY.into()),
+        // The grammar with HTML around `<?php ... ?>`, as PHP files are written.
+        Lang::Php => (tree_sitter_php::LANGUAGE_PHP.into(), PHP_QUERY.into()),
+        Lang::Kotlin => (tree_sitter_kotlin_ng::LANGUAGE.into(), KOTLIN_QUERY.into()),
+        Lang::Swift => (tree_sitter_swift::LANGUAGE.into(), SWIFT_QUERY.into()),
+        Lang::Scala => (tree_sitter_scala::LANGUAGE.into(), SCALA_QUERY.into()),
+        Lang::Lua => (tree_sitter_lua::LANGUAGE.into(), LUA_QUERY.into()),
+        Lang::Shell => (tree_sitter_bash::LANGUAGE.into(), SHELL_QUERY.into()),
     };
     LanguageSpec::build(lang, language, &source)
 }
 
 /// The shared spec of `lang`, built on first use.
 pub(crate) fn spec(lang: Lang) -> Result<&'static LanguageSpec> {
-    static SPECS: [OnceLock<Result<LanguageSpec, String>>; 16] = [const { OnceLock::new() }; 16];
+    // One slot per language number (`Lang::to_u8`), 0 unused.
+    static SPECS: [OnceLock<Result<LanguageSpec, String>>; 32] = [const { OnceLock::new() }; 32];
     let slot = &SPECS[usize::from(lang.to_u8())];
     match slot.get_or_init(|| build_spec(lang).map_err(|e| format!("{e:#}"))) {
         Ok(spec) => Ok(spec),

@@ -11,7 +11,7 @@ pub use ids::{BlobId, CommitId, FileId, TreeId};
 /// Bumped whenever the extractor's output for the same bytes may change (queries, rules,
 /// limits). Objects carrying another version are re-extracted; an index built with
 /// another version is rebuilt from scratch, because retraction relies on the objects.
-pub const EXTRACTOR_VERSION: u32 = 4;
+pub const EXTRACTOR_VERSION: u32 = 5;
 
 macro_rules! numbered_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $num:literal => $text:literal),+ $(,)? }) => {
@@ -115,6 +115,15 @@ numbered_enum! {
         C = 7 => "c",
         Cpp = 8 => "cpp",
         Java = 9 => "java",
+        CSharp = 10 => "csharp",
+        Ruby = 11 => "ruby",
+        Php = 12 => "php",
+        Kotlin = 13 => "kotlin",
+        Swift = 14 => "swift",
+        Scala = 15 => "scala",
+        Lua = 16 => "lua",
+        /// POSIX sh and bash scripts.
+        Shell = 17 => "sh",
     }
 }
 

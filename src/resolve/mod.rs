@@ -15,6 +15,16 @@
 //! - Java ([`java`]): classes by path suffix, `.*` imports as the directory's files.
 //! - Rust ([`rust`]): `mod foo;`, `use crate::`, `self::`, `super::` and module-relative
 //!   paths to module files.
+//! - C# ([`csharp`]): `using A.B` to the `.cs` files of the namespace's directory.
+//! - Ruby ([`ruby`]): `require_relative` from the file's directory, `require` by path
+//!   suffix (a gem's `lib/`).
+//! - PHP ([`php`]): literal `require`/`include` paths, `use` by PSR-4 from composer.json,
+//!   else by path suffix.
+//! - Kotlin ([`kotlin`]) and Scala ([`scala`]): the class's file by path suffix, else the
+//!   package directory's files.
+//! - Swift ([`swift`]): `import Foo` to a Swift package's `Sources/Foo` files.
+//! - Lua ([`lua`]): `require "a.b"` to `a/b.lua` or `a/b/init.lua`.
+//! - Shell ([`shell`]): `source`/`.` with a literal path.
 //!
 //! Anything else resolves to [`Resolved::External`].
 //!
@@ -27,11 +37,19 @@
 //! holds for `p`. See [`path_keys`] for the argument.
 
 pub mod c;
+pub mod csharp;
 pub mod go;
 pub mod java;
 pub mod js;
+pub mod kotlin;
+pub mod lua;
+pub mod php;
 pub mod python;
+pub mod ruby;
 pub mod rust;
+pub mod scala;
+pub mod shell;
+pub mod swift;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -113,6 +131,8 @@ pub struct Resolver<'t> {
     pub(crate) go_mods: RefCell<Option<go::Modules>>,
     /// Directory -> the tsconfig.json/jsconfig.json in it, parsed.
     pub(crate) tsconfig_at: RefCell<HashMap<String, Option<Rc<js::TsConfig>>>>,
+    /// Directory -> the PSR-4 map of the composer.json in it.
+    pub(crate) composer_at: RefCell<HashMap<String, Option<php::Psr4>>>,
 }
 
 impl<'t> Resolver<'t> {
@@ -123,6 +143,7 @@ impl<'t> Resolver<'t> {
             go_mod_at: RefCell::new(HashMap::new()),
             go_mods: RefCell::new(None),
             tsconfig_at: RefCell::new(HashMap::new()),
+            composer_at: RefCell::new(HashMap::new()),
         }
     }
 
@@ -136,6 +157,14 @@ impl<'t> Resolver<'t> {
             Lang::JavaScript | Lang::TypeScript | Lang::Tsx => js::resolve(self, importer, import),
             Lang::Java => java::resolve(self, importer, import),
             Lang::Rust => rust::resolve(self, importer, import),
+            Lang::CSharp => csharp::resolve(self, importer, import),
+            Lang::Ruby => ruby::resolve(self, importer, import),
+            Lang::Php => php::resolve(self, importer, import),
+            Lang::Kotlin => kotlin::resolve(self, importer, import),
+            Lang::Swift => swift::resolve(self, importer, import),
+            Lang::Scala => scala::resolve(self, importer, import),
+            Lang::Lua => lua::resolve(self, importer, import),
+            Lang::Shell => shell::resolve(self, importer, import),
         };
         Resolved::from_files(files, importer)
     }
@@ -170,6 +199,14 @@ pub fn import_keys(lang: Lang, import: &str) -> Vec<String> {
         Lang::JavaScript | Lang::TypeScript | Lang::Tsx => js::keys(import),
         Lang::Java => java::keys(import),
         Lang::Rust => rust::keys(import),
+        Lang::CSharp => csharp::keys(import),
+        Lang::Ruby => ruby::keys(import),
+        Lang::Php => php::keys(import),
+        Lang::Kotlin => kotlin::keys(import),
+        Lang::Swift => swift::keys(import),
+        Lang::Scala => scala::keys(import),
+        Lang::Lua => lua::keys(import),
+        Lang::Shell => shell::keys(import),
     };
     keys.retain(|k| !k.is_empty());
     keys.sort();
@@ -246,6 +283,7 @@ impl Scope {
 /// - `go.mod` anywhere: every Go importer (module paths map imports across the repository);
 /// - `D/tsconfig.json`, `D/jsconfig.json`: JavaScript/TypeScript importers under `D`;
 /// - `D/__init__.py`: Python importers under `D` (their source roots may move);
+/// - `D/composer.json`: PHP importers under `D` (their PSR-4 map);
 /// - `D/mod.rs`, `D/lib.rs`, `D/main.rs`: Rust importers under `D` (parent module and
 ///   crate root); `D/x.rs`: Rust importers under `D/x` (their parent module).
 pub fn path_scopes(path: &str) -> Vec<Scope> {
@@ -261,6 +299,7 @@ pub fn path_scopes(path: &str) -> Vec<Scope> {
             vec![scope(&[Lang::JavaScript, Lang::TypeScript, Lang::Tsx], dir)]
         }
         "__init__.py" => vec![scope(&[Lang::Python], dir)],
+        "composer.json" => vec![scope(&[Lang::Php], dir)],
         "mod.rs" | "lib.rs" | "main.rs" => vec![scope(&[Lang::Rust], dir)],
         _ => match name.strip_suffix(".rs") {
             Some(stem) => vec![scope(&[Lang::Rust], &join(dir, stem))],
@@ -269,9 +308,10 @@ pub fn path_scopes(path: &str) -> Vec<Scope> {
     }
 }
 
-/// Configuration files read through [`Tree::config`]: `go.mod` (Go) and `tsconfig.json`,
-/// `jsconfig.json` (JavaScript, TypeScript). Changing one re-resolves its [`path_scopes`].
-pub const CONFIG_FILES: &[&str] = &["go.mod", "tsconfig.json", "jsconfig.json"];
+/// Configuration files read through [`Tree::config`]: `go.mod` (Go), `tsconfig.json`,
+/// `jsconfig.json` (JavaScript, TypeScript) and `composer.json` (PHP). Changing one
+/// re-resolves its [`path_scopes`].
+pub const CONFIG_FILES: &[&str] = &["go.mod", "tsconfig.json", "jsconfig.json", "composer.json"];
 
 /// Whether the file at `path` is one of the [`CONFIG_FILES`] (by its file name).
 pub fn is_config(path: &[u8]) -> bool {

@@ -69,5 +69,6 @@ mod c;
 mod go;
 mod java;
 mod js;
+mod more_langs;
 mod python;
 mod rust;

@@ -147,7 +147,16 @@ fn check(c: &Case) -> usize {
     let mut toggles: BTreeSet<String> = rec.probes.borrow().clone();
     toggles.extend(tree.files.iter().cloned());
     for d in rec.dirs.borrow().iter() {
-        for n in ["zz.go", "zz_test.go", "Zz.java", "zz.rs"] {
+        for n in [
+            "zz.go",
+            "zz_test.go",
+            "Zz.java",
+            "zz.rs",
+            "Zz.kt",
+            "Zz.scala",
+            "Zz.cs",
+            "Zz.swift",
+        ] {
             toggles.insert(join(d, n));
         }
     }
@@ -193,5 +202,6 @@ mod go;
 mod java;
 mod js;
 mod keys;
+mod more_langs;
 mod python;
 mod rust;
