@@ -5,7 +5,10 @@
 use anyhow::{bail, Context as _, Result};
 use std::sync::OnceLock;
 use tree_sitter::{Language, Query};
+use tree_sitter_language::LanguageFn;
 
+use super::walk::Visit;
+use super::walkers;
 use crate::model::{Kind, Lang};
 
 /// What a capture in a query stands for.
@@ -35,9 +38,23 @@ pub(crate) struct Up {
     pub(crate) to: Vec<u16>,
 }
 
-/// A language's grammar and compiled query.
+/// A language's grammar and how definitions are found in its trees.
 pub(crate) struct LanguageSpec {
     pub(crate) language: Language,
+    pub(crate) engine: Engine,
+}
+
+/// How a language's trees are read.
+pub(crate) enum Engine {
+    /// The project's query (`queries/*.scm`).
+    Query(QuerySpec),
+    /// A hand-written walk over the tree (`walkers`): for grammars where tree-sitter's
+    /// analysis of any query at every start costs more than a hook's budget.
+    Walk(Visit),
+}
+
+/// A compiled query and what its captures and patterns mean.
+pub(crate) struct QuerySpec {
     pub(crate) query: Query,
     /// Role of each capture, indexed by capture index.
     pub(crate) roles: Vec<Role>,
@@ -56,9 +73,9 @@ pub(crate) struct LanguageSpec {
     pub(crate) context_kind: Vec<Option<Kind>>,
 }
 
-impl LanguageSpec {
-    fn build(lang: Lang, language: Language, source: &str) -> Result<LanguageSpec> {
-        let query = Query::new(&language, source)
+impl QuerySpec {
+    fn build(lang: Lang, language: &Language, source: &str) -> Result<QuerySpec> {
+        let query = Query::new(language, source)
             .with_context(|| format!("query for {lang} does not compile"))?;
         let roles = query
             .capture_names()
@@ -100,11 +117,10 @@ impl LanguageSpec {
                 None => None,
             });
         }
-        Ok(LanguageSpec {
+        Ok(QuerySpec {
             up,
             import_prefix,
             context_kind,
-            language,
             query,
             roles,
         })
@@ -134,51 +150,61 @@ const TYPESCRIPT_QUERY: &str = include_str!("queries/typescript.scm");
 const C_QUERY: &str = include_str!("queries/c.scm");
 const CPP_QUERY: &str = include_str!("queries/cpp.scm");
 const JAVA_QUERY: &str = include_str!("queries/java.scm");
-const CSHARP_QUERY: &str = include_str!("queries/csharp.scm");
-const RUBY_QUERY: &str = include_str!("queries/ruby.scm");
-const PHP_QUERY: &str = include_str!("queries/php.scm");
-const KOTLIN_QUERY: &str = include_str!("queries/kotlin.scm");
-const SWIFT_QUERY: &str = include_str!("queries/swift.scm");
-const SCALA_QUERY: &str = include_str!("queries/scala.scm");
 const LUA_QUERY: &str = include_str!("queries/lua.scm");
-const SHELL_QUERY: &str = include_str!("queries/shell.scm");
 
 fn build_spec(lang: Lang) -> Result<LanguageSpec> {
-    let (language, source): (Language, String) = match lang {
-        Lang::Rust => (tree_sitter_rust::LANGUAGE.into(), RUST_QUERY.into()),
-        Lang::Python => (tree_sitter_python::LANGUAGE.into(), PYTHON_QUERY.into()),
-        Lang::Go => (tree_sitter_go::LANGUAGE.into(), GO_QUERY.into()),
-        Lang::JavaScript => (
-            tree_sitter_javascript::LANGUAGE.into(),
-            format!("{JAVASCRIPT_QUERY}\n{JAVASCRIPT_ONLY_QUERY}"),
+    let (language, engine): (Language, Result<Engine>) = match lang {
+        Lang::Rust => query(lang, tree_sitter_rust::LANGUAGE, RUST_QUERY),
+        Lang::Python => query(lang, tree_sitter_python::LANGUAGE, PYTHON_QUERY),
+        Lang::Go => query(lang, tree_sitter_go::LANGUAGE, GO_QUERY),
+        Lang::JavaScript => query(
+            lang,
+            tree_sitter_javascript::LANGUAGE,
+            &format!("{JAVASCRIPT_QUERY}\n{JAVASCRIPT_ONLY_QUERY}"),
         ),
         // TypeScript's grammar extends JavaScript's: its query is the JavaScript one plus
         // TypeScript's own patterns.
-        Lang::TypeScript => (
-            tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-            format!("{JAVASCRIPT_QUERY}\n{TYPESCRIPT_QUERY}"),
+        Lang::TypeScript => query(
+            lang,
+            tree_sitter_typescript::LANGUAGE_TYPESCRIPT,
+            &format!("{JAVASCRIPT_QUERY}\n{TYPESCRIPT_QUERY}"),
         ),
-        Lang::Tsx => (
-            tree_sitter_typescript::LANGUAGE_TSX.into(),
-            format!("{JAVASCRIPT_QUERY}\n{TYPESCRIPT_QUERY}"),
+        Lang::Tsx => query(
+            lang,
+            tree_sitter_typescript::LANGUAGE_TSX,
+            &format!("{JAVASCRIPT_QUERY}\n{TYPESCRIPT_QUERY}"),
         ),
-        Lang::C => (tree_sitter_c::LANGUAGE.into(), C_QUERY.into()),
-        Lang::Cpp => (
-            tree_sitter_cpp::LANGUAGE.into(),
-            format!("{C_QUERY}\n{CPP_QUERY}"),
+        Lang::C => query(lang, tree_sitter_c::LANGUAGE, C_QUERY),
+        Lang::Cpp => query(
+            lang,
+            tree_sitter_cpp::LANGUAGE,
+            &format!("{C_QUERY}\n{CPP_QUERY}"),
         ),
-        Lang::Java => (tree_sitter_java::LANGUAGE.into(), JAVA_QUERY.into()),
-        Lang::CSharp => (tree_sitter_c_sharp::LANGUAGE.into(), CSHARP_QUERY.into()),
-        Lang::Ruby => (tree_sitter_ruby::LANGUAGE.into(), RUBY_QUERY.into()),
+        Lang::Java => query(lang, tree_sitter_java::LANGUAGE, JAVA_QUERY),
+        Lang::CSharp => walker(tree_sitter_c_sharp::LANGUAGE, walkers::csharp::visit),
+        Lang::Ruby => walker(tree_sitter_ruby::LANGUAGE, walkers::ruby::visit),
         // The grammar with HTML around `<?php ... ?>`, as PHP files are written.
-        Lang::Php => (tree_sitter_php::LANGUAGE_PHP.into(), PHP_QUERY.into()),
-        Lang::Kotlin => (tree_sitter_kotlin_ng::LANGUAGE.into(), KOTLIN_QUERY.into()),
-        Lang::Swift => (tree_sitter_swift::LANGUAGE.into(), SWIFT_QUERY.into()),
-        Lang::Scala => (tree_sitter_scala::LANGUAGE.into(), SCALA_QUERY.into()),
-        Lang::Lua => (tree_sitter_lua::LANGUAGE.into(), LUA_QUERY.into()),
-        Lang::Shell => (tree_sitter_bash::LANGUAGE.into(), SHELL_QUERY.into()),
+        Lang::Php => walker(tree_sitter_php::LANGUAGE_PHP, walkers::php::visit),
+        Lang::Kotlin => walker(tree_sitter_kotlin_ng::LANGUAGE, walkers::kotlin::visit),
+        Lang::Swift => walker(tree_sitter_swift::LANGUAGE, walkers::swift::visit),
+        Lang::Scala => walker(tree_sitter_scala::LANGUAGE, walkers::scala::visit),
+        Lang::Lua => query(lang, tree_sitter_lua::LANGUAGE, LUA_QUERY),
+        Lang::Shell => walker(tree_sitter_bash::LANGUAGE, walkers::shell::visit),
     };
-    LanguageSpec::build(lang, language, &source)
+    Ok(LanguageSpec {
+        engine: engine?,
+        language,
+    })
+}
+
+fn query(lang: Lang, language: LanguageFn, source: &str) -> (Language, Result<Engine>) {
+    let language = Language::new(language);
+    let engine = QuerySpec::build(lang, &language, source).map(Engine::Query);
+    (language, engine)
+}
+
+fn walker(language: LanguageFn, visit: Visit) -> (Language, Result<Engine>) {
+    (Language::new(language), Ok(Engine::Walk(visit)))
 }
 
 /// The shared spec of `lang`, built on first use.

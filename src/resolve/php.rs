@@ -1,6 +1,7 @@
 //! PHP `require`, `include` (and their `_once` forms) and `use`. Stored forms: the
 //! argument of `require`/`include` as written, outer quotes removed (`lib/x.php`,
-//! `__DIR__ . '/x.php'`), and `use A\B\C` for a `use` clause.
+//! `__DIR__ . '/x.php'`), and `use A\B\C` for a `use` clause (a group `use A\{B, C}` gives
+//! `use A\B` and `use A\C`; an alias is dropped).
 //!
 //! - `require`: a literal path relative to the file's directory, then to the repository
 //!   root (PHP's include path `.`); `__DIR__ . '/x.php'` and `dirname(__FILE__) . '/x.php'`

@@ -189,8 +189,8 @@ class Kernel extends Base implements Shape {
         ],
         &[
             ("use App\\Models\\User", 4),
-            ("use Str", 5),
-            ("use Arr", 5),
+            ("use Illuminate\\Support\\Str", 5),
+            ("use Illuminate\\Support\\Arr", 5),
             ("__DIR__ . '/../bootstrap.php'", 6),
             ("config.php", 7),
         ],

@@ -1,0 +1,63 @@
+//! Hand-written walkers, one per language whose grammar makes query set-up too slow for a
+//! hook (tree-sitter analyses a query against every parse state at each start: 100 ms for
+//! Swift, 30 ms for Ruby and Scala, 20 ms for C#, 10-14 ms for PHP, Kotlin and shell). Each `visit` records what one node
+//! defines, calls or imports, exactly as the query it replaces did (the golden tests in
+//! `extract/tests` hold both to the same output).
+
+pub(crate) mod csharp;
+pub(crate) mod kotlin;
+pub(crate) mod php;
+pub(crate) mod ruby;
+pub(crate) mod scala;
+pub(crate) mod shell;
+pub(crate) mod swift;
+
+use tree_sitter::Node;
+
+use super::found::{DefAt, Found};
+use crate::model::Kind;
+
+/// The child in field `name`.
+fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
+    node.child_by_field_name(name)
+}
+
+/// The child in field `name` when it is of kind `kind`.
+fn field_of<'t>(node: Node<'t>, name: &str, kind: &str) -> Option<Node<'t>> {
+    field(node, name).filter(|n| n.kind() == kind)
+}
+
+/// The named children of `node`.
+fn named<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).collect()
+}
+
+/// Every child in field `name`.
+fn fields<'t>(node: Node<'t>, name: &str) -> Vec<Node<'t>> {
+    let mut cursor = node.walk();
+    node.children_by_field_name(name, &mut cursor).collect()
+}
+
+/// Records `node` as a definition of `kind` named by `name`.
+fn def(found: &mut Found, data: &[u8], kind: Kind, node: Node, name: Option<Node>) {
+    if let Some(name) = name {
+        found.def(
+            DefAt {
+                kind,
+                node,
+                name,
+                context: None,
+                pattern: 0,
+            },
+            data,
+        );
+    }
+}
+
+/// Records a call of `name`.
+fn call(found: &mut Found, data: &[u8], name: Option<Node>) {
+    if let Some(name) = name {
+        found.call(name, data);
+    }
+}
