@@ -229,7 +229,8 @@ pub enum ColorChoice {
 /// `git atse grep-symbol`.
 #[derive(Debug, Args)]
 pub struct GrepSymbolArgs {
-    /// The name to look up.
+    /// The name to look up. A qualified name (`M.f`, `C:m`, `A::b`, `A#b`) also finds `f`
+    /// defined in the container `M` (Lua's `function M.f()` is named `f` in `M`).
     pub name: String,
     /// Match every name that starts with NAME.
     #[arg(long)]
@@ -241,7 +242,7 @@ pub struct GrepSymbolArgs {
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<String>,
     /// Only definitions in this language (rust, python, go, javascript, typescript, tsx, c,
-    /// cpp, java).
+    /// cpp, java, csharp, ruby, php, kotlin, swift, scala, lua, sh).
     #[arg(long, value_name = "LANG")]
     pub lang: Option<String>,
     /// Print at most N definitions.

@@ -1,7 +1,7 @@
 //! The dependency graph commands (deps, rdeps, refs, rank) and the Bloom filter, on real
 //! multi-language repositories, through commits that add, delete and rename files.
 
-use crate::util::Repo;
+use crate::util::{assert_graph_matches_full_rebuild, Repo};
 
 #[test]
 fn refs_lists_call_sites_with_their_callers() {
@@ -226,40 +226,6 @@ fn rank_puts_the_most_included_header_first() {
     assert_eq!(paths, ["a.h", "b.h"], "{out}");
     let json = repo.atse_ok(&["rank", "--top", "1", "--json"]);
     assert!(json.starts_with("{\"path\":\"a.h\",\"score\":0."), "{json}");
-}
-
-/// Every file's deps (with externals) as JSON, for comparing an incremental index with a
-/// fresh one.
-fn graph_dump(repo: &Repo, dir: &std::path::Path) -> String {
-    let files = repo.git(&["ls-files"]);
-    let mut out = String::new();
-    for f in files
-        .lines()
-        .filter(|f| !f.ends_with(".mod") && !f.ends_with(".json"))
-    {
-        let mut cmd = repo.cmd(
-            "git",
-            &["atse", "deps", "--json", "--external", "--no-update", f],
-        );
-        cmd.current_dir(dir);
-        let o = cmd.output().unwrap();
-        out.push_str(&format!("{f}:\n{}", String::from_utf8_lossy(&o.stdout)));
-    }
-    out
-}
-
-fn assert_graph_matches_full_rebuild(repo: &Repo) {
-    repo.atse_ok(&["update", "--quiet"]);
-    let fresh = tempfile::tempdir().unwrap();
-    let mut cmd = repo.cmd("git", &["clone", "-q", ".", fresh.path().to_str().unwrap()]);
-    assert!(cmd.status().unwrap().success());
-    let mut cmd = repo.cmd("git", &["atse", "update", "--quiet"]);
-    cmd.current_dir(fresh.path());
-    assert!(cmd.status().unwrap().success());
-    assert_eq!(
-        graph_dump(repo, &repo.path()),
-        graph_dump(repo, fresh.path())
-    );
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod grep_symbol;
 mod hooks;
 mod impact;
 mod incremental;
+mod languages;
 mod layering;
 mod lsp;
 mod manual;

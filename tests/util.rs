@@ -284,3 +284,37 @@ pub fn paths_of(text: &str) -> Vec<&str> {
         .map(|l| l.split(':').next().unwrap_or(""))
         .collect()
 }
+
+/// Every file's deps (with externals) as JSON, for comparing an incremental index with a
+/// fresh one.
+pub fn graph_dump(repo: &Repo, dir: &std::path::Path) -> String {
+    let files = repo.git(&["ls-files"]);
+    let mut out = String::new();
+    for f in files
+        .lines()
+        .filter(|f| !f.ends_with(".mod") && !f.ends_with(".json"))
+    {
+        let mut cmd = repo.cmd(
+            "git",
+            &["atse", "deps", "--json", "--external", "--no-update", f],
+        );
+        cmd.current_dir(dir);
+        let o = cmd.output().unwrap();
+        out.push_str(&format!("{f}:\n{}", String::from_utf8_lossy(&o.stdout)));
+    }
+    out
+}
+
+pub fn assert_graph_matches_full_rebuild(repo: &Repo) {
+    repo.atse_ok(&["update", "--quiet"]);
+    let fresh = tempfile::tempdir().unwrap();
+    let mut cmd = repo.cmd("git", &["clone", "-q", ".", fresh.path().to_str().unwrap()]);
+    assert!(cmd.status().unwrap().success());
+    let mut cmd = repo.cmd("git", &["atse", "update", "--quiet"]);
+    cmd.current_dir(fresh.path());
+    assert!(cmd.status().unwrap().success());
+    assert_eq!(
+        graph_dump(repo, &repo.path()),
+        graph_dump(repo, fresh.path())
+    );
+}

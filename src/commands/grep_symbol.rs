@@ -66,13 +66,14 @@ pub(super) fn options_from(
         kinds,
         lang,
         limit,
+        container: None,
     })
 }
 
 /// The same proof as [`surely_undefined`] before the repository is even opened: HEAD's
 /// commit read from git's files, against the commit the filter is labelled with. Any doubt
 /// is `false` (the ordinary path decides).
-fn surely_undefined_fast(name: &str) -> bool {
+fn surely_undefined_fast(names: &[&str]) -> bool {
     let Ok(cwd) = std::env::current_dir() else {
         return false;
     };
@@ -84,18 +85,18 @@ fn surely_undefined_fast(name: &str) -> bool {
     };
     !bloom.commit().is_empty()
         && bloom.commit() == hint.commit
-        && !bloom.may_contain(name.as_bytes())
+        && !names.iter().any(|n| bloom.may_contain(n.as_bytes()))
 }
 
-/// Whether the Bloom filter proves `name` is defined nowhere in HEAD's tree, without
-/// opening the index. Only a filter labelled with HEAD's tree counts: it holds every name of
+/// Whether the Bloom filter proves each of `names` is defined nowhere in HEAD's tree,
+/// without opening the index. Only a filter labelled with HEAD's tree counts: it holds every name of
 /// that tree (and possibly more), whatever state an update is in.
-fn surely_undefined(session: &Session, name: &str) -> Result<bool> {
+fn surely_undefined(session: &Session, names: &[&str]) -> Result<bool> {
     // A damaged filter is no proof: the index answers (and the next update rewrites it).
     let Ok(Some(bloom)) = Bloom::open(&session.layout.bloom_path()) else {
         return Ok(false);
     };
-    if bloom.may_contain(name.as_bytes()) {
+    if names.iter().any(|n| bloom.may_contain(n.as_bytes())) {
         return Ok(false);
     }
     let Some(head) = session
@@ -104,7 +105,7 @@ fn surely_undefined(session: &Session, name: &str) -> Result<bool> {
     else {
         return Ok(false);
     };
-    Ok(catch_up::is_tree(bloom.tree(), &head) && !bloom.may_contain(name.as_bytes()))
+    Ok(catch_up::is_tree(bloom.tree(), &head))
 }
 
 pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
@@ -113,11 +114,18 @@ pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
     let tree = &args.tree;
     let head_only = tree.rev.is_none() && !tree.cached && !tree.worktree;
     let exact = !args.prefix && !args.ignore_case && head_only;
-    if exact && surely_undefined_fast(&args.name) {
+    // `M.f`, `C:m`, `A::b`: also `f` defined in `M` (Lua's table functions are named so).
+    let qualified = match args.prefix || args.ignore_case {
+        true => None,
+        false => symbol::split_qualified(&args.name),
+    };
+    let mut names = vec![args.name.as_str()];
+    names.extend(qualified.map(|(_, base)| base));
+    if exact && surely_undefined_fast(&names) {
         return Ok(found(false));
     }
     let session = Session::open()?;
-    if exact && !session.config.worktree && surely_undefined(&session, &args.name)? {
+    if exact && !session.config.worktree && surely_undefined(&session, &names)? {
         return Ok(found(false));
     }
     let (index, stale) = session.index_for_query_marked(args.no_update)?;
@@ -137,18 +145,25 @@ pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
     let mut w = BufWriter::new(stdout.lock());
     let mut any = false;
     // Printed as they are read: a hot name is never held whole.
-    symbol::find_each(&index, &args.name, &opts, overlay.as_ref(), |p| {
-        any = true;
-        match format {
-            Format::Default => output::write_default(&mut w, p, &colors)?,
-            Format::Json => {
-                let dirty = overlay.as_ref().is_some_and(|o| o.dirty.contains(&p.path));
-                output::write_json(&mut w, p, output::Marks { dirty, stale })?
+    symbol::find_qualified(
+        &index,
+        &args.name,
+        qualified,
+        &opts,
+        overlay.as_ref(),
+        |p| {
+            any = true;
+            match format {
+                Format::Default => output::write_default(&mut w, p, &colors)?,
+                Format::Json => {
+                    let dirty = overlay.as_ref().is_some_and(|o| o.dirty.contains(&p.path));
+                    output::write_json(&mut w, p, output::Marks { dirty, stale })?
+                }
+                Format::Ctags => output::write_ctags(&mut w, p)?,
             }
-            Format::Ctags => output::write_ctags(&mut w, p)?,
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     w.flush()?;
     Ok(found(any))
 }

@@ -21,13 +21,67 @@ pub struct Options {
     pub lang: Option<Lang>,
     /// At most this many results.
     pub limit: Option<usize>,
+    /// Only definitions in this container (`M` of `M.f`: see [`split_qualified`]).
+    pub container: Option<String>,
 }
 
 impl Options {
     fn keeps(&self, p: &Posting) -> bool {
         (self.kinds.is_empty() || self.kinds.contains(&p.kind))
             && self.lang.is_none_or(|l| l == p.lang)
+            && self.container.as_deref().is_none_or(|want| {
+                p.container
+                    .as_ref()
+                    .is_some_and(|(c, _)| qualifier_names(want, c))
+            })
     }
+}
+
+/// Whether the qualifier `want` (`a.b`, `Outer::Inner`) names the container `c`: the whole
+/// qualifier, or its last component.
+fn qualifier_names(want: &str, c: &str) -> bool {
+    want == c || split_qualified(want).is_some_and(|(_, last)| last == c)
+}
+
+/// `M.f`, `C:m`, `A::b`, `A#b` -> (`M`, `f`), ...: a name qualified by its container, split
+/// at the last separator. `None` when `name` has none, or either side is empty.
+pub fn split_qualified(name: &str) -> Option<(&str, &str)> {
+    let at = name.rfind(['.', ':', '#'])?;
+    let base = &name[at + 1..];
+    let qualifier = name[..at]
+        .strip_suffix(':')
+        .filter(|_| &name[at..=at] == ":");
+    let qualifier = qualifier.unwrap_or(&name[..at]);
+    (!base.is_empty() && !qualifier.is_empty()).then_some((qualifier, base))
+}
+
+/// [`find_each`] of `name`, then, for a qualified name (`qualified`, from
+/// [`split_qualified`]), of its base name in that container; the limit counts both.
+pub fn find_qualified(
+    index: &Index,
+    name: &str,
+    qualified: Option<(&str, &str)>,
+    opts: &Options,
+    overlay: Option<&Overlay>,
+    mut f: impl FnMut(&Posting) -> Result<()>,
+) -> Result<()> {
+    let mut given = 0;
+    find_each(index, name, opts, overlay, |p| {
+        given += 1;
+        f(p)
+    })?;
+    let Some((container, base)) = qualified else {
+        return Ok(());
+    };
+    let rest = Options {
+        limit: opts.limit.map(|l| l.saturating_sub(given)),
+        container: Some(container.to_string()),
+        ..opts.clone()
+    };
+    if rest.limit == Some(0) {
+        return Ok(());
+    }
+    find_each(index, base, &rest, overlay, f)
 }
 
 /// The definitions matching `name`, sorted by path, then line and column; with an

@@ -150,12 +150,16 @@ fn find_symbol(
     );
     // One more than asked: enough to know the answer was cut.
     let opts = grep_symbol::options_from(&kinds, str_arg(args, "lang"), flags, Some(limit + 1))?;
-    let hits = symbol::find(
-        index,
-        str_arg(args, "name").unwrap_or_default(),
-        &opts,
-        overlay,
-    )?;
+    let name = str_arg(args, "name").unwrap_or_default();
+    let qualified = match flags {
+        (false, false) => symbol::split_qualified(name),
+        _ => None,
+    };
+    let mut hits = Vec::new();
+    symbol::find_qualified(index, name, qualified, &opts, overlay, |p| {
+        hits.push(p.clone());
+        Ok(())
+    })?;
     let mut found = Found {
         text: String::new(),
         items: Vec::new(),
