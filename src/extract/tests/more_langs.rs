@@ -300,6 +300,9 @@ extension Circle { func grow() { print(1) } }
 func helper(_ x: Double) -> Double { x * x }
 typealias Name = String
 actor Counter { func inc() {} }
+extension Point {
+  static func == (a: Point, b: Point) -> Bool { true }
+}
 "###;
     check(
         Lang::Swift,
@@ -324,6 +327,8 @@ actor Counter { func inc() {} }
             ("Name", Kind::Type, 14, None),
             ("Counter", Kind::Class, 15, None),
             ("inc", Kind::Method, 15, Some(("Counter", Kind::Class))),
+            ("Point", Kind::Impl, 16, None),
+            ("==", Kind::Method, 17, Some(("Point", Kind::Impl))),
         ],
         &[("Foundation", 1), ("Alamofire", 2)],
         &[("helper", 8, Some("area")), ("print", 12, Some("grow"))],
@@ -347,6 +352,9 @@ object Circle { def unit = new Circle(1) }
 enum Color { case Red, Green }
 type Name = String
 def top(x: Int): Int = x
+package object util {
+  def helper(x: Int): Int = x
+}
 "###;
     check(
         Lang::Scala,
@@ -365,6 +373,8 @@ def top(x: Int): Int = x
             ("Green", Kind::Enumerator, 13, Some(("Color", Kind::Enum))),
             ("Name", Kind::Type, 14, None),
             ("top", Kind::Function, 15, None),
+            ("util", Kind::Module, 16, None),
+            ("helper", Kind::Function, 17, Some(("util", Kind::Module))),
         ],
         &[
             ("import com.acme.util.Helper", 3),

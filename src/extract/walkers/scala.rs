@@ -1,4 +1,4 @@
-//! Scala. Packages, classes and objects, traits, enums and their cases, functions, type
+//! Scala. Packages and package objects, classes and objects, traits, enums and their cases, functions, type
 //! definitions, `given`s, `val`s and `var`s; imports captured whole (see
 //! `resolve::scala`); calls of a name or of `x.name`, and `new T`.
 
@@ -12,6 +12,8 @@ pub(crate) fn visit(node: Node, data: &[u8], found: &mut Found) {
     let (kind, name_field, name_kind) = match node.kind() {
         "package_clause" => (Kind::Module, "name", "package_identifier"),
         "class_definition" | "object_definition" => (Kind::Class, "name", "identifier"),
+        // `package object cats`: the package's own members.
+        "package_object" => (Kind::Module, "name", "identifier"),
         "trait_definition" => (Kind::Trait, "name", "identifier"),
         "enum_definition" => (Kind::Enum, "name", "identifier"),
         "simple_enum_case" | "full_enum_case" => (Kind::Enumerator, "name", "identifier"),

@@ -1,6 +1,6 @@
 //! Swift. Type declarations by their keyword (`class_declaration` covers class, actor,
 //! struct, enum and extension: an extension's members are its type's, kind `impl`),
-//! functions, initializers (named `init`), properties, enum cases and type aliases;
+//! functions (operators by their symbol), initializers (named `init`), properties, enum cases and type aliases;
 //! `import M`; calls of a name or of `x.name`.
 
 use tree_sitter::Node;
@@ -21,7 +21,9 @@ pub(crate) fn visit(node: Node, data: &[u8], found: &mut Found) {
             def(found, data, Kind::Type, node, name);
         }
         "function_declaration" => {
-            let name = field_of(node, "name", "simple_identifier");
+            // A name, or an operator (`static func ==`), which is an anonymous token.
+            let name =
+                field(node, "name").filter(|n| n.kind() == "simple_identifier" || !n.is_named());
             def(found, data, Kind::Function, node, name);
         }
         "protocol_function_declaration" => {
