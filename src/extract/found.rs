@@ -88,7 +88,13 @@ impl Found {
 
     /// Records a definition (nothing for an empty name).
     pub(crate) fn def(&mut self, at: DefAt, data: &[u8]) {
-        let name_text = text(at.name, data);
+        let name = text(at.name, data);
+        self.def_named(at, name, data);
+    }
+
+    /// Records a definition under a name its source does not spell (Kotlin's unnamed
+    /// `companion object` is `Companion`); `at.name` gives its position.
+    pub(crate) fn def_named(&mut self, at: DefAt, name_text: String, data: &[u8]) {
         if name_text.is_empty() {
             return;
         }
@@ -113,6 +119,38 @@ impl Found {
             context: at.context.map(|(c, _)| context_text(text(c, data))),
             context_kind: at.context.and_then(|(_, k)| k),
             pattern: at.pattern,
+        });
+    }
+
+    /// Records a definition found by its text alone (`walkers::lexical`): the name's byte
+    /// offset, length and 1-based position; it spans its name. It loses to a definition of
+    /// the tree at the same name.
+    pub(crate) fn lexical_def(
+        &mut self,
+        kind: Kind,
+        at: usize,
+        len: usize,
+        line: u32,
+        column: u32,
+        data: &[u8],
+    ) {
+        let name = String::from_utf8_lossy(&data[at..at + len]).into_owned();
+        self.defs.push(RawDef {
+            def: Definition {
+                name,
+                kind,
+                container: None,
+                line,
+                column,
+                end_line: line,
+                end_column: column + len as u32,
+            },
+            start_byte: at,
+            end_byte: at + len,
+            name_start: at,
+            context: None,
+            context_kind: None,
+            pattern: usize::MAX,
         });
     }
 

@@ -458,3 +458,51 @@ bar
         ],
     );
 }
+
+/// The definitions (name, kind, line, container) extracted from `src`.
+fn defs_of(lang: Lang, src: &str) -> Vec<(String, Kind, u32, Option<String>)> {
+    let index = Extractor::new(Limits::default())
+        .extract(lang, src.as_bytes())
+        .unwrap();
+    index
+        .definitions
+        .into_iter()
+        .map(|d| (d.name, d.kind, d.line, d.container.map(|c| c.0)))
+        .collect()
+}
+
+#[test]
+fn kotlin_declarations_inside_a_parse_error_are_read_by_their_text() {
+    // An unterminated string makes tree-sitter-kotlin-ng lose the rest of the file; the
+    // declarations are still found, line by line (without containers).
+    let src = "fun ok() {}\nval s = \"unterminated\nfun hidden(x: Int) {}\n\
+               internal data class Lost(val a: Int) {\n  override fun `also lost`() {}\n  \
+               fun <T> String.ext(): T = TODO()\n}\nfun interface Op\n";
+    let d = |n: &str, k: Kind, l: u32| (n.to_string(), k, l, None::<String>);
+    assert_eq!(
+        defs_of(Lang::Kotlin, src),
+        vec![
+            d("ok", Kind::Function, 1),
+            d("hidden", Kind::Function, 3),
+            d("Lost", Kind::Class, 4),
+            d("also lost", Kind::Function, 5),
+            d("ext", Kind::Function, 6),
+            d("Op", Kind::Interface, 8),
+        ]
+    );
+}
+
+#[test]
+fn kotlin_unnamed_companion_is_companion() {
+    let src = "class A {\n  companion object {\n    fun make() = A()\n  }\n}\n";
+    let d =
+        |n: &str, k: Kind, l: u32, c: Option<&str>| (n.to_string(), k, l, c.map(str::to_string));
+    assert_eq!(
+        defs_of(Lang::Kotlin, src),
+        vec![
+            d("A", Kind::Class, 1, None),
+            d("Companion", Kind::Class, 2, Some("A")),
+            d("make", Kind::Method, 3, Some("Companion")),
+        ]
+    );
+}

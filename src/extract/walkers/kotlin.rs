@@ -1,11 +1,50 @@
 //! Kotlin. The package, classes (interfaces and enum classes by their keyword), objects
-//! and companion objects, functions, enum entries, type aliases and properties; imports
-//! captured whole (see `resolve::kotlin`); calls of a name or of `x.name`.
+//! and companion objects (an unnamed one is `Companion`), functions, enum entries, type aliases and properties; imports
+//! captured whole (see `resolve::kotlin`); calls of a name or of `x.name`. Inside a parse
+//! error, declarations by their text (`lexical`).
 
 use tree_sitter::Node;
 
-use super::{call, def, field_of, named, Found};
+use super::lexical::{self, Keywords};
+use super::{call, def, field_of, named, DefAt, Found};
 use crate::model::Kind;
+
+/// Declarations in text the grammar could not parse (see `lexical`).
+const KEYWORDS: Keywords = Keywords {
+    modifiers: &[
+        "public",
+        "private",
+        "internal",
+        "protected",
+        "override",
+        "open",
+        "abstract",
+        "final",
+        "suspend",
+        "inline",
+        "operator",
+        "infix",
+        "tailrec",
+        "external",
+        "actual",
+        "expect",
+        "data",
+        "sealed",
+        "inner",
+        "annotation",
+        "value",
+        "companion",
+        "const",
+        "lateinit",
+        "enum",
+    ],
+    kinds: &[
+        ("fun", Kind::Function),
+        ("class", Kind::Class),
+        ("interface", Kind::Interface),
+        ("object", Kind::Class),
+    ],
+};
 
 /// Records what `node` defines, calls or imports.
 pub(crate) fn visit(node: Node, data: &[u8], found: &mut Found) {
@@ -32,7 +71,7 @@ pub(crate) fn visit(node: Node, data: &[u8], found: &mut Found) {
                 field_of(node, "name", "identifier"),
             );
         }
-        "object_declaration" | "companion_object" => {
+        "object_declaration" => {
             def(
                 found,
                 data,
@@ -41,6 +80,7 @@ pub(crate) fn visit(node: Node, data: &[u8], found: &mut Found) {
                 field_of(node, "name", "identifier"),
             );
         }
+        "companion_object" => companion(node, data, found),
         "function_declaration" => {
             let name = field_of(node, "name", "identifier");
             def(found, data, Kind::Function, node, name);
@@ -65,6 +105,7 @@ pub(crate) fn visit(node: Node, data: &[u8], found: &mut Found) {
             }
         }
         "import" => found.import(node, None, data),
+        "ERROR" => lexical::declarations(node, data, found, &KEYWORDS),
         "call_expression" => {
             for n in named(node) {
                 match n.kind() {
@@ -78,6 +119,26 @@ pub(crate) fn visit(node: Node, data: &[u8], found: &mut Found) {
             }
         }
         _ => {}
+    }
+}
+
+/// `companion object Name`, or unnamed: `Companion`, as Kotlin names it, at the `object`
+/// keyword.
+fn companion(node: Node, data: &[u8], found: &mut Found) {
+    if let Some(name) = field_of(node, "name", "identifier") {
+        return def(found, data, Kind::Class, node, Some(name));
+    }
+    let mut cursor = node.walk();
+    let keyword = node.children(&mut cursor).find(|c| c.kind() == "object");
+    if let Some(keyword) = keyword {
+        let at = DefAt {
+            kind: Kind::Class,
+            node,
+            name: keyword,
+            context: None,
+            pattern: 0,
+        };
+        found.def_named(at, "Companion".to_string(), data);
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub(crate) mod csharp;
 pub(crate) mod kotlin;
+mod lexical;
 pub(crate) mod php;
 pub(crate) mod ruby;
 pub(crate) mod scala;
@@ -14,7 +15,7 @@ pub(crate) mod swift;
 
 use tree_sitter::Node;
 
-use super::found::{DefAt, Found};
+pub(crate) use super::found::{DefAt, Found};
 use crate::model::Kind;
 
 /// The child in field `name`.
