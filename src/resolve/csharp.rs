@@ -6,7 +6,8 @@
 //! ends with the namespace's components, joined by `/` or, for a project folder named
 //! after the root namespace, by `.` (`Newtonsoft.Json/Linq`); leading components may be
 //! missing (a project folder for `A.B` holding `C/`). A `using static A.B.C` or alias of a
-//! type is the file `C.cs` of the namespace's directory when there is one. Not resolved:
+//! type is the file `C.cs` of the namespace's directory when there is one, else that
+//! directory's files (the type is in one of them). Not resolved:
 //! namespaces declared in files laid out otherwise (the namespace declarations themselves
 //! are not consulted), the base class library and NuGet packages.
 
@@ -68,16 +69,19 @@ pub(crate) fn resolve(r: &Resolver, importer: &str, import: &str) -> Vec<String>
     if !files.is_empty() {
         return files;
     }
-    // A type: `C.cs` in its namespace's directory.
+    // A type: `C.cs` in its namespace's directory, else (a type in a file named
+    // otherwise) the namespace's files.
     let (ty, ns) = segs.split_last().unwrap_or((&"", &[]));
     if ns.is_empty() {
         return Vec::new();
     }
     let want = format!("/{ty}.cs");
-    namespace(r, importer, ns)
-        .into_iter()
-        .filter(|p| p.ends_with(&want))
-        .collect()
+    let files = namespace(r, importer, ns);
+    let named: Vec<String> = files.iter().filter(|p| p.ends_with(&want)).cloned().collect();
+    match named.is_empty() {
+        true => files,
+        false => named,
+    }
 }
 
 pub(crate) fn keys(import: &str) -> Vec<String> {

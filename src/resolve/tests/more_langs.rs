@@ -333,6 +333,14 @@ fn csharp_usings() {
             &["Src/Acme/Core/Service.cs"],
         ),
         case(C, CSHARP, "Src/Acme/App/Program.cs", "System.Text", &[]),
+        // A type in a file named otherwise: its namespace's files.
+        case(
+            C,
+            CSHARP,
+            "Src/Acme/App/Program.cs",
+            "Acme.Core.Helpers",
+            &["Src/Acme/Core/Service.cs"],
+        ),
     ]);
 }
 
