@@ -380,3 +380,29 @@ fn a_commit_in_a_language_slow_to_start_is_indexed_in_the_background() {
     );
     assert!(!repo.atse_dir().join("log").exists());
 }
+
+#[test]
+fn commits_in_the_newer_languages_are_indexed_inline() {
+    let repo = installed();
+    let files = [
+        ("A.cs", "class CsThing { void Run() {} }\n", "CsThing"),
+        ("a.rb", "class RbThing\nend\n", "RbThing"),
+        ("a.php", "<?php\nclass PhpThing {}\n", "PhpThing"),
+        ("A.kt", "class KtThing\n", "KtThing"),
+        ("A.swift", "struct SwiftThing {}\n", "SwiftThing"),
+        ("A.scala", "class ScalaThing\n", "ScalaThing"),
+        ("a.lua", "function lua_thing() end\n", "lua_thing"),
+        ("a.sh", "sh_thing() { :; }\n", "sh_thing"),
+    ];
+    for (path, src, name) in files {
+        repo.write(path, src);
+        repo.commit_all(path);
+        // Inline: the hook's own update made the index current (none of these builds a
+        // query that takes longer than a hook's budget to set up).
+        let status: serde_json::Value =
+            serde_json::from_str(&repo.atse_ok(&["status", "--json", "--no-update"])).unwrap();
+        assert_eq!(status["current"], true, "after {path}: {status}");
+        let out = repo.atse_ok(&["grep-symbol", "--no-update", name]);
+        assert!(out.starts_with(path), "{name}: {out}");
+    }
+}

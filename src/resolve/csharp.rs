@@ -77,7 +77,11 @@ pub(crate) fn resolve(r: &Resolver, importer: &str, import: &str) -> Vec<String>
     }
     let want = format!("/{ty}.cs");
     let files = namespace(r, importer, ns);
-    let named: Vec<String> = files.iter().filter(|p| p.ends_with(&want)).cloned().collect();
+    let named: Vec<String> = files
+        .iter()
+        .filter(|p| p.ends_with(&want))
+        .cloned()
+        .collect();
     match named.is_empty() {
         true => files,
         false => named,
