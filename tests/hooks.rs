@@ -382,9 +382,16 @@ fn a_commit_in_a_language_slow_to_start_is_indexed_in_the_background() {
 }
 
 #[test]
-fn commits_in_the_newer_languages_are_indexed_inline() {
+fn commits_in_languages_read_by_walkers_are_indexed_inline() {
     let repo = installed();
     let files = [
+        ("a.js", "function jsThing() {}\n", "jsThing"),
+        ("a.ts", "interface TsThing { a: number }\n", "TsThing"),
+        (
+            "a.tsx",
+            "export const TsxThing = () => <div />;\n",
+            "TsxThing",
+        ),
         ("A.cs", "class CsThing { void Run() {} }\n", "CsThing"),
         ("a.rb", "class RbThing\nend\n", "RbThing"),
         ("a.php", "<?php\nclass PhpThing {}\n", "PhpThing"),

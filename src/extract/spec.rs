@@ -144,9 +144,6 @@ fn role_of(capture: &str) -> Result<Role> {
 const RUST_QUERY: &str = include_str!("queries/rust.scm");
 const PYTHON_QUERY: &str = include_str!("queries/python.scm");
 const GO_QUERY: &str = include_str!("queries/go.scm");
-const JAVASCRIPT_QUERY: &str = include_str!("queries/javascript.scm");
-const JAVASCRIPT_ONLY_QUERY: &str = include_str!("queries/javascript_only.scm");
-const TYPESCRIPT_QUERY: &str = include_str!("queries/typescript.scm");
 const C_QUERY: &str = include_str!("queries/c.scm");
 const CPP_QUERY: &str = include_str!("queries/cpp.scm");
 const JAVA_QUERY: &str = include_str!("queries/java.scm");
@@ -157,23 +154,13 @@ fn build_spec(lang: Lang) -> Result<LanguageSpec> {
         Lang::Rust => query(lang, tree_sitter_rust::LANGUAGE, RUST_QUERY),
         Lang::Python => query(lang, tree_sitter_python::LANGUAGE, PYTHON_QUERY),
         Lang::Go => query(lang, tree_sitter_go::LANGUAGE, GO_QUERY),
-        Lang::JavaScript => query(
-            lang,
-            tree_sitter_javascript::LANGUAGE,
-            &format!("{JAVASCRIPT_QUERY}\n{JAVASCRIPT_ONLY_QUERY}"),
-        ),
-        // TypeScript's grammar extends JavaScript's: its query is the JavaScript one plus
-        // TypeScript's own patterns.
-        Lang::TypeScript => query(
-            lang,
+        // One walker for the three grammars (TypeScript's extends JavaScript's).
+        Lang::JavaScript => walker(tree_sitter_javascript::LANGUAGE, walkers::js::visit),
+        Lang::TypeScript => walker(
             tree_sitter_typescript::LANGUAGE_TYPESCRIPT,
-            &format!("{JAVASCRIPT_QUERY}\n{TYPESCRIPT_QUERY}"),
+            walkers::js::visit,
         ),
-        Lang::Tsx => query(
-            lang,
-            tree_sitter_typescript::LANGUAGE_TSX,
-            &format!("{JAVASCRIPT_QUERY}\n{TYPESCRIPT_QUERY}"),
-        ),
+        Lang::Tsx => walker(tree_sitter_typescript::LANGUAGE_TSX, walkers::js::visit),
         Lang::C => query(lang, tree_sitter_c::LANGUAGE, C_QUERY),
         Lang::Cpp => query(
             lang,
