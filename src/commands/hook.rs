@@ -26,7 +26,6 @@ pub(super) fn run(name: &str, args: &[String]) -> ExitCode {
             wait: Duration::ZERO,
             // Beyond this, the update runs in the background so git returns at once.
             max_changes: Some(session.config.hook_max_changes as usize),
-            defer_slow_langs: true,
         };
         if let Outcome::TooFar { .. } =
             catch_up::to_head(&session.repo, &session.layout, &opts, policy, &Silent)?

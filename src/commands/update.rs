@@ -116,7 +116,6 @@ fn run_update(
     let policy = Policy {
         wait: Duration::MAX,
         max_changes: None,
-        defer_slow_langs: false,
     };
     Ok(
         match catch_up::to_head(&session.repo, &session.layout, opts, policy, progress)? {

@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use super::import_text::import_text;
-use super::spec::{QuerySpec, Role, Up};
+use super::spec::{QuerySpec, Role};
 use crate::model::{Definition, Import, Kind};
 
 /// A definition while the file is processed: byte range kept for nesting.
@@ -51,25 +51,17 @@ impl Found {
         let mut name: Option<Node> = None;
         let mut context: Option<Node> = None;
         let mut call: Option<Node> = None;
-        let prefix = spec.import_prefix[m.pattern_index].as_deref();
         for cap in m.captures() {
             match spec.roles[cap.index as usize] {
                 Role::Definition(kind) => def = Some((kind, cap.node)),
                 Role::Name => name = Some(cap.node),
                 Role::Context => context = Some(cap.node),
                 Role::Call => call = Some(cap.node),
-                Role::Import => self.import(cap.node, prefix, data),
+                Role::Import => self.import(cap.node, None, data),
                 Role::Ignored => {}
             }
         }
         if let (Some((kind, node)), Some(name)) = (def, name) {
-            let node = match &spec.up[m.pattern_index] {
-                Some(up) => match climb(node, up) {
-                    Some(n) => n,
-                    None => return,
-                },
-                None => node,
-            };
             let context_kind = spec.context_kind[m.pattern_index];
             self.def(
                 DefAt {
@@ -176,22 +168,6 @@ impl Found {
             self.imports
                 .push((node.start_byte(), Import { path, line }));
         }
-    }
-}
-
-/// The definition around `node`: climbs through `up.through` kinds to the first `up.to`
-/// kind; `None` when another kind comes first (the match is not a definition).
-fn climb<'t>(node: Node<'t>, up: &Up) -> Option<Node<'t>> {
-    let mut cur = node.parent()?;
-    loop {
-        let k = cur.kind_id();
-        if up.to.contains(&k) {
-            return Some(cur);
-        }
-        if !up.through.contains(&k) {
-            return None;
-        }
-        cur = cur.parent()?;
     }
 }
 

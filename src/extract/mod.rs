@@ -45,15 +45,6 @@ impl Default for Limits {
     }
 }
 
-/// Whether setting up `lang`'s query costs a new process more than a hook's budget
-/// (about 20 ms): tree-sitter analyses a query against the grammar at every start, and
-/// C++'s grammar is large (measured: C++ 134 ms, C 15 ms, Rust 14 ms, Python 9 ms, Java
-/// 6 ms, Go 4 ms, Lua 3 ms). The languages read by a walker (JavaScript, TypeScript, TSX,
-/// C#, Ruby, PHP, Kotlin, Swift, Scala, shell) build no query at all: about 3 ms.
-pub fn slow_to_start(lang: Lang) -> bool {
-    matches!(lang, Lang::Cpp)
-}
-
 /// The language of contents `data` at `path`, whose name says `lang`: a `.h` file is C or
 /// C++ by its own bytes (`header`); every other name decides alone.
 pub fn refine(path: &[u8], lang: Lang, data: &[u8]) -> Lang {

@@ -29,15 +29,6 @@ pub(crate) enum Role {
     Ignored,
 }
 
-/// How a pattern's definition node grows to the whole definition (see `atse.up`).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Up {
-    /// Node kinds to climb through (declarator wrappers).
-    pub(crate) through: Vec<u16>,
-    /// Node kinds that end the climb: the definition. Any other parent drops the match.
-    pub(crate) to: Vec<u16>,
-}
-
 /// A language's grammar and how definitions are found in its trees.
 pub(crate) struct LanguageSpec {
     pub(crate) language: Language,
@@ -58,16 +49,6 @@ pub(crate) struct QuerySpec {
     pub(crate) query: Query,
     /// Role of each capture, indexed by capture index.
     pub(crate) roles: Vec<Role>,
-    /// Per pattern: `(#set! atse.up "KIND ...")` with `(#set! atse.through "KIND ...")`.
-    /// A pattern can then capture a small node (a C++ `function_declarator`) as
-    /// `@definition.*`, and the engine climbs to the enclosing definition for its range.
-    /// One such pattern replaces the dozens that spell out every nesting of pointer,
-    /// reference and parenthesized declarators, each of which costs milliseconds of query
-    /// analysis at every start.
-    pub(crate) up: Vec<Option<Up>>,
-    /// Per pattern: `(#set! atse.import_prefix "TEXT")`, put before the pattern's imports
-    /// (Ruby's `require_relative "x"` is stored as `./x`, PHP's `use A\B` as `use A\B`).
-    pub(crate) import_prefix: Vec<Option<Box<str>>>,
     /// Per pattern: `(#set! atse.context_kind "KIND")`, the kind of the container named by
     /// `@context` (Lua's `M` in `function M.f()` is a module, so `f` stays a function).
     pub(crate) context_kind: Vec<Option<Kind>>,
@@ -82,17 +63,6 @@ impl QuerySpec {
             .iter()
             .map(|name| role_of(name).with_context(|| format!("query for {lang}")))
             .collect::<Result<Vec<_>>>()?;
-        let kinds = |names: &str| -> Result<Vec<u16>> {
-            names
-                .split_whitespace()
-                .map(|k| match language.id_for_node_kind(k, true) {
-                    0 => bail!("query for {lang}: unknown node kind {k:?} in atse.up/through"),
-                    id => Ok(id),
-                })
-                .collect()
-        };
-        let mut up = Vec::with_capacity(query.pattern_count());
-        let mut import_prefix = Vec::with_capacity(query.pattern_count());
         let mut context_kind = Vec::with_capacity(query.pattern_count());
         for pattern in 0..query.pattern_count() {
             let setting = |key: &str| {
@@ -102,14 +72,6 @@ impl QuerySpec {
                     .find(|p| &*p.key == key)
                     .and_then(|p| p.value.as_deref())
             };
-            up.push(match setting("atse.up") {
-                Some(to) => Some(Up {
-                    to: kinds(to)?,
-                    through: kinds(setting("atse.through").unwrap_or(""))?,
-                }),
-                None => None,
-            });
-            import_prefix.push(setting("atse.import_prefix").map(Box::from));
             context_kind.push(match setting("atse.context_kind") {
                 Some(k) => Some(Kind::parse(k).with_context(|| {
                     format!("query for {lang}: unknown kind {k:?} in atse.context_kind")
@@ -118,8 +80,6 @@ impl QuerySpec {
             });
         }
         Ok(QuerySpec {
-            up,
-            import_prefix,
             context_kind,
             query,
             roles,
@@ -144,8 +104,6 @@ fn role_of(capture: &str) -> Result<Role> {
 const RUST_QUERY: &str = include_str!("queries/rust.scm");
 const PYTHON_QUERY: &str = include_str!("queries/python.scm");
 const GO_QUERY: &str = include_str!("queries/go.scm");
-const C_QUERY: &str = include_str!("queries/c.scm");
-const CPP_QUERY: &str = include_str!("queries/cpp.scm");
 const JAVA_QUERY: &str = include_str!("queries/java.scm");
 const LUA_QUERY: &str = include_str!("queries/lua.scm");
 
@@ -161,12 +119,8 @@ fn build_spec(lang: Lang) -> Result<LanguageSpec> {
             walkers::js::visit,
         ),
         Lang::Tsx => walker(tree_sitter_typescript::LANGUAGE_TSX, walkers::js::visit),
-        Lang::C => query(lang, tree_sitter_c::LANGUAGE, C_QUERY),
-        Lang::Cpp => query(
-            lang,
-            tree_sitter_cpp::LANGUAGE,
-            &format!("{C_QUERY}\n{CPP_QUERY}"),
-        ),
+        Lang::C => walker(tree_sitter_c::LANGUAGE, walkers::c_family::visit_c),
+        Lang::Cpp => walker(tree_sitter_cpp::LANGUAGE, walkers::c_family::visit_cpp),
         Lang::Java => query(lang, tree_sitter_java::LANGUAGE, JAVA_QUERY),
         Lang::CSharp => walker(tree_sitter_c_sharp::LANGUAGE, walkers::csharp::visit),
         Lang::Ruby => walker(tree_sitter_ruby::LANGUAGE, walkers::ruby::visit),

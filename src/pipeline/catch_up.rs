@@ -14,8 +14,6 @@ use anyhow::Result;
 
 use super::{background, Options, Progress, Silent, Summary};
 use crate::config::Config;
-use crate::extract;
-use crate::git::repo::BlobData;
 use crate::git::{self, Repo, Target};
 use crate::model::TreeId;
 use crate::store::index::Index;
@@ -48,10 +46,6 @@ pub struct Policy {
     /// Give up with [`Outcome::TooFar`] when more paths than this changed (and an index
     /// exists to answer from meanwhile).
     pub max_changes: Option<usize>,
-    /// Also give up when a changed path is in a language whose query takes long to set up
-    /// in a new process (see `extract::slow_to_start`): a hook then hands the update to a
-    /// background process instead of holding up git.
-    pub defer_slow_langs: bool,
 }
 
 /// The indexed state, read without taking the lock.
@@ -153,8 +147,8 @@ fn update_while_locked(
 ) -> Result<Step> {
     let base = indexed_state_locked(layout, lock).ok().flatten();
     if let (Some(max), Some(base)) = (policy.max_changes, base) {
-        let (changed, slow) = count_changes(repo, &base.tree, &head, max)?;
-        if changed > max || (policy.defer_slow_langs && slow) {
+        let changed = count_changes(repo, &base.tree, &head, max)?;
+        if changed > max {
             return Ok(Step::TooFar(changed));
         }
     }
@@ -167,49 +161,24 @@ fn update_while_locked(
     }
 }
 
-/// Changed paths from the indexed tree to `head`, counting at most `cap + 1`, and whether
-/// one of them is in a language that is slow to start.
-fn count_changes(repo: &Repo, indexed: &str, head: &Target, cap: usize) -> Result<(usize, bool)> {
+/// Changed paths from the indexed tree to `head`, counting at most `cap + 1`.
+fn count_changes(repo: &Repo, indexed: &str, head: &Target, cap: usize) -> Result<usize> {
     let Ok(old) = TreeId::from_hex(indexed) else {
-        return Ok((usize::MAX, true));
+        return Ok(usize::MAX);
     };
     if !repo.has_tree(&old) {
-        return Ok((usize::MAX, true));
+        return Ok(usize::MAX);
     }
     let mut n = 0usize;
-    let mut slow = false;
     git::diff::changes(repo, Some(&old), &head.tree, 256, &mut |b| {
         n += b.len();
-        for c in &b {
-            if !slow {
-                slow = slow_to_extract(repo, c)?;
-            }
-        }
         Ok(match n > cap {
             true => ControlFlow::Break(()),
             false => ControlFlow::Continue(()),
         })
     })?;
-    Ok((n, slow))
+    Ok(n)
 }
-
-/// Whether extracting the new side of `c` sets up a language slow to start. A `.h` file
-/// is C or C++ by its bytes, read here (one blob, a hook's usual change).
-fn slow_to_extract(repo: &Repo, c: &git::diff::Change) -> Result<bool> {
-    let (Some(lang), Some(blob)) = (extract::lang::by_path(&c.path), &c.new) else {
-        return Ok(false);
-    };
-    if !extract::slow_to_start(lang) || !extract::lang::is_h(&c.path) {
-        return Ok(extract::slow_to_start(lang));
-    }
-    Ok(match repo.read_blob(blob, HEADER_PEEK)? {
-        BlobData::Data(d) => extract::slow_to_start(extract::refine(&c.path, lang, &d)),
-        BlobData::TooLarge(_) => true,
-    })
-}
-
-/// A header larger than this is taken as slow to extract without reading it.
-const HEADER_PEEK: u64 = 4 << 20;
 
 /// How long a query waits for a running update before answering from the index as it is.
 const QUERY_WAIT: Duration = Duration::from_millis(500);
@@ -270,7 +239,6 @@ pub fn for_query(
         },
         // With nothing to answer from, index inline however far it is.
         max_changes: state.is_some().then_some(config.query_max_changes as usize),
-        defer_slow_langs: false,
     };
     let opts = Options::from_config(config, false);
     let outcome = match to_head(repo, layout, &opts, policy, &Silent) {

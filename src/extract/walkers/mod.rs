@@ -1,10 +1,13 @@
 //! Hand-written walkers, one per language whose grammar makes query set-up too slow for a
-//! hook (tree-sitter analyses a query against every parse state at each start: 100 ms for
-//! Swift, 35 ms for TypeScript, Ruby and Scala, 16-23 ms for JavaScript and C#, 8-15 ms
-//! for PHP, Kotlin and shell). Each `visit` records what one node
-//! defines, calls or imports, exactly as the query it replaces did (the golden tests in
-//! `extract/tests` hold both to the same output).
+//! hook: tree-sitter analyses a query against every parse state of its grammar at each
+//! start (C++ 100 ms, Swift 100 ms, TypeScript, Ruby and Scala 35 ms, C#, JavaScript and
+//! C 13-23 ms, PHP, Kotlin and shell 8-15 ms); a walker builds nothing (about 3 ms). Each
+//! `visit` records what one node defines, calls or imports, as the query it replaced did:
+//! the golden tests in `extract/tests` hold them to the same output, and each was compared
+//! with its query on real repositories (docs/BENCHMARKS.md). Go, Java, Python, Rust and
+//! Lua keep their queries (3-14 ms).
 
+pub(crate) mod c_family;
 pub(crate) mod csharp;
 pub(crate) mod js;
 pub(crate) mod kotlin;
@@ -28,6 +31,16 @@ fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
 /// The child in field `name` when it is of kind `kind`.
 fn field_of<'t>(node: Node<'t>, name: &str, kind: &str) -> Option<Node<'t>> {
     field(node, name).filter(|n| n.kind() == kind)
+}
+
+/// The first child in field `name` that `pred` accepts: a field may hold more than one node
+/// (tree-sitter-cpp puts the `template` keyword of `T::template f` in `name` too).
+fn field_where<'t>(
+    node: Node<'t>,
+    name: &str,
+    pred: impl Fn(&Node<'t>) -> bool,
+) -> Option<Node<'t>> {
+    fields(node, name).into_iter().find(|n| pred(n))
 }
 
 /// The named children of `node`.
