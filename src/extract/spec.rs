@@ -101,16 +101,14 @@ fn role_of(capture: &str) -> Result<Role> {
     })
 }
 
-const RUST_QUERY: &str = include_str!("queries/rust.scm");
-const PYTHON_QUERY: &str = include_str!("queries/python.scm");
 const GO_QUERY: &str = include_str!("queries/go.scm");
 const JAVA_QUERY: &str = include_str!("queries/java.scm");
 const LUA_QUERY: &str = include_str!("queries/lua.scm");
 
 fn build_spec(lang: Lang) -> Result<LanguageSpec> {
     let (language, engine): (Language, Result<Engine>) = match lang {
-        Lang::Rust => query(lang, tree_sitter_rust::LANGUAGE, RUST_QUERY),
-        Lang::Python => query(lang, tree_sitter_python::LANGUAGE, PYTHON_QUERY),
+        Lang::Rust => walker(tree_sitter_rust::LANGUAGE, walkers::rust::visit),
+        Lang::Python => walker(tree_sitter_python::LANGUAGE, walkers::python::visit),
         Lang::Go => query(lang, tree_sitter_go::LANGUAGE, GO_QUERY),
         // One walker for the three grammars (TypeScript's extends JavaScript's).
         Lang::JavaScript => walker(tree_sitter_javascript::LANGUAGE, walkers::js::visit),

@@ -1,11 +1,12 @@
 //! Hand-written walkers, one per language whose grammar makes query set-up too slow for a
 //! hook: tree-sitter analyses a query against every parse state of its grammar at each
 //! start (C++ 100 ms, Swift 100 ms, TypeScript, Ruby and Scala 35 ms, C#, JavaScript and
-//! C 13-23 ms, PHP, Kotlin and shell 8-15 ms); a walker builds nothing (about 3 ms). Each
+//! C 13-23 ms, PHP, Kotlin, Rust, Python and shell 8-15 ms); a walker builds nothing
+//! (about 3 ms). Each
 //! `visit` records what one node defines, calls or imports, as the query it replaced did:
 //! the golden tests in `extract/tests` hold them to the same output, and each was compared
-//! with its query on real repositories (docs/BENCHMARKS.md). Go, Java, Python, Rust and
-//! Lua keep their queries (3-14 ms).
+//! with its query on real repositories (docs/BENCHMARKS.md). Go, Java and Lua keep their
+//! queries (3.5-6 ms).
 
 pub(crate) mod c_family;
 pub(crate) mod csharp;
@@ -13,7 +14,9 @@ pub(crate) mod js;
 pub(crate) mod kotlin;
 mod lexical;
 pub(crate) mod php;
+pub(crate) mod python;
 pub(crate) mod ruby;
+pub(crate) mod rust;
 pub(crate) mod scala;
 pub(crate) mod shell;
 pub(crate) mod swift;
