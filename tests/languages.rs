@@ -189,6 +189,22 @@ fn scripts_by_name_and_shebang_broken_and_huge_files() {
         "broken.lua",
         "function lua_before() end\nlocal x = = 1\nfunction lua_after() end\n",
     )
+    .write(
+        "broken.php",
+        "<?php\nfunction php_before() {}\nclass { function (\nfunction php_after() {}\n",
+    )
+    .write(
+        "broken.scala",
+        "object A { def scalaBefore = 1 }\nclass ( {\nobject B { def scalaAfter = 2 }\n",
+    )
+    .write(
+        "broken.sh",
+        "sh_before() { :; }\nif [ ; then\nsh_after() { :; }\n",
+    )
+    .write(
+        "broken.kt",
+        "fun ktBefore() {}\nval s = \"open\nfun ktAfter() {}\n",
+    )
     .write("bin.kt", b"fun hidden() {}\n\0\0".as_slice());
     repo.commit_all("scripts and bad files");
     repo.git(&["config", "atse.maxFileSize", "20000"]);
@@ -215,6 +231,10 @@ fn scripts_by_name_and_shebang_broken_and_huge_files() {
         ("broken.cs", "OkBefore", "OkAfter"),
         ("broken.swift", "okBefore", "okAfter"),
         ("broken.lua", "lua_before", "lua_after"),
+        ("broken.php", "php_before", "php_after"),
+        ("broken.scala", "scalaBefore", "scalaAfter"),
+        ("broken.sh", "sh_before", "sh_after"),
+        ("broken.kt", "ktBefore", "ktAfter"),
     ] {
         for name in [before, after] {
             let out = repo.atse(&["grep-symbol", name]);

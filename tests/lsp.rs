@@ -105,6 +105,32 @@ fn neovim_asks_for_definitions_references_and_symbols_including_unsaved_edits() 
     assert_eq!(edited, [(uri("app.py"), 5, 4, 14)]);
     assert_eq!(out["saved_on_disk"], false);
     assert_eq!(out["stopped"], true, "shutdown and exit");
+
+    // A qualified workspace query: `open` defined in `Box`.
+    let status = repo
+        .cmd(
+            "nvim",
+            &[
+                "--headless",
+                "-u",
+                "NONE",
+                "-c",
+                &format!("luafile {}", script.display()),
+            ],
+        )
+        .env("ATSE_FILE", "app.py")
+        .env("ATSE_LINE", "3")
+        .env("ATSE_COL", "14")
+        .env("ATSE_QUERY", "Box.open")
+        .env("ATSE_OUT", &out_file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out: Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+    let ws = out["workspace"].as_array().unwrap();
+    assert_eq!(ws.len(), 1, "{out}");
+    assert_eq!(ws[0]["name"], "open");
+    assert_eq!(loc(&ws[0]["location"]), (uri("lib/core.py"), 4, 8, 12));
 }
 
 /// Bad input (written by hand: no real client sends it): each bad frame gets an error and

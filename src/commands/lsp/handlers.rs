@@ -248,6 +248,14 @@ impl Server {
             ..Options::default()
         };
         let mut hits = symbol::find(&index, query, &exact, Some(&overlay))?;
+        // `M.f`, `C:m`, `A::b`: also `f` defined in `M`.
+        if let Some((container, base)) = symbol::split_qualified(query) {
+            let within = Options {
+                container: Some(container.to_string()),
+                ..exact.clone()
+            };
+            hits.extend(symbol::find(&index, base, &within, Some(&overlay))?);
+        }
         for p in symbol::find(&index, query, &prefix, Some(&overlay))? {
             if !hits
                 .iter()

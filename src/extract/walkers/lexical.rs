@@ -2,7 +2,8 @@
 //! that start (after modifiers) with a declaration keyword and a name, as ctags reads them.
 //! Needed where a grammar's error recovery loses whole regions: in tree-sitter-kotlin-ng a
 //! statement starting with an identifier such as `in1` (taken for the `in` operator) can
-//! make the lexer pair string quotes wrongly and swallow thousands of lines.
+//! make the lexer pair string quotes wrongly and swallow thousands of lines; in
+//! tree-sitter-php an unfinished declaration swallows the functions after it.
 
 use tree_sitter::Node;
 

@@ -1,12 +1,34 @@
 //! PHP. Namespaces, classes, interfaces, traits, enums and cases, functions, methods,
 //! properties and constants; `require`/`include` (and `_once`) arguments as written, `use`
 //! clauses as `use A\B\C` (a group `use A\{B, C}` as `use A\B` and `use A\C`); calls of
-//! functions, methods (`->`, `?->`, `::`) and `new`.
+//! functions, methods (`->`, `?->`, `::`) and `new`. Inside a parse error, declarations by
+//! their text (`lexical`).
 
 use tree_sitter::Node;
 
+use super::lexical::{self, Keywords};
 use super::{call, def, field, field_of, named, Found};
 use crate::model::Kind;
+
+/// Declarations in text the grammar could not parse (see `lexical`).
+const KEYWORDS: Keywords = Keywords {
+    modifiers: &[
+        "public",
+        "private",
+        "protected",
+        "static",
+        "abstract",
+        "final",
+        "readonly",
+    ],
+    kinds: &[
+        ("function", Kind::Function),
+        ("class", Kind::Class),
+        ("interface", Kind::Interface),
+        ("trait", Kind::Trait),
+        ("enum", Kind::Enum),
+    ],
+};
 
 /// Records what `node` defines, calls or imports.
 pub(crate) fn visit(node: Node, data: &[u8], found: &mut Found) {
@@ -34,6 +56,7 @@ pub(crate) fn visit(node: Node, data: &[u8], found: &mut Found) {
             return;
         }
         "namespace_use_clause" => return use_clause(node, data, found),
+        "ERROR" => return lexical::declarations(node, data, found, &KEYWORDS),
         "function_call_expression" => {
             let name = field(node, "function").and_then(last_name);
             return call(found, data, name);
