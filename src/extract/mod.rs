@@ -54,6 +54,11 @@ pub fn refine(path: &[u8], lang: Lang, data: &[u8]) -> Lang {
     }
 }
 
+/// The tree-sitter grammar `lang` is parsed with (for tools that time parsing alone).
+pub fn grammar(lang: Lang) -> Result<tree_sitter::Language> {
+    Ok(spec(lang)?.language.clone())
+}
+
 /// Whether `data` looks binary, as git decides it: a NUL byte in the first 8 KiB.
 pub fn is_binary(data: &[u8]) -> bool {
     data[..data.len().min(8000)].contains(&0)

@@ -102,7 +102,6 @@ fn role_of(capture: &str) -> Result<Role> {
 }
 
 const GO_QUERY: &str = include_str!("queries/go.scm");
-const JAVA_QUERY: &str = include_str!("queries/java.scm");
 const LUA_QUERY: &str = include_str!("queries/lua.scm");
 
 fn build_spec(lang: Lang) -> Result<LanguageSpec> {
@@ -119,7 +118,7 @@ fn build_spec(lang: Lang) -> Result<LanguageSpec> {
         Lang::Tsx => walker(tree_sitter_typescript::LANGUAGE_TSX, walkers::js::visit),
         Lang::C => walker(tree_sitter_c::LANGUAGE, walkers::c_family::visit_c),
         Lang::Cpp => walker(tree_sitter_cpp::LANGUAGE, walkers::c_family::visit_cpp),
-        Lang::Java => query(lang, tree_sitter_java::LANGUAGE, JAVA_QUERY),
+        Lang::Java => walker(tree_sitter_java::LANGUAGE, walkers::java::visit),
         Lang::CSharp => walker(tree_sitter_c_sharp::LANGUAGE, walkers::csharp::visit),
         Lang::Ruby => walker(tree_sitter_ruby::LANGUAGE, walkers::ruby::visit),
         // The grammar with HTML around `<?php ... ?>`, as PHP files are written.
