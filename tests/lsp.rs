@@ -31,29 +31,8 @@ fn neovim_asks_for_definitions_references_and_symbols_including_unsaved_edits() 
     );
     repo.commit_all("c");
     repo.atse_ok(&["update", "--quiet"]);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/nvim_lsp.lua");
-    let out_file = repo.tmp().join("nvim-out.json");
     // `core` in app.py: line 3 (0-based), after `    s = "日本"; ` (14 UTF-16 units).
-    let status = repo
-        .cmd(
-            "nvim",
-            &[
-                "--headless",
-                "-u",
-                "NONE",
-                "-c",
-                &format!("luafile {}", script.display()),
-            ],
-        )
-        .env("ATSE_FILE", "app.py")
-        .env("ATSE_LINE", "3")
-        .env("ATSE_COL", "14")
-        .env("ATSE_QUERY", "Bo")
-        .env("ATSE_OUT", &out_file)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out: Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+    let out = run_nvim(&repo, "Bo");
     assert_eq!(out["ok"], true, "{out}");
     assert_eq!(out["encoding"], "utf-16");
     let root = repo.path().canonicalize().unwrap();
@@ -107,6 +86,19 @@ fn neovim_asks_for_definitions_references_and_symbols_including_unsaved_edits() 
     assert_eq!(out["stopped"], true, "shutdown and exit");
 
     // A qualified workspace query: `open` defined in `Box`.
+    let out = run_nvim(&repo, "Box.open");
+    let ws = out["workspace"].as_array().unwrap();
+    assert_eq!(ws.len(), 1, "{out}");
+    assert_eq!(ws[0]["name"], "open");
+    assert_eq!(loc(&ws[0]["location"]), (uri("lib/core.py"), 4, 8, 12));
+}
+
+/// Runs tests/tools/nvim_lsp.lua in a headless Neovim against `repo`: definition and
+/// references of `core` in app.py (line 3, UTF-16 column 14), a workspace symbol query
+/// `query`, then an unsaved edit. Returns what the script recorded.
+fn run_nvim(repo: &Repo, query: &str) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/nvim_lsp.lua");
+    let out_file = repo.tmp().join("nvim-out.json");
     let status = repo
         .cmd(
             "nvim",
@@ -121,16 +113,12 @@ fn neovim_asks_for_definitions_references_and_symbols_including_unsaved_edits() 
         .env("ATSE_FILE", "app.py")
         .env("ATSE_LINE", "3")
         .env("ATSE_COL", "14")
-        .env("ATSE_QUERY", "Box.open")
+        .env("ATSE_QUERY", query)
         .env("ATSE_OUT", &out_file)
         .status()
         .unwrap();
     assert!(status.success());
-    let out: Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
-    let ws = out["workspace"].as_array().unwrap();
-    assert_eq!(ws.len(), 1, "{out}");
-    assert_eq!(ws[0]["name"], "open");
-    assert_eq!(loc(&ws[0]["location"]), (uri("lib/core.py"), 4, 8, 12));
+    serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap()
 }
 
 /// Bad input (written by hand: no real client sends it): each bad frame gets an error and

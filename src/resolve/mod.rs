@@ -368,6 +368,26 @@ pub(crate) fn ancestors(dir: &str) -> Vec<&str> {
     out
 }
 
+/// The file `rel` (which may climb with `..`) relative to the importer's directory, else,
+/// unless `own_dir_only`, relative to the repository root; empty when neither exists.
+pub(crate) fn relative_file(
+    r: &Resolver,
+    importer: &str,
+    rel: &str,
+    own_dir_only: bool,
+) -> Vec<String> {
+    let bases: &[&str] = match own_dir_only {
+        true => &[dir_of(importer)],
+        false => &[dir_of(importer), ""],
+    };
+    bases
+        .iter()
+        .filter_map(|base| normalize(&join(base, rel)))
+        .find(|path| r.tree.exists(path))
+        .into_iter()
+        .collect()
+}
+
 /// The number of leading directory components `a` and `b` share.
 fn common_dirs(a: &str, b: &str) -> usize {
     dir_of(a)

@@ -15,7 +15,9 @@
 
 use std::rc::Rc;
 
-use super::{ancestors, by_suffix, dir_of, join, key_of, name_of, normalize, Resolver};
+use super::{
+    ancestors, by_suffix, dir_of, join, key_of, name_of, normalize, relative_file, Resolver,
+};
 
 /// PSR-4 prefixes of one composer.json: (namespace prefix with trailing `\`, directory
 /// relative to the repository root), longest prefix first.
@@ -145,18 +147,7 @@ pub(crate) fn resolve(r: &Resolver, importer: &str, import: &str) -> Vec<String>
     let Some((rel, own_dir)) = literal(import) else {
         return Vec::new();
     };
-    let bases: &[&str] = match own_dir {
-        true => &[dir_of(importer)],
-        false => &[dir_of(importer), ""],
-    };
-    for base in bases {
-        if let Some(path) = normalize(&join(base, &rel)) {
-            if r.tree.exists(&path) {
-                return vec![path];
-            }
-        }
-    }
-    Vec::new()
+    relative_file(r, importer, &rel, own_dir)
 }
 
 pub(crate) fn keys(import: &str) -> Vec<String> {

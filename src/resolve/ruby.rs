@@ -7,7 +7,7 @@
 //! gems and the standard library (`require "json"` finds nothing unless the repository has
 //! a `json.rb`), `$LOAD_PATH` changes, `autoload`.
 
-use super::{by_suffix, dir_of, join, key_of, name_of, normalize, Resolver};
+use super::{by_suffix, key_of, name_of, relative_file, Resolver};
 
 fn with_ext(path: &str) -> String {
     match name_of(path).contains('.') {
@@ -21,13 +21,7 @@ pub(crate) fn resolve(r: &Resolver, importer: &str, import: &str) -> Vec<String>
         return Vec::new();
     }
     if let Some(rel) = import.strip_prefix("./") {
-        let Some(path) = normalize(&join(dir_of(importer), &with_ext(rel))) else {
-            return Vec::new();
-        };
-        return match r.tree.exists(&path) {
-            true => vec![path],
-            false => Vec::new(),
-        };
+        return relative_file(r, importer, &with_ext(rel), true);
     }
     if import.starts_with('/') || import.starts_with('.') {
         return Vec::new();

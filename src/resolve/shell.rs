@@ -7,7 +7,7 @@
 //! `${0%/*}` counts as literal. Not resolved: any other variable or command substitution,
 //! absolute paths, `~`.
 
-use super::{dir_of, join, key_of, name_of, normalize, Resolver};
+use super::{key_of, name_of, relative_file, Resolver};
 
 /// Ways of writing the script's own directory.
 const SELF_DIR: &[&str] = &[
@@ -40,18 +40,7 @@ pub(crate) fn resolve(r: &Resolver, importer: &str, import: &str) -> Vec<String>
     let Some((rel, own_dir)) = literal(import) else {
         return Vec::new();
     };
-    let bases: &[&str] = match own_dir {
-        true => &[dir_of(importer)],
-        false => &[dir_of(importer), ""],
-    };
-    for base in bases {
-        if let Some(path) = normalize(&join(base, &rel)) {
-            if r.tree.exists(&path) {
-                return vec![path];
-            }
-        }
-    }
-    Vec::new()
+    relative_file(r, importer, &rel, own_dir)
 }
 
 pub(crate) fn keys(import: &str) -> Vec<String> {

@@ -4,28 +4,8 @@ use super::*;
 
 #[test]
 fn golden_csharp() {
-    let src = r###"using System;
-using Newtonsoft.Json.Linq;
-using static System.Math;
-using J = Newtonsoft.Json;
-namespace Acme.Core
-{
-    public delegate void Handler(int x);
-    public interface IShape { double Area(); }
-    public struct Point { public int X; }
-    public enum Color { Red, Green }
-    public record Person(string Name);
-    public class Circle : IShape
-    {
-        private double r;
-        public double Radius { get; set; }
-        public event Handler Changed;
-        public Circle(double r) { this.r = r; }
-        public double Area() { return Math.PI * Helper(r); }
-        static double Helper(double x) { int Local() => 1; return x * x; }
-    }
-}
-"###;
+    // The fixture of the golden objects (tests/golden.rs).
+    let src = include_str!("../../../tests/fixtures/objects/sample.cs");
     check(
         Lang::CSharp,
         src,
@@ -96,26 +76,8 @@ namespace Acme.Core
 
 #[test]
 fn golden_ruby() {
-    let src = r###"require "json"
-require_relative "lib/helper"
-module Outer
-  class Foo < Bar
-    VERSION = "1"
-    def empty?; end
-    def save!; end
-    def name=(v); @name = v; end
-    def ==(o); end
-    def self.build(x)
-      new(x).tap { |f| f.save! }
-      helper(1)
-    end
-    alias_method :blank?, :empty?
-    alias size length
-  end
-  class Outer::Baz; end
-end
-def top_level; end
-"###;
+    // The fixture of the golden objects (tests/golden.rs).
+    let src = include_str!("../../../tests/fixtures/objects/sample.rb");
     check(
         Lang::Ruby,
         src,
@@ -147,26 +109,8 @@ def top_level; end
 
 #[test]
 fn golden_php() {
-    let src = r###"<?php
-namespace App\Http;
-
-use App\Models\User;
-use Illuminate\Support\{Str, Arr};
-require_once __DIR__ . '/../bootstrap.php';
-include 'config.php';
-
-interface Shape { public function area(): float; }
-trait Greets { function hi() {} }
-enum Suit { case Hearts; case Spades; }
-const MAX = 10;
-function helper($x) { return strlen($x); }
-class Kernel extends Base implements Shape {
-    const VERSION = '1';
-    private $name;
-    public function area(): float { return $this->compute(); }
-    public static function make() { return new Kernel(); }
-}
-"###;
+    // The fixture of the golden objects (tests/golden.rs).
+    let src = include_str!("../../../tests/fixtures/objects/sample.php");
     check(
         Lang::Php,
         src,
@@ -204,45 +148,8 @@ class Kernel extends Base implements Shape {
 
 #[test]
 fn golden_kotlin() {
-    let src = r###"package com.acme.core
-
-import com.acme.util.Helper
-import com.acme.other.*
-import kotlinx.coroutines.launch as go
-
-typealias Name = String
-
-val TOP = 1
-
-fun topLevel(x: Int): Int = helper(x)
-
-class Circle(val r: Double) : Shape {
-  val area: Double
-    get() = 3.14 * r * r
-
-  fun grow() {
-    Helper.run()
-    listOf(1)
-  }
-
-  companion object Factory {
-    fun make() = Circle(1.0)
-  }
-}
-
-object Registry {
-  fun register() {}
-}
-
-interface Shape {
-  fun area(): Double
-}
-
-enum class Color {
-  RED,
-  GREEN,
-}
-"###;
+    // The fixture of the golden objects (tests/golden.rs).
+    let src = include_str!("../../../tests/fixtures/objects/sample.kt");
     check(
         Lang::Kotlin,
         src,
@@ -285,25 +192,8 @@ enum class Color {
 
 #[test]
 fn golden_swift() {
-    let src = r###"import Foundation
-import Alamofire
-protocol Shape { func area() -> Double; var name: String { get } }
-struct Point { var x: Int }
-class Circle: Shape {
-    let r: Double
-    init(r: Double) { self.r = r }
-    func area() -> Double { return helper(r) * Double.pi }
-    var name: String { "c" }
-}
-enum Color { case red, green }
-extension Circle { func grow() { print(1) } }
-func helper(_ x: Double) -> Double { x * x }
-typealias Name = String
-actor Counter { func inc() {} }
-extension Point {
-  static func == (a: Point, b: Point) -> Bool { true }
-}
-"###;
+    // The fixture of the golden objects (tests/golden.rs).
+    let src = include_str!("../../../tests/fixtures/objects/sample.swift");
     check(
         Lang::Swift,
         src,
@@ -337,25 +227,8 @@ extension Point {
 
 #[test]
 fn golden_scala() {
-    let src = r###"package com.acme.core
-
-import com.acme.util.Helper
-import com.acme.other._
-import scala.collection.{mutable, immutable => im}
-
-trait Shape { def area: Double }
-case class Circle(r: Double) extends Shape {
-  def area: Double = Helper.sq(r) * math.Pi
-  val name = "c"
-}
-object Circle { def unit = new Circle(1) }
-enum Color { case Red, Green }
-type Name = String
-def top(x: Int): Int = x
-package object util {
-  def helper(x: Int): Int = x
-}
-"###;
+    // The fixture of the golden objects (tests/golden.rs).
+    let src = include_str!("../../../tests/fixtures/objects/sample.scala");
     check(
         Lang::Scala,
         src,
@@ -387,18 +260,8 @@ package object util {
 
 #[test]
 fn golden_lua() {
-    let src = r###"local M = {}
-local util = require("lib.util")
-local other = require "other"
-function M.f(a) return util.g(a) end
-function M:m() self:f() end
-function a.b.c() end
-local function helper() end
-function global_fn() end
-M.h = function() end
-local k = function() end
-return M
-"###;
+    // The fixture of the golden objects (tests/golden.rs).
+    let src = include_str!("../../../tests/fixtures/objects/sample.lua");
     check(
         Lang::Lua,
         src,
@@ -423,17 +286,8 @@ return M
 
 #[test]
 fn golden_shell() {
-    let src = r###"#!/bin/bash
-source lib/common.sh
-. "$(dirname "$0")/helpers.sh"
-. ./x.sh
-foo() { echo hi; }
-function bar {
-  foo
-  ls -l
-}
-bar
-"###;
+    // The fixture of the golden objects (tests/golden.rs).
+    let src = include_str!("../../../tests/fixtures/objects/sample.sh");
     check(
         Lang::Shell,
         src,

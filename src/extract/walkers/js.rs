@@ -13,7 +13,7 @@
 
 use tree_sitter::Node;
 
-use super::{call, field, named, DefAt, Found};
+use super::{call, def_ranked, field, named, DefAt, Found};
 use crate::model::Kind;
 
 /// Records what `node` defines, calls or imports.
@@ -26,10 +26,10 @@ pub(crate) fn visit(node: Node, data: &[u8], found: &mut Found) {
                 1
             };
             let name = field(node, "name").filter(|n| n.kind() == "identifier");
-            def(found, data, rule, Kind::Function, node, name);
+            def_ranked(found, data, rule, Kind::Function, node, name);
         }
-        "class_declaration" => def(found, data, 2, Kind::Class, node, field(node, "name")),
-        "class" => def(found, data, 3, Kind::Class, node, field(node, "name")),
+        "class_declaration" => def_ranked(found, data, 2, Kind::Class, node, field(node, "name")),
+        "class" => def_ranked(found, data, 3, Kind::Class, node, field(node, "name")),
         "method_definition" => {
             let name = field(node, "name").filter(|n| {
                 matches!(
@@ -39,22 +39,22 @@ pub(crate) fn visit(node: Node, data: &[u8], found: &mut Found) {
                         | "computed_property_name"
                 )
             });
-            def(found, data, 4, Kind::Method, node, name);
+            def_ranked(found, data, 4, Kind::Method, node, name);
         }
         "variable_declarator" => declarator(node, data, found),
         "assignment_expression" => assignment(node, data, found),
         "pair" => pair(node, data, found),
         "function_expression" => {
             let name = field(node, "name").filter(|n| n.kind() == "identifier");
-            def(found, data, 12, Kind::Function, node, name);
+            def_ranked(found, data, 12, Kind::Function, node, name);
         }
         "generator_function" => {
             let name = field(node, "name").filter(|n| n.kind() == "identifier");
-            def(found, data, 13, Kind::Function, node, name);
+            def_ranked(found, data, 13, Kind::Function, node, name);
         }
         "field_definition" => {
             let name = field(node, "property").filter(|n| is_property(n));
-            def(found, data, 19, Kind::Field, node, name);
+            def_ranked(found, data, 19, Kind::Field, node, name);
         }
         "import_statement" | "export_statement" | "import_require_clause" => {
             if let Some(source) = field(node, "source").filter(|s| s.kind() == "string") {
@@ -105,7 +105,7 @@ fn typescript(node: Node, data: &[u8], found: &mut Found) {
         ),
         _ => return,
     };
-    def(found, data, rule, kind, node, name);
+    def_ranked(found, data, rule, kind, node, name);
 }
 
 /// `const f = () => {}`, `var A = class {}`, a top-level `const X = ...`, `let o = {...}`.
@@ -118,28 +118,28 @@ fn declarator(node: Node, data: &[u8], found: &mut Found) {
     let parent_kind = parent.map(|p| p.kind()).unwrap_or("");
     if value.is_some_and(is_function) {
         match parent_kind {
-            "lexical_declaration" => def(found, data, 5, Kind::Function, node, Some(name)),
-            "variable_declaration" => def(found, data, 6, Kind::Function, node, Some(name)),
+            "lexical_declaration" => def_ranked(found, data, 5, Kind::Function, node, Some(name)),
+            "variable_declaration" => def_ranked(found, data, 6, Kind::Function, node, Some(name)),
             _ => {}
         }
     }
     if value.is_some_and(|v| v.kind() == "class") {
-        def(found, data, 10, Kind::Class, node, Some(name));
+        def_ranked(found, data, 10, Kind::Class, node, Some(name));
     }
     if parent_kind == "lexical_declaration" {
         let outer = parent.and_then(|p| p.parent());
         match outer.map(|o| o.kind()) {
-            Some("program") => def(found, data, 14, Kind::Constant, node, Some(name)),
+            Some("program") => def_ranked(found, data, 14, Kind::Constant, node, Some(name)),
             Some("export_statement")
                 if outer.and_then(|o| o.parent()).map(|p| p.kind()) == Some("program") =>
             {
-                def(found, data, 15, Kind::Constant, node, Some(name));
+                def_ranked(found, data, 15, Kind::Constant, node, Some(name));
             }
             _ => {}
         }
     }
     if value.is_some_and(is_filled_object) {
-        def(found, data, 16, Kind::Variable, node, Some(name));
+        def_ranked(found, data, 16, Kind::Variable, node, Some(name));
     }
 }
 
@@ -169,11 +169,11 @@ fn assignment(node: Node, data: &[u8], found: &mut Found) {
         _ => None,
     };
     if is_function(right) {
-        def(found, data, 8, Kind::Function, node, name);
+        def_ranked(found, data, 8, Kind::Function, node, name);
     } else if right.kind() == "class" {
-        def(found, data, 11, Kind::Class, node, name);
+        def_ranked(found, data, 11, Kind::Class, node, name);
     } else if is_filled_object(right) {
-        def(found, data, 17, Kind::Variable, node, name);
+        def_ranked(found, data, 17, Kind::Variable, node, name);
     }
 }
 
@@ -202,9 +202,9 @@ fn pair(node: Node, data: &[u8], found: &mut Found) {
         _ => None,
     };
     if is_function(value) {
-        def(found, data, 9, Kind::Function, node, name);
+        def_ranked(found, data, 9, Kind::Function, node, name);
     } else if is_filled_object(value) {
-        def(found, data, 18, Kind::Field, node, name);
+        def_ranked(found, data, 18, Kind::Field, node, name);
     }
 }
 
@@ -233,19 +233,6 @@ fn call_expression(node: Node, data: &[u8], found: &mut Found) {
         _ => None,
     };
     call(found, data, name);
-}
-
-fn def(found: &mut Found, data: &[u8], rule: usize, kind: Kind, node: Node, name: Option<Node>) {
-    if let Some(name) = name {
-        let at = DefAt {
-            kind,
-            node,
-            name,
-            context: None,
-            pattern: rule,
-        };
-        found.def(at, data);
-    }
 }
 
 fn is_function(n: Node) -> bool {

@@ -62,17 +62,28 @@ fn fields<'t>(node: Node<'t>, name: &str) -> Vec<Node<'t>> {
 
 /// Records `node` as a definition of `kind` named by `name`.
 fn def(found: &mut Found, data: &[u8], kind: Kind, node: Node, name: Option<Node>) {
+    def_ranked(found, data, 0, kind, node, name);
+}
+
+/// [`def`] for a walker whose rules can name the same node: the lowest `rule` wins, as
+/// the earliest pattern of the query it replaced did.
+fn def_ranked(
+    found: &mut Found,
+    data: &[u8],
+    rule: usize,
+    kind: Kind,
+    node: Node,
+    name: Option<Node>,
+) {
     if let Some(name) = name {
-        found.def(
-            DefAt {
-                kind,
-                node,
-                name,
-                context: None,
-                pattern: 0,
-            },
-            data,
-        );
+        let at = DefAt {
+            kind,
+            node,
+            name,
+            context: None,
+            pattern: rule,
+        };
+        found.def(at, data);
     }
 }
 

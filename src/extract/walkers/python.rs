@@ -4,14 +4,14 @@
 
 use tree_sitter::Node;
 
-use super::{call, field, fields, DefAt, Found};
+use super::{call, def_ranked, field, fields, Found};
 use crate::model::Kind;
 
 /// Records what `node` defines, calls or imports.
 pub(crate) fn visit(node: Node, data: &[u8], found: &mut Found) {
     match node.kind() {
-        "class_definition" => def(found, data, 0, Kind::Class, node, name_of(node)),
-        "function_definition" => def(found, data, 1, Kind::Function, node, name_of(node)),
+        "class_definition" => def_ranked(found, data, 0, Kind::Class, node, name_of(node)),
+        "function_definition" => def_ranked(found, data, 1, Kind::Function, node, name_of(node)),
         "assignment" => assignment(node, data, found),
         "import_statement" => {
             for n in fields(node, "name") {
@@ -49,7 +49,7 @@ fn assignment(node: Node, data: &[u8], found: &mut Found) {
         return;
     };
     if field(node, "right").is_some_and(|r| r.kind() == "lambda") {
-        def(found, data, 2, Kind::Function, node, Some(left));
+        def_ranked(found, data, 2, Kind::Function, node, Some(left));
     }
     let Some(statement) = node.parent().filter(|p| p.kind() == "expression_statement") else {
         return;
@@ -62,7 +62,7 @@ fn assignment(node: Node, data: &[u8], found: &mut Found) {
             } else {
                 Kind::Variable
             };
-            def(found, data, 3, kind, node, Some(left));
+            def_ranked(found, data, 3, kind, node, Some(left));
         }
         Some("block")
             if statement
@@ -72,7 +72,7 @@ fn assignment(node: Node, data: &[u8], found: &mut Found) {
                     c.kind() == "class_definition" && field(c, "body") == statement.parent()
                 }) =>
         {
-            def(found, data, 5, Kind::Field, node, Some(left));
+            def_ranked(found, data, 5, Kind::Field, node, Some(left));
         }
         _ => {}
     }
@@ -84,17 +84,4 @@ fn upper_case(name: &[u8]) -> bool {
         && name
             .iter()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
-}
-
-fn def(found: &mut Found, data: &[u8], rule: usize, kind: Kind, node: Node, name: Option<Node>) {
-    if let Some(name) = name {
-        let at = DefAt {
-            kind,
-            node,
-            name,
-            context: None,
-            pattern: rule,
-        };
-        found.def(at, data);
-    }
 }
