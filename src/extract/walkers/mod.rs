@@ -33,9 +33,9 @@ fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
     node.child_by_field_name(name)
 }
 
-/// The child in field `name` when it is of kind `kind`.
+/// The first child in field `name` of kind `kind` (see [`field_where`]).
 fn field_of<'t>(node: Node<'t>, name: &str, kind: &str) -> Option<Node<'t>> {
-    field(node, name).filter(|n| n.kind() == kind)
+    field_where(node, name, |n| n.kind() == kind)
 }
 
 /// The first child in field `name` that `pred` accepts: a field may hold more than one node
