@@ -13,7 +13,7 @@
 
 use tree_sitter::Node;
 
-use super::{call, field, field_where, fields, named, DefAt, Found};
+use super::{call, def_in, field, field_where, fields, named, Found};
 use crate::model::Kind;
 
 /// Records what `node` defines, calls or imports, in C.
@@ -42,12 +42,12 @@ fn visit(node: Node, data: &[u8], found: &mut Found, cpp: bool) {
                     }
                     _ => None,
                 };
-                def(found, data, 10, Kind::Type, node, name, None);
+                def_in(found, data, 10, Kind::Type, node, name, None);
             }
         }
         "enumerator" => {
             let name = field(node, "name").filter(|n| n.kind() == "identifier");
-            def(found, data, 12, Kind::Enumerator, node, name, None);
+            def_in(found, data, 12, Kind::Enumerator, node, name, None);
         }
         "field_declaration" => {
             for d in fields(node, "declarator") {
@@ -58,12 +58,12 @@ fn visit(node: Node, data: &[u8], found: &mut Found, cpp: bool) {
                     }
                     _ => None,
                 };
-                def(found, data, 13, Kind::Field, node, name, None);
+                def_in(found, data, 13, Kind::Field, node, name, None);
             }
         }
         "preproc_def" | "preproc_function_def" => {
             let name = field(node, "name").filter(|n| n.kind() == "identifier");
-            def(found, data, 16, Kind::Macro, node, name, None);
+            def_in(found, data, 16, Kind::Macro, node, name, None);
         }
         "declaration"
             if node
@@ -78,7 +78,7 @@ fn visit(node: Node, data: &[u8], found: &mut Found, cpp: bool) {
                     }
                     _ => None,
                 };
-                def(found, data, 18, Kind::Variable, node, name, None);
+                def_in(found, data, 18, Kind::Variable, node, name, None);
             }
         }
         "preproc_include" => {
@@ -104,11 +104,11 @@ fn visit(node: Node, data: &[u8], found: &mut Found, cpp: bool) {
                     "namespace_identifier" | "nested_namespace_specifier"
                 )
             });
-            def(found, data, 40, Kind::Namespace, node, name, None);
+            def_in(found, data, 40, Kind::Namespace, node, name, None);
         }
         "alias_declaration" if cpp => {
             let name = field(node, "name").filter(|n| n.kind() == "type_identifier");
-            def(found, data, 42, Kind::Type, node, name, None);
+            def_in(found, data, 42, Kind::Type, node, name, None);
         }
         _ => {}
     }
@@ -173,7 +173,7 @@ fn function_declarator(node: Node, data: &[u8], found: &mut Found, cpp: bool) {
         return;
     };
     if let Some(whole) = climb(node, through, to) {
-        def(found, data, 0, Kind::Function, whole, Some(name), context);
+        def_in(found, data, 0, Kind::Function, whole, Some(name), context);
     }
 }
 
@@ -205,7 +205,7 @@ fn function_definition(node: Node, data: &[u8], found: &mut Found, cpp: bool) {
     if ty.is_some_and(|t| t.kind() == "type_identifier") {
         if let Some(d) = declarator.filter(|d| d.kind() == "parenthesized_declarator") {
             let name = named(d).into_iter().find(|n| n.kind() == "identifier");
-            def(found, data, 2, Kind::Function, node, name, None);
+            def_in(found, data, 2, Kind::Function, node, name, None);
         }
     }
     if !cpp {
@@ -228,7 +228,7 @@ fn function_definition(node: Node, data: &[u8], found: &mut Found, cpp: bool) {
                     .filter(|c| c.kind() == "identifier"),
                 _ => None,
             });
-            def(found, data, 34, kind, node, name, None);
+            def_in(found, data, 34, kind, node, name, None);
         }
     }
     // `int f() const MACRO {...}`: the declarator is the macro, the function's declarator
@@ -256,7 +256,7 @@ fn function_definition(node: Node, data: &[u8], found: &mut Found, cpp: bool) {
                 _ => None,
             };
             if let Some((name, context)) = target {
-                def(found, data, 50, Kind::Function, node, Some(name), context);
+                def_in(found, data, 50, Kind::Function, node, Some(name), context);
             }
         }
     }
@@ -279,10 +279,10 @@ fn specifier(node: Node, data: &[u8], found: &mut Found, cpp: bool) {
         return;
     };
     match name.kind() {
-        "type_identifier" => def(found, data, 6, kind, node, Some(name), None),
+        "type_identifier" => def_in(found, data, 6, kind, node, Some(name), None),
         "template_type" if cpp && kind != Kind::Enum => {
             let inner = field(name, "name").filter(|n| n.kind() == "type_identifier");
-            def(found, data, 31, kind, node, inner, None);
+            def_in(found, data, 31, kind, node, inner, None);
         }
         "qualified_identifier" if cpp && matches!(kind, Kind::Class | Kind::Struct) => {
             let scope = field(name, "scope");
@@ -292,31 +292,9 @@ fn specifier(node: Node, data: &[u8], found: &mut Found, cpp: bool) {
                 _ => None,
             });
             if let Some(scope) = scope {
-                def(found, data, 33, kind, node, inner, Some(scope));
+                def_in(found, data, 33, kind, node, inner, Some(scope));
             }
         }
         _ => {}
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn def(
-    found: &mut Found,
-    data: &[u8],
-    rule: usize,
-    kind: Kind,
-    node: Node,
-    name: Option<Node>,
-    context: Option<Node>,
-) {
-    if let Some(name) = name {
-        let at = DefAt {
-            kind,
-            node,
-            name,
-            context: context.map(|c| (c, None)),
-            pattern: rule,
-        };
-        found.def(at, data);
     }
 }

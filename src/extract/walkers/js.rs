@@ -13,7 +13,7 @@
 
 use tree_sitter::Node;
 
-use super::{call, def_ranked, field, named, DefAt, Found};
+use super::{call, def_in, def_ranked, field, named, Found};
 use crate::model::Kind;
 
 /// Records what `node` defines, calls or imports.
@@ -151,14 +151,7 @@ fn assignment(node: Node, data: &[u8], found: &mut Found) {
     };
     if let Some((class, name)) = prototype_member(left, data) {
         if is_function(right) || matches!(right.kind(), "identifier" | "member_expression") {
-            let at = DefAt {
-                kind: Kind::Method,
-                node,
-                name,
-                context: Some((class, None)),
-                pattern: 7,
-            };
-            found.def(at, data);
+            def_in(found, data, 7, Kind::Method, node, Some(name), Some(class));
         }
     }
     let name = match left.kind() {

@@ -75,12 +75,26 @@ fn def_ranked(
     node: Node,
     name: Option<Node>,
 ) {
+    def_in(found, data, rule, kind, node, name, None);
+}
+
+/// [`def_ranked`] with `context`, a node naming the container explicitly (C++'s `A` of
+/// `void A::f()`).
+fn def_in(
+    found: &mut Found,
+    data: &[u8],
+    rule: usize,
+    kind: Kind,
+    node: Node,
+    name: Option<Node>,
+    context: Option<Node>,
+) {
     if let Some(name) = name {
         let at = DefAt {
             kind,
             node,
             name,
-            context: None,
+            context: context.map(|c| (c, None)),
             pattern: rule,
         };
         found.def(at, data);
