@@ -81,6 +81,10 @@ pub struct UpdateArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Then print where the time went: each phase's wall time, and the time of each kind
+    /// of work in the parallel phase, summed over threads.
+    #[arg(long, conflicts_with_all = ["shard", "quiet"])]
+    pub timings: bool,
     /// Internal: run as the named git hook (never fails; see hooks/).
     #[arg(long, hide = true, value_name = "HOOK")]
     pub hook: Option<String>,

@@ -103,6 +103,47 @@ fn updates_pack_loose_objects_past_the_threshold() {
 }
 
 #[test]
+fn a_first_index_of_many_files_writes_one_pack_and_says_where_its_time_went() {
+    let repo = Repo::new();
+    for i in 0..1100 {
+        repo.write(
+            &format!("d{}/f{i}.py", i % 10),
+            format!("def f{i}():\n    pass\n"),
+        );
+    }
+    repo.commit_all("many");
+    let out = repo.atse(&["update", "--timings"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for line in [
+        "changed paths: diff, objects, rows",
+        "imports resolved",
+        "index committed",
+        "blobs parsed and walked",
+    ] {
+        assert!(out.stderr.contains(line), "no {line:?} in {}", out.stderr);
+    }
+    // Not 1,100 loose files written and read back to pack them.
+    let st = status(&repo);
+    assert_eq!(
+        (st["loose_objects"].clone(), st["packed_objects"].clone()),
+        (0.into(), 1100.into())
+    );
+    let packs = std::fs::read_dir(repo.atse_dir().join("objects/pack"))
+        .unwrap()
+        .count();
+    assert_eq!(packs, 1);
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "f777"]),
+        "d7/f777.py:1:5: function f777\n"
+    );
+    // Later commits write loose objects again.
+    repo.write("g.py", "def g():\n    pass\n");
+    repo.commit_all("one more");
+    repo.atse_ok(&["update", "--quiet"]);
+    assert_eq!(status(&repo)["loose_objects"], 1);
+}
+
+#[test]
 fn a_gc_killed_at_random_moments_loses_nothing() {
     let repo = Repo::new();
     for i in 0..300 {

@@ -31,6 +31,7 @@ pub(super) fn run_install(args: &InstallArgs) -> Result<ExitCode> {
         full: false,
         shard: None,
         quiet: args.quiet,
+        timings: false,
         hook: None,
         hook_args: Vec::new(),
         background: false,

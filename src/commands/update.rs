@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::Session;
 use crate::cli::UpdateArgs;
 use crate::pipeline::catch_up::{self, Outcome, Policy};
-use crate::pipeline::{self, Options, Progress, Silent, Summary};
+use crate::pipeline::{self, timings, Options, Progress, Silent, Summary};
 
 struct Bar(ProgressBar);
 
@@ -87,6 +87,9 @@ pub(super) fn run(args: &UpdateArgs) -> Result<ExitCode> {
     if !args.quiet {
         print_summary(&summary);
     }
+    if args.timings {
+        print_timings(&summary);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -120,7 +123,7 @@ fn run_update(
     Ok(
         match catch_up::to_head(&session.repo, &session.layout, opts, policy, progress)? {
             Outcome::NoCommit => None,
-            Outcome::Updated(summary) => Some(summary),
+            Outcome::Updated(summary) => Some(*summary),
             Outcome::Current | Outcome::Busy | Outcome::TooFar { .. } => Some(Summary {
                 state: catch_up::indexed_state(&session.layout)?.unwrap_or_default(),
                 up_to_date: true,
@@ -182,5 +185,24 @@ fn print_summary(summary: &Summary) {
             "git-atse: indexed {} files, {} symbols, {} skipped ({} changed paths: {} parsed, {} reused) in {:.2} s",
             st.files, st.symbols, st.skipped, summary.changed, summary.extracted, summary.reused, summary.seconds
         );
+    }
+}
+
+/// `--timings`: the phases' wall time, then the work's time summed over threads.
+fn print_timings(summary: &Summary) {
+    let wall = summary.seconds.max(f64::EPSILON);
+    eprintln!(
+        "git-atse: {:<40} {:>9} {:>6}",
+        "phase (wall time)", "seconds", "share"
+    );
+    for (name, s) in &summary.phases {
+        eprintln!("git-atse: {name:<40} {s:>9.3} {:>5.1}%", 100.0 * s / wall);
+    }
+    eprintln!(
+        "git-atse: {:<40} {:>9}",
+        "work (summed over threads)", "seconds"
+    );
+    for (name, s) in timings::work_seconds() {
+        eprintln!("git-atse: {name:<40} {s:>9.3}");
     }
 }

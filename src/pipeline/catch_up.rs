@@ -28,7 +28,7 @@ pub enum Outcome {
     /// The index already described HEAD.
     Current,
     /// The index was brought to HEAD (the last of possibly several updates).
-    Updated(Summary),
+    Updated(Box<Summary>),
     /// Another process holds the update lock (and will bring the index to HEAD).
     Busy,
     /// More paths changed than the caller wants to wait for; nothing was done.
@@ -131,7 +131,7 @@ pub fn to_head(
 }
 
 enum Step {
-    Done(Summary),
+    Done(Box<Summary>),
     TooFar(usize),
 }
 
@@ -156,7 +156,7 @@ fn update_while_locked(
         let summary = super::update(repo, layout, lock, &head, opts, progress)?;
         match repo.resolve("HEAD")? {
             Some(now) if !is_tree(&summary.state.tree, &now) => head = now,
-            _ => return Ok(Step::Done(summary)),
+            _ => return Ok(Step::Done(Box::new(summary))),
         }
     }
 }

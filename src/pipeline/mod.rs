@@ -7,6 +7,7 @@
 //! apply       the tree diff in batches: objects on all cores, applied to one write txn
 //! source      the object of a blob: stored, else extracted (and stored), written once
 //! links       the edge pass: imports resolved to files, importers invalidated
+//! timings     where an update's time goes, per phase and per kind of work
 //! tree_view   what the resolver sees of the tree (index tables, or a path list in memory)
 //! derived     the graph file and the Bloom filter, written beside the index
 //! overlay     what another tree (a revision, the staged tree) changes, for a query
@@ -33,6 +34,7 @@ mod rebuild;
 pub mod shard;
 pub mod snapshot;
 pub mod source;
+pub mod timings;
 mod tree_view;
 pub mod update;
 
@@ -101,6 +103,8 @@ pub struct Summary {
     pub rebuilt: Option<String>,
     /// Wall time.
     pub seconds: f64,
+    /// Wall time per phase (see `timings`).
+    pub phases: timings::Seconds,
 }
 
 /// The extraction limits configured in git config (or the defaults).

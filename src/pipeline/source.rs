@@ -4,6 +4,7 @@
 
 use anyhow::{Context as _, Result};
 
+use super::timings::{timed, Work};
 use crate::error::NeedsRebuild;
 use crate::extract::{self, Extractor, Limits};
 use crate::git::repo::BlobData;
@@ -140,7 +141,7 @@ impl<'a> ObjectSource<'a> {
             true => Want::CFamily,
             false => Want::Exactly(l),
         });
-        let (store, recheck) = match self.stored(blob, want)? {
+        let (store, recheck) = match timed(Work::Objects, || self.stored(blob, want))? {
             Stored::Usable(index) => {
                 return Ok(Some(Got {
                     index,
@@ -163,7 +164,7 @@ impl<'a> ObjectSource<'a> {
             }));
         }
         if store {
-            self.objects.write(blob, &index)?;
+            timed(Work::Objects, || self.objects.write(blob, &index))?;
         }
         Ok(Some(Got {
             index,
@@ -179,7 +180,7 @@ impl<'a> ObjectSource<'a> {
         lang: Option<Lang>,
     ) -> Result<Option<FileIndex>> {
         let max = self.extractor.limits().max_file_bytes;
-        let data = match self.repo.read_blob(blob, max)? {
+        let data = match timed(Work::ReadBlob, || self.repo.read_blob(blob, max))? {
             BlobData::Data(d) => d,
             BlobData::TooLarge(_) => {
                 return Ok(lang.map(|lang| FileIndex::skipped(lang, SkipReason::TooLarge)));
@@ -189,8 +190,7 @@ impl<'a> ObjectSource<'a> {
         let Some(lang) = lang.or_else(|| extract::detect_lang(path, &data)) else {
             return Ok(None);
         };
-        self.extractor
-            .extract(lang, &data)
+        timed(Work::Extract, || self.extractor.extract(lang, &data))
             .map(Some)
             .with_context(|| format!("{}: extraction failed", String::from_utf8_lossy(path)))
     }

@@ -7,6 +7,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context as _, Result};
 
+use super::timings::Clock;
 use super::{apply, derived, links, rebuild, Options, Progress, Summary};
 use crate::error::{self, Damaged, NeedsRebuild};
 use crate::failpoint;
@@ -31,9 +32,11 @@ pub fn update(
     progress: &dyn Progress,
 ) -> Result<Summary> {
     let started = Instant::now();
+    let mut clock = Clock::start();
     let path = layout.index_path();
     let (index, rebuilt) = rebuild::open_or_recreate(layout, lock)?;
     let base = Base::read(repo, &index, opts, rebuilt)?;
+    clock.mark("index opened");
     if let Some(state) = base.describing(target) {
         drop(index);
         layout.record_index_sound(lock);
@@ -56,10 +59,13 @@ pub fn update(
         progress,
     };
     let (mut patch, fresh, mut summary) = step.patch_paths(&base)?;
+    clock.mark("changed paths: diff, objects, rows");
     failpoint::hit("objects_written");
     // The edge pass reads the new objects: the spooled ones must be in their pack.
     let spooled = objects.finish_spool()?;
+    clock.mark("spooled objects packed");
     patch.finish_bulk()?;
+    clock.mark("sorted runs loaded (rebuild)");
     let everything = fresh.is_some();
     links::recompute(
         repo,
@@ -69,7 +75,9 @@ pub fn update(
         everything,
         &mut patch,
     )?;
+    clock.mark("imports resolved");
     derived::maybe_write_graph(&layout.graph_path(), &mut patch)?;
+    clock.mark("graph written");
     let label = bloom::Label {
         tree: target.tree.to_hex(),
         commit: target
@@ -79,14 +87,18 @@ pub fn update(
             .unwrap_or_default(),
     };
     let rebuild_bloom = derived::extend_bloom(&layout.bloom_path(), &label, &mut patch)?;
+    clock.mark("bloom filter extended");
     failpoint::hit("before_commit");
     summary.state = commit(patch, target, started)?;
+    clock.mark("index committed");
     let count = objects.flush_count()?;
     if spooled || count.objects > opts.auto_pack_loose {
         // As git packs past gc.auto loose objects: 10M loose files would cost tens of GB.
         objects.pack_loose()?;
     }
+    clock.mark("loose objects packed");
     let index = install(index, fresh, &path, &summary)?;
+    clock.mark("index installed");
     if rebuild_bloom {
         failpoint::hit("before_bloom");
         // Only now: a filter must never lack a name of a committed state it is labelled with.
@@ -95,6 +107,8 @@ pub fn update(
     drop(index);
     // Closed: as it is now, the file is what this process wrote.
     layout.record_index_sound(lock);
+    clock.mark("bloom filter written");
+    summary.phases = clock.phases();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
