@@ -10,7 +10,7 @@
 //! - `before_rename`: a rebuilt or rewritten index is committed in its new file, not yet
 //!   renamed over the old one;
 //! - `before_bloom`: the index is committed, the Bloom filter not yet rebuilt;
-//! - `gc_packed`: `gc` wrote its new pack and removed nothing yet.
+//! - `gc_packed`: `gc` wrote a new pack and removed nothing it replaces yet.
 
 /// Aborts the process when `ATSE_FAILPOINT` names `name` (with the `failpoints` feature).
 #[cfg(feature = "failpoints")]

@@ -138,7 +138,8 @@ impl PackLayout {
         self.count == 0
     }
 
-    fn id_at<'a>(&self, bytes: &'a [u8], i: usize) -> &'a [u8] {
+    /// The id bytes of the `i`-th object, in id order (empty past the end).
+    pub fn id_at<'a>(&self, bytes: &'a [u8], i: usize) -> &'a [u8] {
         let at = self.ids.start + i * self.id_len;
         bytes.get(at..at + self.id_len).unwrap_or_default()
     }
@@ -153,7 +154,11 @@ impl PackLayout {
     /// The bytes of the object `id` in `bytes` (what this was parsed from), if the pack
     /// has it.
     pub fn get<'a>(&self, bytes: &'a [u8], id: &BlobId) -> Option<&'a [u8]> {
-        let key = id.as_bytes();
+        self.object(bytes, self.find(bytes, id.as_bytes())?)
+    }
+
+    /// The position of the object with id bytes `key`, if the pack has it.
+    pub fn find(&self, bytes: &[u8], key: &[u8]) -> Option<usize> {
         if key.len() != self.id_len {
             return None;
         }
@@ -170,13 +175,14 @@ impl PackLayout {
             match self.id_at(bytes, mid).cmp(key) {
                 Ordering::Less => lo = mid + 1,
                 Ordering::Greater => hi = mid,
-                Ordering::Equal => return self.object(bytes, mid),
+                Ordering::Equal => return Some(mid),
             }
         }
         None
     }
 
-    fn object<'a>(&self, bytes: &'a [u8], i: usize) -> Option<&'a [u8]> {
+    /// The bytes of the `i`-th object, in id order, if its offsets are sound.
+    pub fn object<'a>(&self, bytes: &'a [u8], i: usize) -> Option<&'a [u8]> {
         let offs = bytes.get(self.offs.clone())?;
         let (s, e) = (u64_at(offs, i), u64_at(offs, i + 1));
         if s > e || e > self.data_len {

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context as _, Result};
 
-use crate::format::container::{FileKind, StreamWriter, Writer};
+use crate::format::container::{checksum_of, Container, FileKind, StreamWriter, Writer};
 
 /// A file being written under a temporary name next to its final path. `commit` renames it
 /// into place; dropping it without `commit` removes the temp file.
@@ -105,6 +105,35 @@ impl AtomicFile {
     }
 }
 
+impl AtomicFile {
+    /// Like `commit_new`, but an existing file that `sound` rejects is replaced.
+    fn commit_new_unless_sound(mut self, sound: impl FnOnce() -> bool) -> Result<()> {
+        drop(self.file.take());
+        let linked = match fs::hard_link(&self.tmp, &self.dest) {
+            Ok(()) => true,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
+            Err(e) => {
+                return Err(e).with_context(|| format!("{}: cannot link", self.dest.display()))
+            }
+        };
+        if linked || sound() {
+            return Ok(()); // Drop removes the temporary name
+        }
+        fs::rename(&self.tmp, &self.dest)
+            .with_context(|| format!("{}: cannot replace a damaged file", self.dest.display()))?;
+        self.tmp = PathBuf::new();
+        Ok(())
+    }
+}
+
+/// Whether the container at `path` is sound, of `kind`, with checksum `sum`.
+fn sound_as(path: &Path, kind: FileKind, sum: u64) -> bool {
+    let Ok(Some(map)) = super::mmap::map(path) else {
+        return false;
+    };
+    Container::parse(&map, kind).is_ok() && checksum_of(&map) == sum
+}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.file {
@@ -131,14 +160,14 @@ impl Drop for AtomicFile {
 /// A container file (`format::container`) written streaming under a temporary name and
 /// renamed into place by `commit`.
 #[must_use = "a ContainerFile is discarded unless committed"]
-pub struct ContainerFile(StreamWriter<io::BufWriter<AtomicFile>>);
+pub struct ContainerFile(StreamWriter<io::BufWriter<AtomicFile>>, FileKind);
 
 impl ContainerFile {
     /// Starts writing a container of `kind` with `chunks` (id, size) to `path`.
     pub fn create(path: &Path, kind: FileKind, chunks: &[([u8; 4], u64)]) -> Result<ContainerFile> {
         let file = AtomicFile::create(path)?;
         let out = io::BufWriter::with_capacity(1 << 20, file);
-        Ok(ContainerFile(StreamWriter::new(kind, chunks, out)?))
+        Ok(ContainerFile(StreamWriter::new(kind, chunks, out)?, kind))
     }
 
     /// Writes the next bytes of the current chunk (and on into the following ones).
@@ -153,10 +182,11 @@ impl ContainerFile {
     }
 
     /// Writes the checksum and renames the file into place under the name `name` makes of
-    /// the checksum (synced first when `durable`); returns that path. A file already there
-    /// is kept (with a name from its contents, it holds the same bytes, or is not ours to
-    /// replace).
+    /// the checksum (synced first when `durable`); returns that path. A sound file
+    /// already there is kept (with a name from its contents, it holds the same bytes); a
+    /// damaged one under the name is replaced, or it would stand for the new one.
     pub fn commit_named(self, durable: bool, name: impl FnOnce(u64) -> PathBuf) -> Result<PathBuf> {
+        let kind = self.1;
         let (out, sum) = self.0.finish_with_sum()?;
         let mut file = out.into_inner().map_err(|e| e.into_error())?;
         let dest = name(sum);
@@ -164,7 +194,7 @@ impl ContainerFile {
         if durable {
             file.sync()?;
         }
-        file.commit_new()?;
+        file.commit_new_unless_sound(|| sound_as(&dest, kind, sum))?;
         Ok(dest)
     }
 

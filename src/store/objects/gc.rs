@@ -4,6 +4,9 @@ use std::fs;
 
 use anyhow::{Context as _, Result};
 
+use std::path::PathBuf;
+
+use super::merge::{self, Source, PACK_MAX_BYTES};
 use super::pack::Pack;
 use super::{Count, Lookup, Objects};
 use crate::model::BlobId;
@@ -56,10 +59,22 @@ impl Objects {
         Ok(packed)
     }
 
-    /// Keeps the objects whose blob `keep` says git still has, in one new pack, and removes
-    /// everything else: loose objects, old packs, unusable objects. A gc killed at any
-    /// moment loses nothing: the new pack is complete before anything is removed.
+    /// Keeps the objects whose blob `keep` says git still has, packed, and removes
+    /// everything else: loose objects, unusable objects, repeated copies, damaged packs.
+    ///
+    /// Each live object is written at most once, straight from its pack's map: a pack
+    /// that lost nothing stays as it is, a pack that lost objects is rewritten on its own
+    /// (so the disk needed beyond what is kept is one pack's, at most `PACK_MAX_BYTES`),
+    /// and small packs are merged so that each is at least twice the size of all smaller
+    /// ones together (as `git repack --geometric=2`): lookups probe few packs, and an
+    /// object is merged again only when its pack's size class doubles. A gc killed at any
+    /// moment loses nothing: every new pack is complete before what it replaces goes.
+    /// Memory: a byte per packed object.
     pub fn gc(&self, keep: &dyn Fn(&BlobId) -> bool) -> Result<GcReport> {
+        self.gc_with(keep, PACK_MAX_BYTES)
+    }
+
+    pub(super) fn gc_with(&self, keep: &dyn Fn(&BlobId) -> bool, max: u64) -> Result<GcReport> {
         let lock = self.gc_lock()?;
         lock.lock()
             .with_context(|| format!("{}: cannot take the gc lock", self.dir.display()))?;
@@ -67,65 +82,217 @@ impl Objects {
             before: self.recount()?,
             ..GcReport::default()
         };
-        let loose = self.loose()?;
-        let pack_paths = self.pack_paths();
-        // Objects go to the new pack as they are read: memory follows their number, not
-        // their size.
-        let mut objects = self.pack_builder()?;
-        objects.reserve(usize::try_from(report.before.objects + report.before.packed).unwrap_or(0));
-        let mut error = None;
-        let mut seen = std::collections::HashSet::new();
-        // A damaged copy is counted and dropped; it never hides a sound copy elsewhere.
-        let mut consider = |id: BlobId, bytes: Option<Vec<u8>>, report: &mut GcReport| match bytes {
-            Some(b) if matches!(Self::check(&b, &id), Lookup::Found(_)) => {
-                if !seen.insert(id.clone()) {
-                    return;
+        let mut judged = Vec::new();
+        for path in self.pack_paths() {
+            match Pack::open(&path) {
+                Ok(Some(pack)) => {
+                    let state = judge(&pack, &judged, keep, &mut report);
+                    judged.push(Judged {
+                        path,
+                        pack,
+                        state,
+                        ours: false,
+                    });
                 }
-                if keep(&id) {
-                    if let Err(e) = objects.add(&id, &b) {
-                        error.get_or_insert(e);
-                    }
-                } else {
-                    report.removed += 1;
+                Ok(None) => {}
+                Err(_) => {
+                    report.damaged += 1;
+                    let _ = fs::remove_file(&path);
                 }
             }
-            _ => report.damaged += 1,
-        };
-        for (id, path) in &loose {
-            consider(id.clone(), fs::read(path).ok(), &mut report);
         }
-        for path in &pack_paths {
-            match Pack::open(path) {
-                Ok(Some(p)) => {
-                    for i in 0..p.len() {
-                        if let Some(id) = p.id(i) {
-                            let bytes = p.get(&id).map(<[u8]>::to_vec);
-                            consider(id, bytes, &mut report);
-                        }
+        // Paths this gc wrote: a new pack can take the name of a damaged one it replaced.
+        let mut written = Vec::new();
+        if let Some(path) = self.pack_kept_loose(keep, &judged, &mut report)? {
+            if let Some(pack) = Pack::open(&path)? {
+                let state = vec![State::Live; pack.len()];
+                judged.push(Judged {
+                    path: path.clone(),
+                    pack,
+                    state,
+                    ours: true,
+                });
+            }
+            written.push(path);
+        }
+        report.kept = judged
+            .iter()
+            .map(|j| j.state.iter().filter(|s| **s == State::Live).count() as u64)
+            .sum();
+        let merged = geometric(&judged, max);
+        for (at, j) in judged.iter().enumerate() {
+            if !merged.contains(&at) && j.state.iter().any(|s| *s != State::Live) {
+                self.replace(&[j], max, &mut written)?;
+            }
+        }
+        let group: Vec<&Judged> = merged.iter().map(|&at| &judged[at]).collect();
+        self.replace(&group, max, &mut written)?;
+        report.after = self.recount()?;
+        Ok(report)
+    }
+
+    /// Packs the sound loose objects `keep` wants that no pack holds into a new pack
+    /// (returned), then removes every loose object that was read. Loose objects are few
+    /// (an update packs them past `atse.autoPackLoose`).
+    fn pack_kept_loose(
+        &self,
+        keep: &dyn Fn(&BlobId) -> bool,
+        judged: &[Judged],
+        report: &mut GcReport,
+    ) -> Result<Option<PathBuf>> {
+        let loose = self.loose()?;
+        let mut pack = self.pack_builder()?;
+        for (id, path) in &loose {
+            match fs::read(path) {
+                Ok(b) if matches!(Self::check(&b, id), Lookup::Found(_)) => {
+                    if held(judged, id) {
+                        continue;
+                    }
+                    match keep(id) {
+                        true => pack.add(id, &b)?,
+                        false => report.removed += 1,
                     }
                 }
                 _ => report.damaged += 1,
             }
         }
-        if let Some(e) = error {
-            return Err(e);
-        }
-        report.kept = objects.len() as u64;
-        let new_pack = if objects.is_empty() {
-            None
-        } else {
-            Some(self.finish_pack(objects)?)
-        };
-        crate::failpoint::hit("gc_packed");
-        for path in pack_paths {
-            if Some(&path) != new_pack.as_ref() {
-                let _ = fs::remove_file(&path);
+        let packed = match pack.is_empty() {
+            true => None,
+            false => {
+                let path = self.finish_pack(pack)?;
+                crate::failpoint::hit("gc_packed");
+                Some(path)
             }
-        }
+        };
         for (_, path) in &loose {
             let _ = fs::remove_file(path);
         }
-        report.after = self.recount()?;
-        Ok(report)
+        Ok(packed)
     }
+
+    /// Writes the live objects of `packs` into new packs, then removes `packs`. A path
+    /// this gc wrote (`written`) is removed only as the pack it wrote there: a new pack
+    /// takes the name of a damaged one with the contents it should have had.
+    fn replace(&self, packs: &[&Judged], max: u64, written: &mut Vec<PathBuf>) -> Result<()> {
+        if packs.is_empty() {
+            return Ok(());
+        }
+        let sources: Vec<Source<'_>> = packs
+            .iter()
+            .map(|j| Source {
+                pack: &j.pack,
+                live: j.state.iter().map(|s| *s == State::Live).collect(),
+            })
+            .collect();
+        let outputs = merge::write_packs(&self.pack_dir(), &sources, max)?;
+        crate::failpoint::hit("gc_packed");
+        for j in packs {
+            let rewritten = written.contains(&j.path) && !j.ours;
+            if !rewritten && !outputs.contains(&j.path) {
+                let _ = fs::remove_file(&j.path);
+                written.retain(|w| *w != j.path);
+            }
+        }
+        written.extend(outputs);
+        Ok(())
+    }
+}
+
+/// Whether a pack read before holds a sound copy of `id` (kept or removed with it).
+fn held(judged: &[Judged], id: &BlobId) -> bool {
+    judged.iter().any(|j| {
+        j.pack
+            .find(id.as_bytes())
+            .is_some_and(|k| matches!(j.state[k], State::Live | State::Removed))
+    })
+}
+
+/// What gc does with a packed object.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Kept.
+    Live,
+    /// Sound, but git no longer has its blob.
+    Removed,
+    /// A second copy of an object an earlier pack holds soundly.
+    Repeated,
+    /// Unusable: damaged, or of another extractor version.
+    Damaged,
+}
+
+/// A pack and what gc does with each of its objects.
+struct Judged {
+    path: PathBuf,
+    pack: Pack,
+    state: Vec<State>,
+    /// Written by this gc (the loose objects' pack).
+    ours: bool,
+}
+
+impl Judged {
+    fn live(&self) -> (u64, u64) {
+        let mut out = (0, 0);
+        for (i, s) in self.state.iter().enumerate() {
+            if *s == State::Live {
+                out.0 += 1;
+                out.1 += self.pack.object(i).map_or(0, |b| b.len() as u64);
+            }
+        }
+        out
+    }
+}
+
+/// What becomes of each object of `pack`, given the packs read before it (in lookup
+/// order, so that a copy read first is the one kept).
+fn judge(
+    pack: &Pack,
+    earlier: &[Judged],
+    keep: &dyn Fn(&BlobId) -> bool,
+    report: &mut GcReport,
+) -> Vec<State> {
+    (0..pack.len())
+        .map(|i| {
+            let id = pack.id(i);
+            let sound = match (&id, pack.object(i)) {
+                (Some(id), Some(b)) => matches!(Objects::check(b, id), Lookup::Found(_)),
+                _ => false,
+            };
+            let Some(id) = id.filter(|_| sound) else {
+                report.damaged += 1;
+                return State::Damaged;
+            };
+            if held(earlier, &id) {
+                State::Repeated
+            } else if keep(&id) {
+                State::Live
+            } else {
+                report.removed += 1;
+                State::Removed
+            }
+        })
+        .collect()
+}
+
+/// The packs to merge (positions in `judged`): of the packs under half of `max` bytes,
+/// sorted by live objects, the smallest ones up to the largest that is less than twice
+/// all the smaller ones together.
+fn geometric(judged: &[Judged], max: u64) -> Vec<usize> {
+    let mut small: Vec<(u64, usize)> = judged
+        .iter()
+        .enumerate()
+        .filter_map(|(at, j)| {
+            let (count, bytes) = j.live();
+            (bytes < max / 2).then_some((count, at))
+        })
+        .collect();
+    small.sort_unstable();
+    let mut below = 0u64;
+    let mut cut = 0;
+    for (k, (count, _)) in small.iter().enumerate() {
+        if *count < 2 * below {
+            cut = k + 1;
+        }
+        below += count;
+    }
+    small[..cut].iter().map(|(_, at)| *at).collect()
 }

@@ -3,12 +3,13 @@
 //!
 //! Split by job: `loose` (one file per object), `pack` (pack files), `spool` (new objects
 //! written straight into packs past a threshold), `import` (packs from elsewhere, checked),
-//! `gc` (packing and collecting), `count` (the count file `status` reads).
+//! `gc` (packing and collecting), `merge` (packs rewritten from packs), `count` (the count file `status` reads).
 
 mod count;
 mod gc;
 mod import;
 mod loose;
+mod merge;
 pub mod pack;
 mod spool;
 #[cfg(test)]

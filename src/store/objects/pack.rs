@@ -253,6 +253,21 @@ impl Pack {
         self.layout.get(&self.map, id)
     }
 
+    /// The id bytes of the `i`-th object, in id order.
+    pub fn id_bytes(&self, i: usize) -> &[u8] {
+        self.layout.id_at(&self.map, i)
+    }
+
+    /// The position of the object `id`, if the pack has it.
+    pub fn find(&self, id: &[u8]) -> Option<usize> {
+        self.layout.find(&self.map, id)
+    }
+
+    /// The bytes of the `i`-th object, in id order.
+    pub fn object(&self, i: usize) -> Option<&[u8]> {
+        self.layout.object(&self.map, i)
+    }
+
     /// The container checksum of the file (what names it).
     pub fn checksum(&self) -> u64 {
         crate::format::container::checksum_of(&self.map)

@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 
 use anyhow::Result;
 
+use super::merge::{self, Source, PACK_MAX_BYTES};
 use super::pack::{Builder, Pack};
 use super::Objects;
 use crate::model::BlobId;
@@ -37,8 +38,8 @@ impl Objects {
         self.spool_after.store(n, Ordering::Relaxed);
     }
 
-    /// Ends spooling: the last chunk is finished and the chunks are merged into one pack
-    /// (lookups would otherwise probe one pack per chunk). Returns whether anything was
+    /// Ends spooling: the last chunk is finished and the chunks are merged into packs of
+    /// up to `PACK_MAX_BYTES` (lookups would otherwise probe one pack per chunk). Returns whether anything was
     /// spooled. Objects written from now on are loose, until `spool_after` again.
     pub fn finish_spool(&self) -> Result<bool> {
         self.spool_after.store(u64::MAX, Ordering::Relaxed);
@@ -53,26 +54,23 @@ impl Objects {
             chunks.push(self.finish_chunk(pack)?);
         }
         if chunks.len() > 1 {
-            // The chunks are read from their maps: a gc that removed a chunk file
-            // meanwhile (after packing its objects) takes nothing from the merge.
-            let mut merged = self.pack_builder()?;
+            // The chunks are read from their maps, each object copied once: a gc that
+            // removed a chunk file meanwhile (after packing its objects) does not matter.
             let mut spooled = self.spooled.write().unwrap_or_else(|e| e.into_inner());
-            merged.reserve(spooled.iter().map(Pack::len).sum());
-            for p in spooled.iter() {
-                for i in 0..p.len() {
-                    if let Some(id) = p.id(i) {
-                        if let Some(bytes) = p.get(&id) {
-                            merged.add(&id, bytes)?;
-                        }
-                    }
-                }
-            }
-            let path = self.finish_pack(merged)?;
+            let sources: Vec<Source<'_>> = spooled
+                .iter()
+                .map(|p| Source {
+                    pack: p,
+                    live: vec![true; p.len()],
+                })
+                .collect();
+            let written = merge::write_packs(&self.pack_dir(), &sources, PACK_MAX_BYTES)?;
+            drop(sources);
             spooled.clear();
-            if let Some(p) = Pack::open(&path)? {
-                spooled.push(p);
+            for path in &written {
+                spooled.extend(Pack::open(path)?);
             }
-            for chunk in chunks.iter().filter(|c| **c != path) {
+            for chunk in chunks.iter().filter(|c| !written.contains(c)) {
                 let _ = fs::remove_file(chunk);
             }
         }

@@ -1,6 +1,8 @@
 //! The spool, on a real directory.
 #![allow(clippy::unwrap_used)]
 use super::*;
+use std::path::Path;
+
 use crate::model::{Lang, SkipReason};
 
 fn id(i: u8) -> BlobId {
@@ -52,4 +54,93 @@ fn spooled_objects_land_in_one_pack() {
     objects.write(&id(11), &index).unwrap();
     assert!(objects.path(&id(11)).exists());
     assert!(!objects.finish_spool().unwrap());
+}
+
+/// A pack of the objects of `ids` in the store's pack directory.
+fn pack_of(objects: &Objects, ids: impl IntoIterator<Item = u8>) -> PathBuf {
+    let index = FileIndex::skipped(Lang::Python, SkipReason::TooLarge);
+    let mut b = objects.pack_builder().unwrap();
+    for i in ids {
+        b.add(&id(i), &object::encode(&id(i), &index)).unwrap();
+    }
+    objects.finish_pack(b).unwrap()
+}
+
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(path).unwrap().ino()
+}
+
+/// gc writes what it keeps at most once: a pack that lost nothing stays as it is, one that
+/// lost objects is rewritten alone, small packs (and the loose objects) are merged.
+#[test]
+fn gc_rewrites_only_the_packs_that_lost_objects_or_are_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let objects = Objects::at(dir.path());
+    let big = pack_of(&objects, 1..=100);
+    let lost = pack_of(&objects, 101..=120);
+    let small = [pack_of(&objects, 121..=122), pack_of(&objects, 123..=124)];
+    // A second copy of object 5, and an unusable object.
+    let repeated = pack_of(&objects, [5, 125, 126]);
+    let mut b = objects.pack_builder().unwrap();
+    b.add(&id(127), b"not an object").unwrap();
+    objects.finish_pack(b).unwrap();
+    let index = FileIndex::skipped(Lang::Python, SkipReason::TooLarge);
+    objects.write(&id(200), &index).unwrap();
+    objects.write(&id(201), &index).unwrap();
+    let big_inode = inode(&big);
+    let gone = [101, 102, 201];
+
+    let report = objects.gc(&|b| !gone.iter().any(|g| *b == id(*g))).unwrap();
+    assert_eq!((report.removed, report.damaged), (3, 1));
+    assert_eq!(report.kept, 100 + 18 + 2 + 2 + 2 + 1);
+    // The full pack was not touched; the others are gone, replaced.
+    assert_eq!(inode(&big), big_inode);
+    for p in [&lost, &small[0], &small[1], &repeated] {
+        assert!(!p.exists(), "{}", p.display());
+    }
+    let after = Objects::at(dir.path());
+    assert_eq!(
+        after.pack_paths().len(),
+        3,
+        "the full one, the rewritten one, the merged small ones"
+    );
+    let count = after.count();
+    assert_eq!((count.objects, count.packed), (0, report.kept));
+    for i in (1..=126).chain([200]) {
+        let found = matches!(after.read(&id(i)).unwrap(), Lookup::Found(_));
+        assert_eq!(found, !gone.contains(&i), "{i}");
+    }
+    // Nothing more to do: a second gc writes nothing.
+    let packs = after.pack_paths();
+    let inodes: Vec<u64> = packs.iter().map(|p| inode(p)).collect();
+    let again = after.gc(&|_| true).unwrap();
+    assert_eq!(
+        (again.removed, again.damaged, again.kept),
+        (0, 0, report.kept)
+    );
+    assert_eq!(Objects::at(dir.path()).pack_paths(), packs);
+    assert_eq!(packs.iter().map(|p| inode(p)).collect::<Vec<_>>(), inodes);
+}
+
+/// A pack rewritten by gc is cut at the size limit, so that the next gc rewrites at most
+/// that much beyond what it keeps.
+#[test]
+fn gc_cuts_the_packs_it_writes_at_the_size_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let objects = Objects::at(dir.path());
+    pack_of(&objects, 1..=40);
+    let size = objects.raw(&id(1)).unwrap().len() as u64;
+    let report = objects.gc_with(&|b| *b != id(7), 10 * size).unwrap();
+    assert_eq!((report.removed, report.kept), (1, 39));
+    let after = Objects::at(dir.path());
+    let packs = after.pack_paths();
+    assert_eq!(packs.len(), 4, "39 objects, 10 a pack");
+    for p in &packs {
+        assert!(Pack::open(p).unwrap().unwrap().len() <= 10);
+    }
+    for i in 1..=40 {
+        let found = matches!(after.read(&id(i)).unwrap(), Lookup::Found(_));
+        assert_eq!(found, i != 7, "{i}");
+    }
 }

@@ -1,0 +1,202 @@
+//! New packs written from the objects of open packs, each object's bytes copied once,
+//! straight from its source's map: gc and the end of a spool rewrite objects without a
+//! temporary copy, and in memory independent of their number (the sources are sorted, so
+//! the output is their merge in id order).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+
+use super::pack::{self, Pack};
+use crate::format::container::FileKind;
+use crate::format::pack as layout;
+use crate::store::atomic::ContainerFile;
+
+/// The objects of one pack that go into the new packs: those marked live.
+pub(super) struct Source<'a> {
+    /// The pack.
+    pub pack: &'a Pack,
+    /// Per object, in id order: whether it is written.
+    pub live: Vec<bool>,
+}
+
+/// Object data per pack written, beyond which a new pack starts (one object may exceed
+/// it). gc rewrites a pack that lost objects on its own, so this bounds the disk it needs
+/// beyond what it keeps, whatever the size of the store.
+pub(super) const PACK_MAX_BYTES: u64 = 1 << 30;
+
+/// Writes the live objects of `sources` into new packs in `dir`, in id order, starting a
+/// new pack past `max_bytes` of object data. An id live in several sources is written once,
+/// from the first. Returns the paths written (none when nothing is live).
+pub(super) fn write_packs(
+    dir: &Path,
+    sources: &[Source<'_>],
+    max_bytes: u64,
+) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    let mut merge = Merge::new(sources);
+    loop {
+        let start = merge.clone();
+        let Some(plan) = plan_one(&mut merge, max_bytes)? else {
+            return Ok(written);
+        };
+        written.push(write_one(dir, start, &plan)?);
+    }
+}
+
+/// What one pack will hold: its object count, id length, fanout and data length.
+struct Plan {
+    count: u64,
+    id_len: usize,
+    fanout: [u32; 256],
+    data_len: u64,
+}
+
+/// Takes objects from `merge` up to `max_bytes` of data (at least one).
+fn plan_one(merge: &mut Merge<'_>, max_bytes: u64) -> Result<Option<Plan>> {
+    let mut plan = Plan {
+        count: 0,
+        id_len: 0,
+        fanout: [0; 256],
+        data_len: 0,
+    };
+    while let Some(next) = merge.peek() {
+        let (id, bytes) = next.parts(merge.sources)?;
+        let len = bytes.len() as u64;
+        if plan.count > 0 && plan.data_len + len > max_bytes {
+            break;
+        }
+        if plan.count == 0 {
+            plan.id_len = id.len();
+        } else if id.len() != plan.id_len {
+            bail!("internal error: a pack mixes object id lengths");
+        }
+        plan.fanout[usize::from(id.first().copied().unwrap_or(0))] += 1;
+        plan.count += 1;
+        plan.data_len += len;
+        merge.advance();
+    }
+    Ok((plan.count > 0).then_some(plan))
+}
+
+/// Writes the `plan.count` objects `merge` yields from here as one pack.
+fn write_one(dir: &Path, merge: Merge<'_>, plan: &Plan) -> Result<PathBuf> {
+    let n = usize::try_from(plan.count).unwrap_or(usize::MAX);
+    let head = layout::head(plan.id_len, plan.count);
+    let mut fan = Vec::with_capacity(layout::FANOUT_LEN);
+    let mut acc = 0u32;
+    for f in plan.fanout {
+        acc += f;
+        fan.extend_from_slice(&acc.to_le_bytes());
+    }
+    let chunks = [
+        (layout::PHDR, head.len() as u64),
+        (layout::PFAN, fan.len() as u64),
+        (layout::PIDS, plan.count * plan.id_len as u64),
+        (layout::POFF, (plan.count + 1) * 8),
+        (layout::PDAT, plan.data_len),
+    ];
+    let mut out = ContainerFile::create(&dir.join("pack-new.pack"), FileKind::Pack, &chunks)?;
+    out.write(&head)?;
+    out.write(&fan)?;
+    let sources = merge.sources;
+    for at in merge.clone().take(n) {
+        out.write(at.parts(sources)?.0)?;
+    }
+    let mut offset = 0u64;
+    for at in merge.clone().take(n) {
+        out.write(&offset.to_le_bytes())?;
+        offset += at.parts(sources)?.1.len() as u64;
+    }
+    out.write(&offset.to_le_bytes())?;
+    for at in merge.take(n) {
+        out.write(at.parts(sources)?.1)?;
+    }
+    out.commit_named(true, |sum| dir.join(pack::name(sum)))
+}
+
+/// An object of a source: which source, and its position there.
+#[derive(Clone, Copy)]
+struct At {
+    source: usize,
+    i: usize,
+}
+
+impl At {
+    /// Its id and bytes.
+    fn parts<'a>(self, sources: &[Source<'a>]) -> Result<(&'a [u8], &'a [u8])> {
+        let pack = sources[self.source].pack;
+        match pack.object(self.i) {
+            Some(bytes) => Ok((pack.id_bytes(self.i), bytes)),
+            // The caller checked every live object: a pack changed under us.
+            None => bail!("a pack's object {} moved while it was copied", self.i),
+        }
+    }
+}
+
+/// The live objects of the sources in id order, each id once (from the first source
+/// that has it live).
+#[derive(Clone)]
+struct Merge<'a> {
+    sources: &'a [Source<'a>],
+    /// The next live object of each source not yet taken, smallest id first.
+    heads: BinaryHeap<Reverse<(&'a [u8], usize, usize)>>,
+}
+
+impl<'a> Merge<'a> {
+    fn new(sources: &'a [Source<'a>]) -> Merge<'a> {
+        let mut m = Merge {
+            sources,
+            heads: BinaryHeap::with_capacity(sources.len()),
+        };
+        for s in 0..sources.len() {
+            m.push_from(s, 0);
+        }
+        m
+    }
+
+    /// Queues the first live object of source `s` at or after `i`.
+    fn push_from(&mut self, s: usize, mut i: usize) {
+        let src = &self.sources[s];
+        while i < src.live.len() && !src.live[i] {
+            i += 1;
+        }
+        if i < src.live.len() {
+            self.heads.push(Reverse((src.pack.id_bytes(i), s, i)));
+        }
+    }
+
+    fn peek(&self) -> Option<At> {
+        self.heads.peek().map(|Reverse((_, source, i))| At {
+            source: *source,
+            i: *i,
+        })
+    }
+
+    /// Takes the smallest id, and drops its copies in later sources.
+    fn advance(&mut self) {
+        let Some(Reverse((id, s, i))) = self.heads.pop() else {
+            return;
+        };
+        self.push_from(s, i + 1);
+        while let Some(Reverse((next, s2, i2))) = self.heads.peek().copied() {
+            if next != id {
+                break;
+            }
+            self.heads.pop();
+            self.push_from(s2, i2 + 1);
+        }
+    }
+}
+
+impl Iterator for Merge<'_> {
+    type Item = At;
+
+    fn next(&mut self) -> Option<At> {
+        let at = self.peek()?;
+        self.advance();
+        Some(at)
+    }
+}
