@@ -2,11 +2,12 @@
 //! The chunks of a container of kind `Pack`:
 //!
 //! ```text
-//! PHDR  id length u32, pad u32, object count u64                    (HEAD_LEN bytes)
+//! PHDR  id length u32, flags u32, object count u64                  (HEAD_LEN bytes)
 //! PFAN  256 x u32: how many ids start with a byte <= i (git's .idx fanout)
 //! PIDS  the ids, sorted, id length bytes each
 //! POFF  count + 1 x u64: offsets of the objects in PDAT
-//! PDAT  the objects' bytes (each a whole object, envelope and checksum included)
+//! PDAT  the objects' bytes (each a whole object, envelope and checksum included; with
+//!       ZSTD_OBJECTS in the flags, each a zstd frame of them)
 //! ```
 
 use std::cmp::Ordering;
@@ -30,16 +31,25 @@ pub const POFF: [u8; 4] = *b"POFF";
 pub const PDAT: [u8; 4] = *b"PDAT";
 
 const ID_LEN_OFFSET: usize = 0;
-const COUNT_OFFSET: usize = ID_LEN_OFFSET + 4 + 4; // + 4 pad
+const FLAGS_OFFSET: usize = ID_LEN_OFFSET + 4;
+const COUNT_OFFSET: usize = FLAGS_OFFSET + 4;
+
+/// Flag: each object in `PDAT` is a zstd frame (with its content size) of the object.
+/// Objects compress about 2.7 times one by one; a pack stays readable object by object.
+pub const ZSTD_OBJECTS: u32 = 1;
+/// The flags this version understands (a pack with others was written by a newer
+/// git-atse, and is not read).
+pub const KNOWN_FLAGS: u32 = ZSTD_OBJECTS;
 /// The size of `PHDR`.
 pub const HEAD_LEN: usize = COUNT_OFFSET + 8;
 /// The size of `PFAN`.
 pub const FANOUT_LEN: usize = 256 * 4;
 
-/// The header chunk of a pack of `count` ids of `id_len` bytes.
-pub fn head(id_len: usize, count: u64) -> [u8; HEAD_LEN] {
+/// The header chunk of a pack of `count` ids of `id_len` bytes, with `flags`.
+pub fn head(id_len: usize, flags: u32, count: u64) -> [u8; HEAD_LEN] {
     let mut h = [0u8; HEAD_LEN];
     h[ID_LEN_OFFSET..ID_LEN_OFFSET + 4].copy_from_slice(&(id_len as u32).to_le_bytes());
+    h[FLAGS_OFFSET..FLAGS_OFFSET + 4].copy_from_slice(&flags.to_le_bytes());
     h[COUNT_OFFSET..COUNT_OFFSET + 8].copy_from_slice(&count.to_le_bytes());
     h
 }
@@ -49,6 +59,7 @@ pub fn head(id_len: usize, count: u64) -> [u8; HEAD_LEN] {
 #[derive(Clone, Debug)]
 pub struct PackLayout {
     id_len: usize,
+    flags: u32,
     count: usize,
     fan: Range<usize>,
     ids: Range<usize>,
@@ -72,6 +83,12 @@ impl PackLayout {
             .map_err(|_| Damaged::file("pack count"))?;
         if id_len != 20 && id_len != 32 {
             bail!(Damaged::file(format!("pack of {id_len}-byte ids")));
+        }
+        let flags = u32_at(head, FLAGS_OFFSET / 4);
+        if flags & !KNOWN_FLAGS != 0 {
+            bail!(Damaged::file(format!(
+                "pack flags {flags:#x} (a newer git-atse wrote it)"
+            )));
         }
         let (fan, ids, offs, data) = (
             c.range(PFAN)?,
@@ -119,6 +136,7 @@ impl PackLayout {
         }
         Ok(PackLayout {
             id_len,
+            flags,
             count,
             fan,
             ids,
@@ -131,6 +149,11 @@ impl PackLayout {
     /// Number of objects.
     pub fn len(&self) -> usize {
         self.count
+    }
+
+    /// The pack's flags (`ZSTD_OBJECTS`).
+    pub fn flags(&self) -> u32 {
+        self.flags
     }
 
     /// Whether the pack holds no object.

@@ -82,24 +82,28 @@ impl Objects {
             before: self.recount()?,
             ..GcReport::default()
         };
-        let mut judged = Vec::new();
+        let mut opened = Vec::new();
         for path in self.pack_paths() {
             match Pack::open(&path) {
-                Ok(Some(pack)) => {
-                    let state = judge(&pack, &judged, keep, &mut report);
-                    judged.push(Judged {
-                        path,
-                        pack,
-                        state,
-                        ours: false,
-                    });
-                }
+                Ok(Some(pack)) => opened.push((path, pack)),
                 Ok(None) => {}
                 Err(_) => {
                     report.damaged += 1;
                     let _ = fs::remove_file(&path);
                 }
             }
+        }
+        // Largest first: of two sound copies (the same bytes), the smaller pack's goes.
+        opened.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
+        let mut judged = Vec::new();
+        for (path, pack) in opened {
+            let state = judge(&pack, &judged, keep, &mut report);
+            judged.push(Judged {
+                path,
+                pack,
+                state,
+                ours: false,
+            });
         }
         // Paths this gc wrote: a new pack can take the name of a damaged one it replaced.
         let mut written = Vec::new();
@@ -235,15 +239,15 @@ impl Judged {
         for (i, s) in self.state.iter().enumerate() {
             if *s == State::Live {
                 out.0 += 1;
-                out.1 += self.pack.object(i).map_or(0, |b| b.len() as u64);
+                out.1 += self.pack.stored(i).map_or(0, |b| b.len() as u64);
             }
         }
         out
     }
 }
 
-/// What becomes of each object of `pack`, given the packs read before it (in lookup
-/// order, so that a copy read first is the one kept).
+/// What becomes of each object of `pack`, given the packs judged before it (a second
+/// sound copy is dropped: objects are a function of their blob, so both hold the same).
 fn judge(
     pack: &Pack,
     earlier: &[Judged],
@@ -254,7 +258,7 @@ fn judge(
         .map(|i| {
             let id = pack.id(i);
             let sound = match (&id, pack.object(i)) {
-                (Some(id), Some(b)) => matches!(Objects::check(b, id), Lookup::Found(_)),
+                (Some(id), Some(b)) => matches!(Objects::check(&b, id), Lookup::Found(_)),
                 _ => false,
             };
             let Some(id) = id.filter(|_| sound) else {

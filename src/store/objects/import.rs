@@ -48,7 +48,7 @@ impl Objects {
                 let Some(data) = pack.get(&id) else {
                     anyhow::bail!("object {id} has no data");
                 };
-                if let Lookup::Unusable(why) = Self::check(data, &id) {
+                if let Lookup::Unusable(why) = Self::check(&data, &id) {
                     anyhow::bail!("object {id}: {why}");
                 }
                 Ok(id)
@@ -61,7 +61,7 @@ impl Objects {
         sample(&wanted)
             .into_par_iter()
             .try_for_each(|id| match pack.get(id) {
-                Some(data) => check(id, data).with_context(|| format!("object {id}")),
+                Some(data) => check(id, &data).with_context(|| format!("object {id}")),
                 None => anyhow::bail!("object {id} has no data"),
             })?;
         if wanted.len() == ids.len() {
@@ -74,7 +74,7 @@ impl Objects {
             let mut builder = self.pack_builder()?;
             for id in &wanted {
                 if let Some(data) = pack.get(id) {
-                    builder.add(id, data)?;
+                    builder.add(id, &data)?;
                 }
             }
             builder.finish_imported_in(&self.pack_dir())?;

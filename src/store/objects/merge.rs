@@ -1,8 +1,9 @@
 //! New packs written from the objects of open packs, each object's bytes copied once,
 //! straight from its source's map: gc and the end of a spool rewrite objects without a
-//! temporary copy, and in memory independent of their number (the sources are sorted, so
-//! the output is their merge in id order).
+//! temporary copy (the sources are sorted, so the output is their merge in id order). The
+//! objects of packs written before objects were compressed are compressed on the way.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::path::{Path, PathBuf};
@@ -46,12 +47,14 @@ pub(super) fn write_packs(
     }
 }
 
-/// What one pack will hold: its object count, id length, fanout and data length.
+/// What one pack will hold: its object count, id length, fanout, data length, and each
+/// object's length as stored.
 struct Plan {
     count: u64,
     id_len: usize,
     fanout: [u32; 256],
     data_len: u64,
+    lens: Vec<u32>,
 }
 
 /// Takes objects from `merge` up to `max_bytes` of data (at least one).
@@ -61,10 +64,14 @@ fn plan_one(merge: &mut Merge<'_>, max_bytes: u64) -> Result<Option<Plan>> {
         id_len: 0,
         fanout: [0; 256],
         data_len: 0,
+        lens: Vec::new(),
     };
     while let Some(next) = merge.peek() {
         let (id, bytes) = next.parts(merge.sources)?;
         let len = bytes.len() as u64;
+        let Ok(len32) = u32::try_from(len) else {
+            bail!("an object of {len} bytes cannot be packed");
+        };
         if plan.count > 0 && plan.data_len + len > max_bytes {
             break;
         }
@@ -76,6 +83,7 @@ fn plan_one(merge: &mut Merge<'_>, max_bytes: u64) -> Result<Option<Plan>> {
         plan.fanout[usize::from(id.first().copied().unwrap_or(0))] += 1;
         plan.count += 1;
         plan.data_len += len;
+        plan.lens.push(len32);
         merge.advance();
     }
     Ok((plan.count > 0).then_some(plan))
@@ -84,7 +92,7 @@ fn plan_one(merge: &mut Merge<'_>, max_bytes: u64) -> Result<Option<Plan>> {
 /// Writes the `plan.count` objects `merge` yields from here as one pack.
 fn write_one(dir: &Path, merge: Merge<'_>, plan: &Plan) -> Result<PathBuf> {
     let n = usize::try_from(plan.count).unwrap_or(usize::MAX);
-    let head = layout::head(plan.id_len, plan.count);
+    let head = layout::head(plan.id_len, layout::ZSTD_OBJECTS, plan.count);
     let mut fan = Vec::with_capacity(layout::FANOUT_LEN);
     let mut acc = 0u32;
     for f in plan.fanout {
@@ -106,13 +114,17 @@ fn write_one(dir: &Path, merge: Merge<'_>, plan: &Plan) -> Result<PathBuf> {
         out.write(at.parts(sources)?.0)?;
     }
     let mut offset = 0u64;
-    for at in merge.clone().take(n) {
+    for len in &plan.lens {
         out.write(&offset.to_le_bytes())?;
-        offset += at.parts(sources)?.1.len() as u64;
+        offset += u64::from(*len);
     }
     out.write(&offset.to_le_bytes())?;
-    for at in merge.take(n) {
-        out.write(at.parts(sources)?.1)?;
+    for (at, len) in merge.take(n).zip(&plan.lens) {
+        let (_, bytes) = at.parts(sources)?;
+        if bytes.len() as u64 != u64::from(*len) {
+            bail!("a pack's object {} changed while it was copied", at.i);
+        }
+        out.write(&bytes)?;
     }
     out.commit_named(true, |sum| dir.join(pack::name(sum)))
 }
@@ -125,14 +137,18 @@ struct At {
 }
 
 impl At {
-    /// Its id and bytes.
-    fn parts<'a>(self, sources: &[Source<'a>]) -> Result<(&'a [u8], &'a [u8])> {
+    /// Its id, and its bytes as a compressed pack stores them.
+    fn parts<'a>(self, sources: &[Source<'a>]) -> Result<(&'a [u8], Cow<'a, [u8]>)> {
         let pack = sources[self.source].pack;
-        match pack.object(self.i) {
-            Some(bytes) => Ok((pack.id_bytes(self.i), bytes)),
+        let Some(stored) = pack.stored(self.i) else {
             // The caller checked every live object: a pack changed under us.
-            None => bail!("a pack's object {} moved while it was copied", self.i),
-        }
+            bail!("a pack's object {} moved while it was copied", self.i);
+        };
+        let bytes = match pack.compressed() {
+            true => Cow::Borrowed(stored),
+            false => Cow::Owned(pack::deflate(stored)?),
+        };
+        Ok((pack.id_bytes(self.i), bytes))
     }
 }
 

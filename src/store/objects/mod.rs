@@ -122,10 +122,10 @@ impl Objects {
     /// ones this process spooled.
     fn in_packs<T>(&self, id: &BlobId, f: impl Fn(&[u8]) -> T) -> Option<T> {
         if let Some(bytes) = self.packs().iter().find_map(|p| p.get(id)) {
-            return Some(f(bytes));
+            return Some(f(&bytes));
         }
         let spooled = self.spooled.read().unwrap_or_else(|e| e.into_inner());
-        spooled.iter().find_map(|p| p.get(id)).map(f)
+        spooled.iter().find_map(|p| p.get(id)).map(|b| f(&b))
     }
 
     fn pack_dir(&self) -> PathBuf {

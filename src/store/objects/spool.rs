@@ -94,6 +94,8 @@ impl Objects {
 
     /// Adds an object to the spool, starting one if needed.
     pub(super) fn to_spool(&self, id: &BlobId, bytes: &[u8]) -> Result<()> {
+        // Compressed before the lock: the workers compress in parallel.
+        let frame = super::pack::deflate(bytes)?;
         let mut guard = self.spool.lock().unwrap_or_else(|e| e.into_inner());
         let spool = match guard.as_mut() {
             Some(spool) => spool,
@@ -102,7 +104,7 @@ impl Objects {
                 chunks: Vec::new(),
             }),
         };
-        spool.pack.add(id, bytes)?;
+        spool.pack.add_stored(id, &frame)?;
         if spool.pack.len() >= self.spool_chunk.load(Ordering::Relaxed) {
             let full = std::mem::replace(&mut spool.pack, self.pack_builder()?);
             let path = self.finish_chunk(full)?;

@@ -3,7 +3,10 @@
 use super::*;
 use std::path::Path;
 
+use crate::format::container::FileKind;
+use crate::format::pack as layout;
 use crate::model::{Lang, SkipReason};
+use crate::store::atomic::ContainerFile;
 
 fn id(i: u8) -> BlobId {
     BlobId::from_bytes(&[i; 20]).unwrap()
@@ -130,7 +133,7 @@ fn gc_cuts_the_packs_it_writes_at_the_size_limit() {
     let dir = tempfile::tempdir().unwrap();
     let objects = Objects::at(dir.path());
     pack_of(&objects, 1..=40);
-    let size = objects.raw(&id(1)).unwrap().len() as u64;
+    let size = pack::deflate(&objects.raw(&id(1)).unwrap()).unwrap().len() as u64;
     let report = objects.gc_with(&|b| *b != id(7), 10 * size).unwrap();
     assert_eq!((report.removed, report.kept), (1, 39));
     let after = Objects::at(dir.path());
@@ -142,5 +145,80 @@ fn gc_cuts_the_packs_it_writes_at_the_size_limit() {
     for i in 1..=40 {
         let found = matches!(after.read(&id(i)).unwrap(), Lookup::Found(_));
         assert_eq!(found, i != 7, "{i}");
+    }
+}
+
+/// A pack of plain objects, as written before objects were compressed.
+pub(super) fn write_plain(path: &Path, objects: &[(BlobId, &[u8])]) {
+    let count = objects.len() as u64;
+    let mut fan = [0u32; 256];
+    for (id, _) in objects {
+        fan[usize::from(id.as_bytes()[0])] += 1;
+    }
+    let fan: Vec<u8> = fan
+        .iter()
+        .scan(0u32, |acc, f| {
+            *acc += f;
+            Some(*acc)
+        })
+        .flat_map(u32::to_le_bytes)
+        .collect();
+    let data_len: u64 = objects.iter().map(|(_, b)| b.len() as u64).sum();
+    let head = layout::head(20, 0, count);
+    let chunks = [
+        (layout::PHDR, head.len() as u64),
+        (layout::PFAN, fan.len() as u64),
+        (layout::PIDS, count * 20),
+        (layout::POFF, (count + 1) * 8),
+        (layout::PDAT, data_len),
+    ];
+    let mut out = ContainerFile::create(path, FileKind::Pack, &chunks).unwrap();
+    out.write(&head).unwrap();
+    out.write(&fan).unwrap();
+    for (id, _) in objects {
+        out.write(id.as_bytes()).unwrap();
+    }
+    let mut at = 0u64;
+    for (_, b) in objects {
+        out.write(&at.to_le_bytes()).unwrap();
+        at += b.len() as u64;
+    }
+    out.write(&at.to_le_bytes()).unwrap();
+    for (_, b) in objects {
+        out.write(b).unwrap();
+    }
+    out.commit(false).unwrap();
+}
+
+/// A pack written before objects were compressed is read, and merged into a compressed one.
+#[test]
+fn gc_merges_packs_of_plain_objects_into_compressed_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let objects = Objects::at(dir.path());
+    let index = FileIndex::skipped(Lang::Python, SkipReason::TooLarge);
+    let plain: Vec<(BlobId, Vec<u8>)> = (1..=3)
+        .map(|i| (id(i), object::encode(&id(i), &index)))
+        .collect();
+    let refs: Vec<(BlobId, &[u8])> = plain
+        .iter()
+        .map(|(i, b)| (i.clone(), b.as_slice()))
+        .collect();
+    fs::create_dir_all(objects.pack_dir()).unwrap();
+    write_plain(
+        &objects.pack_dir().join("pack-0000000000000001.pack"),
+        &refs,
+    );
+    pack_of(&objects, 4..=6);
+    let report = objects.gc(&|_| true).unwrap();
+    assert_eq!(report.kept, 6);
+    let after = Objects::at(dir.path());
+    let packs = after.pack_paths();
+    assert_eq!(packs.len(), 1);
+    assert!(Pack::open(&packs[0]).unwrap().unwrap().compressed());
+    for i in 1..=6 {
+        assert!(
+            matches!(after.read(&id(i)).unwrap(), Lookup::Found(_)),
+            "{i}"
+        );
     }
 }
