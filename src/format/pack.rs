@@ -204,8 +204,13 @@ impl PackLayout {
         None
     }
 
-    /// The bytes of the `i`-th object, in id order, if its offsets are sound.
+    /// The bytes of the `i`-th object, in id order, if there is one and its offsets are
+    /// sound.
     pub fn object<'a>(&self, bytes: &'a [u8], i: usize) -> Option<&'a [u8]> {
+        if i >= self.count {
+            return None;
+        }
+        // `parse` checked that the offsets chunk holds count + 1 of them.
         let offs = bytes.get(self.offs.clone())?;
         let (s, e) = (u64_at(offs, i), u64_at(offs, i + 1));
         if s > e || e > self.data_len {

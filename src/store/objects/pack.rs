@@ -399,6 +399,7 @@ mod tests {
         assert_eq!(p.get(&id(9, 2)), None);
         assert!(p.compressed());
         assert_eq!(p.id(0), Some(id(0, 2)));
+        assert_eq!(p.object(4), None, "past the last object");
         drop(p);
         let good = std::fs::read(&path).unwrap();
         for i in 0..good.len() {
@@ -414,6 +415,7 @@ mod tests {
                 }
                 for i in 0..p.len() + 1 {
                     let _ = p.id(i);
+                    let _ = p.object(i);
                 }
             }
         }
