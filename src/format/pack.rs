@@ -86,9 +86,8 @@ impl PackLayout {
         }
         let flags = u32_at(head, FLAGS_OFFSET / 4);
         if flags & !KNOWN_FLAGS != 0 {
-            bail!(Damaged::file(format!(
-                "pack flags {flags:#x} (a newer git-atse wrote it)"
-            )));
+            // Not damage: a gc must not delete what a newer git-atse wrote.
+            bail!("pack flags {flags:#x}: a newer git-atse wrote this pack");
         }
         let (fan, ids, offs, data) = (
             c.range(PFAN)?,

@@ -126,6 +126,14 @@ impl AtomicFile {
     }
 }
 
+/// Syncs directory `dir`, so that the names linked or renamed into it are durable before
+/// anything they replace is removed.
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("{}: cannot sync the directory", dir.display()))
+}
+
 /// Whether the container at `path` is sound, of `kind`, with checksum `sum`.
 fn sound_as(path: &Path, kind: FileKind, sum: u64) -> bool {
     let Ok(Some(map)) = super::mmap::map(path) else {

@@ -6,10 +6,13 @@ use anyhow::{Context as _, Result};
 
 use std::path::PathBuf;
 
+use super::judge::{geometric, held, judge, Judged, State};
 use super::merge::{self, Source, PACK_MAX_BYTES};
-use super::pack::Pack;
+use super::pack::{self, Pack};
 use super::{Count, Lookup, Objects};
+use crate::error::Damaged;
 use crate::model::BlobId;
+use crate::store::atomic::sync_dir;
 
 /// What `Objects::gc` did.
 #[derive(Clone, Copy, Debug, Default)]
@@ -63,13 +66,16 @@ impl Objects {
     /// everything else: loose objects, unusable objects, repeated copies, damaged packs.
     ///
     /// Each live object is written at most once, straight from its pack's map: a pack
-    /// that lost nothing stays as it is, a pack that lost objects is rewritten on its own
-    /// (so the disk needed beyond what is kept is one pack's, at most `PACK_MAX_BYTES`),
-    /// and small packs are merged so that each is at least twice the size of all smaller
-    /// ones together (as `git repack --geometric=2`): lookups probe few packs, and an
-    /// object is merged again only when its pack's size class doubles. A gc killed at any
-    /// moment loses nothing: every new pack is complete before what it replaces goes.
-    /// Memory: a byte per packed object.
+    /// that lost nothing stays as it is, a pack that lost objects is rewritten on its own,
+    /// and small local packs are merged so that each is at least twice the size of all
+    /// smaller ones together (as `git repack --geometric=2`; at most `PACK_MAX_BYTES` at a
+    /// time): lookups probe few packs, and an object is merged again only when its pack's
+    /// size class doubles. The disk needed beyond what is kept is one pack's (packs written
+    /// since are cut at `PACK_MAX_BYTES`; one written before may be larger). Imported packs
+    /// stay imported, a local copy is kept over an imported one, and a pack this version
+    /// cannot read but that is not damaged (a newer git-atse's) is left alone. A gc killed
+    /// at any moment loses nothing: every new pack is complete, and its name durable, before
+    /// what it replaces goes. Memory: a byte per packed object.
     pub fn gc(&self, keep: &dyn Fn(&BlobId) -> bool) -> Result<GcReport> {
         self.gc_with(keep, PACK_MAX_BYTES)
     }
@@ -85,24 +91,28 @@ impl Objects {
         let mut opened = Vec::new();
         for path in self.pack_paths() {
             match Pack::open(&path) {
-                Ok(Some(pack)) => opened.push((path, pack)),
+                Ok(Some(pack)) => opened.push((pack::is_imported(&path), path, pack)),
                 Ok(None) => {}
-                Err(_) => {
+                Err(e) if crate::error::find::<Damaged>(&e).is_some() => {
                     report.damaged += 1;
                     let _ = fs::remove_file(&path);
                 }
+                // Not damage (a newer git-atse's pack, an I/O error): left as it is.
+                Err(_) => {}
             }
         }
-        // Largest first: of two sound copies (the same bytes), the smaller pack's goes.
-        opened.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
+        // Local packs before imported ones, as readers look; largest first: of two sound
+        // copies (the same bytes), the smaller pack's goes.
+        opened.sort_by_key(|(imported, _, p)| (*imported, std::cmp::Reverse(p.len())));
         let mut judged = Vec::new();
-        for (path, pack) in opened {
+        for (imported, path, pack) in opened {
             let state = judge(&pack, &judged, keep, &mut report);
             judged.push(Judged {
                 path,
                 pack,
                 state,
                 ours: false,
+                imported,
             });
         }
         // Paths this gc wrote: a new pack can take the name of a damaged one it replaced.
@@ -115,6 +125,7 @@ impl Objects {
                     pack,
                     state,
                     ours: true,
+                    imported: false,
                 });
             }
             written.push(path);
@@ -149,7 +160,9 @@ impl Objects {
         for (id, path) in &loose {
             match fs::read(path) {
                 Ok(b) if matches!(Self::check(&b, id), Lookup::Found(_)) => {
-                    if held(judged, id) {
+                    // A loose object is local: an imported copy does not stand for it.
+                    let local: Vec<&Judged> = judged.iter().filter(|j| !j.imported).collect();
+                    if held(local.into_iter(), id) {
                         continue;
                     }
                     match keep(id) {
@@ -164,6 +177,7 @@ impl Objects {
             true => None,
             false => {
                 let path = self.finish_pack(pack)?;
+                sync_dir(&self.pack_dir())?;
                 crate::failpoint::hit("gc_packed");
                 Some(path)
             }
@@ -188,7 +202,14 @@ impl Objects {
                 live: j.state.iter().map(|s| *s == State::Live).collect(),
             })
             .collect();
-        let outputs = merge::write_packs(&self.pack_dir(), &sources, max)?;
+        // A group is all local or all imported (see `geometric`), and keeps its kind.
+        let name = match packs.iter().all(|j| j.imported) {
+            true => pack::imported_name,
+            false => pack::name,
+        };
+        let outputs = merge::write_packs(&self.pack_dir(), &sources, max, name)?;
+        // The new packs' names are durable before the packs they replace go.
+        sync_dir(&self.pack_dir())?;
         crate::failpoint::hit("gc_packed");
         for j in packs {
             let rewritten = written.contains(&j.path) && !j.ours;
@@ -200,103 +221,4 @@ impl Objects {
         written.extend(outputs);
         Ok(())
     }
-}
-
-/// Whether a pack read before holds a sound copy of `id` (kept or removed with it).
-fn held(judged: &[Judged], id: &BlobId) -> bool {
-    judged.iter().any(|j| {
-        j.pack
-            .find(id.as_bytes())
-            .is_some_and(|k| matches!(j.state[k], State::Live | State::Removed))
-    })
-}
-
-/// What gc does with a packed object.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum State {
-    /// Kept.
-    Live,
-    /// Sound, but git no longer has its blob.
-    Removed,
-    /// A second copy of an object an earlier pack holds soundly.
-    Repeated,
-    /// Unusable: damaged, or of another extractor version.
-    Damaged,
-}
-
-/// A pack and what gc does with each of its objects.
-struct Judged {
-    path: PathBuf,
-    pack: Pack,
-    state: Vec<State>,
-    /// Written by this gc (the loose objects' pack).
-    ours: bool,
-}
-
-impl Judged {
-    fn live(&self) -> (u64, u64) {
-        let mut out = (0, 0);
-        for (i, s) in self.state.iter().enumerate() {
-            if *s == State::Live {
-                out.0 += 1;
-                out.1 += self.pack.stored(i).map_or(0, |b| b.len() as u64);
-            }
-        }
-        out
-    }
-}
-
-/// What becomes of each object of `pack`, given the packs judged before it (a second
-/// sound copy is dropped: objects are a function of their blob, so both hold the same).
-fn judge(
-    pack: &Pack,
-    earlier: &[Judged],
-    keep: &dyn Fn(&BlobId) -> bool,
-    report: &mut GcReport,
-) -> Vec<State> {
-    (0..pack.len())
-        .map(|i| {
-            let id = pack.id(i);
-            let sound = match (&id, pack.object(i)) {
-                (Some(id), Some(b)) => matches!(Objects::check(&b, id), Lookup::Found(_)),
-                _ => false,
-            };
-            let Some(id) = id.filter(|_| sound) else {
-                report.damaged += 1;
-                return State::Damaged;
-            };
-            if held(earlier, &id) {
-                State::Repeated
-            } else if keep(&id) {
-                State::Live
-            } else {
-                report.removed += 1;
-                State::Removed
-            }
-        })
-        .collect()
-}
-
-/// The packs to merge (positions in `judged`): of the packs under half of `max` bytes,
-/// sorted by live objects, the smallest ones up to the largest that is less than twice
-/// all the smaller ones together.
-fn geometric(judged: &[Judged], max: u64) -> Vec<usize> {
-    let mut small: Vec<(u64, usize)> = judged
-        .iter()
-        .enumerate()
-        .filter_map(|(at, j)| {
-            let (count, bytes) = j.live();
-            (bytes < max / 2).then_some((count, at))
-        })
-        .collect();
-    small.sort_unstable();
-    let mut below = 0u64;
-    let mut cut = 0;
-    for (k, (count, _)) in small.iter().enumerate() {
-        if *count < 2 * below {
-            cut = k + 1;
-        }
-        below += count;
-    }
-    small[..cut].iter().map(|(_, at)| *at).collect()
 }

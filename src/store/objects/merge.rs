@@ -28,22 +28,26 @@ pub(super) struct Source<'a> {
 /// beyond what it keeps, whatever the size of the store.
 pub(super) const PACK_MAX_BYTES: u64 = 1 << 30;
 
-/// Writes the live objects of `sources` into new packs in `dir`, in id order, starting a
-/// new pack past `max_bytes` of object data. An id live in several sources is written once,
-/// from the first. Returns the paths written (none when nothing is live).
+/// Writes the live objects of `sources` into new packs in `dir`, named by `name` of their
+/// checksum, in id order, starting a new pack past `max_bytes` of object data. An id live in
+/// several sources is written once, from the first. The live ids of each source must be
+/// strictly increasing (gc marks the others unusable). Returns the paths written (none when
+/// nothing is live).
 pub(super) fn write_packs(
     dir: &Path,
     sources: &[Source<'_>],
     max_bytes: u64,
+    name: fn(u64) -> String,
 ) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     let mut merge = Merge::new(sources);
+    let mut last: Option<&[u8]> = None;
     loop {
         let start = merge.clone();
-        let Some(plan) = plan_one(&mut merge, max_bytes)? else {
+        let Some(plan) = plan_one(&mut merge, max_bytes, &mut last)? else {
             return Ok(written);
         };
-        written.push(write_one(dir, start, &plan)?);
+        written.push(write_one(dir, start, &plan, name)?);
     }
 }
 
@@ -57,8 +61,13 @@ struct Plan {
     lens: Vec<u32>,
 }
 
-/// Takes objects from `merge` up to `max_bytes` of data (at least one).
-fn plan_one(merge: &mut Merge<'_>, max_bytes: u64) -> Result<Option<Plan>> {
+/// Takes objects from `merge` up to `max_bytes` of data (at least one). `last` is the last
+/// id taken, which every next one must follow.
+fn plan_one<'a>(
+    merge: &mut Merge<'a>,
+    max_bytes: u64,
+    last: &mut Option<&'a [u8]>,
+) -> Result<Option<Plan>> {
     let mut plan = Plan {
         count: 0,
         id_len: 0,
@@ -80,6 +89,10 @@ fn plan_one(merge: &mut Merge<'_>, max_bytes: u64) -> Result<Option<Plan>> {
         } else if id.len() != plan.id_len {
             bail!("internal error: a pack mixes object id lengths");
         }
+        if last.is_some_and(|l| l >= id) {
+            bail!("internal error: a pack's ids are out of order");
+        }
+        *last = Some(id);
         plan.fanout[usize::from(id.first().copied().unwrap_or(0))] += 1;
         plan.count += 1;
         plan.data_len += len;
@@ -90,7 +103,12 @@ fn plan_one(merge: &mut Merge<'_>, max_bytes: u64) -> Result<Option<Plan>> {
 }
 
 /// Writes the `plan.count` objects `merge` yields from here as one pack.
-fn write_one(dir: &Path, merge: Merge<'_>, plan: &Plan) -> Result<PathBuf> {
+fn write_one(
+    dir: &Path,
+    merge: Merge<'_>,
+    plan: &Plan,
+    name: fn(u64) -> String,
+) -> Result<PathBuf> {
     let n = usize::try_from(plan.count).unwrap_or(usize::MAX);
     let head = layout::head(plan.id_len, layout::ZSTD_OBJECTS, plan.count);
     let mut fan = Vec::with_capacity(layout::FANOUT_LEN);
@@ -111,7 +129,7 @@ fn write_one(dir: &Path, merge: Merge<'_>, plan: &Plan) -> Result<PathBuf> {
     out.write(&fan)?;
     let sources = merge.sources;
     for at in merge.clone().take(n) {
-        out.write(at.parts(sources)?.0)?;
+        out.write(sources[at.source].pack.id_bytes(at.i))?;
     }
     let mut offset = 0u64;
     for len in &plan.lens {
@@ -126,7 +144,7 @@ fn write_one(dir: &Path, merge: Merge<'_>, plan: &Plan) -> Result<PathBuf> {
         }
         out.write(&bytes)?;
     }
-    out.commit_named(true, |sum| dir.join(pack::name(sum)))
+    out.commit_named(true, |sum| dir.join(name(sum)))
 }
 
 /// An object of a source: which source, and its position there.

@@ -3,11 +3,12 @@
 //!
 //! Split by job: `loose` (one file per object), `pack` (pack files), `spool` (new objects
 //! written straight into packs past a threshold), `import` (packs from elsewhere, checked),
-//! `gc` (packing and collecting), `merge` (packs rewritten from packs), `count` (the count file `status` reads).
+//! `gc` (packing and collecting; `judge` decides what it keeps), `merge` (packs rewritten from packs), `count` (the count file `status` reads).
 
 mod count;
 mod gc;
 mod import;
+mod judge;
 mod loose;
 mod merge;
 pub mod pack;
@@ -141,11 +142,7 @@ impl Objects {
             .filter(|p| p.extension().is_some_and(|x| x == "pack"))
             .collect();
         // Local packs first: an imported pack never shadows a local object.
-        let imported = |p: &PathBuf| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("pack-imported-"))
-        };
-        paths.sort_by_key(|p| (imported(p), p.clone()));
+        paths.sort_by_key(|p| (pack::is_imported(p), p.clone()));
         paths
     }
 

@@ -66,6 +66,10 @@ pub fn inflate(frame: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn inflate_within(frame: &[u8], max: u64) -> Option<Vec<u8>> {
+    // One frame and nothing after it (no skippable frames to carry padding).
+    if zstd::zstd_safe::find_frame_compressed_size(frame).ok()? != frame.len() {
+        return None;
+    }
     let size = zstd::zstd_safe::get_frame_content_size(frame).ok()??;
     if size > max {
         return None;
@@ -255,6 +259,12 @@ pub fn imported_name(sum: u64) -> String {
     format!("pack-imported-{sum:016x}.pack")
 }
 
+/// Whether `path` names an imported pack (see `imported_name`).
+pub fn is_imported(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("pack-imported-"))
+}
+
 /// An open, validated pack.
 pub struct Pack {
     map: Mmap,
@@ -442,5 +452,11 @@ mod tests {
         assert_eq!(inflate_within(&frame, 99_999), None);
         assert_eq!(inflate(&frame[..frame.len() - 1]), None);
         assert_eq!(inflate(b"not a frame"), None);
+        // A skippable frame after it would carry padding through every copy: refused.
+        let mut padded = frame.clone();
+        padded.extend_from_slice(&0x184D_2A50u32.to_le_bytes());
+        padded.extend_from_slice(&4u32.to_le_bytes());
+        padded.extend_from_slice(b"junk");
+        assert_eq!(inflate(&padded), None);
     }
 }

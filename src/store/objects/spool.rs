@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use anyhow::Result;
 
 use super::merge::{self, Source, PACK_MAX_BYTES};
-use super::pack::{Builder, Pack};
+use super::pack::{self, Builder, Pack};
 use super::Objects;
 use crate::model::BlobId;
 
@@ -64,7 +64,8 @@ impl Objects {
                     live: vec![true; p.len()],
                 })
                 .collect();
-            let written = merge::write_packs(&self.pack_dir(), &sources, PACK_MAX_BYTES)?;
+            let written =
+                merge::write_packs(&self.pack_dir(), &sources, PACK_MAX_BYTES, pack::name)?;
             drop(sources);
             spooled.clear();
             for path in &written {

@@ -150,6 +150,11 @@ fn gc_cuts_the_packs_it_writes_at_the_size_limit() {
 
 /// A pack of plain objects, as written before objects were compressed.
 pub(super) fn write_plain(path: &Path, objects: &[(BlobId, &[u8])]) {
+    write_raw(path, 0, objects);
+}
+
+/// A pack with header flags `flags` of `objects` as given (in that order, bytes as they are).
+fn write_raw(path: &Path, flags: u32, objects: &[(BlobId, &[u8])]) {
     let count = objects.len() as u64;
     let mut fan = [0u32; 256];
     for (id, _) in objects {
@@ -164,7 +169,7 @@ pub(super) fn write_plain(path: &Path, objects: &[(BlobId, &[u8])]) {
         .flat_map(u32::to_le_bytes)
         .collect();
     let data_len: u64 = objects.iter().map(|(_, b)| b.len() as u64).sum();
-    let head = layout::head(20, 0, count);
+    let head = layout::head(20, flags, count);
     let chunks = [
         (layout::PHDR, head.len() as u64),
         (layout::PFAN, fan.len() as u64),
@@ -239,5 +244,64 @@ fn gc_after_a_gc_killed_midway_keeps_one_copy() {
     for i in 1..=20 {
         let found = matches!(after.read(&id(i)).unwrap(), Lookup::Found(_));
         assert_eq!(found, i != 3, "{i}");
+    }
+}
+
+/// Imported packs stay imported: a local copy is kept over an imported one, and an imported
+/// pack that lost objects is rewritten under an imported name.
+#[test]
+fn gc_keeps_local_copies_and_imported_packs_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let objects = Objects::at(dir.path());
+    let local = pack_of(&objects, 1..=2);
+    let index = FileIndex::skipped(Lang::Python, SkipReason::TooLarge);
+    let mut b = objects.pack_builder().unwrap();
+    for i in 1..=10 {
+        b.add(&id(i), &object::encode(&id(i), &index)).unwrap();
+    }
+    let imported = b.finish_imported_in(&objects.pack_dir()).unwrap();
+    let report = objects.gc(&|_| true).unwrap();
+    assert_eq!((report.kept, report.damaged), (10, 0));
+    assert!(local.exists() && !imported.exists());
+    let after = Objects::at(dir.path());
+    let packs = after.pack_paths();
+    assert_eq!(packs.len(), 2);
+    assert!(pack::is_imported(&packs[1]), "{packs:?}");
+    assert_eq!(Pack::open(&packs[1]).unwrap().unwrap().len(), 8);
+    for i in 1..=10 {
+        assert!(
+            matches!(after.read(&id(i)).unwrap(), Lookup::Found(_)),
+            "{i}"
+        );
+    }
+}
+
+/// A pack a newer git-atse wrote (flags this one does not know) is not gc's to delete; a
+/// pack whose ids are out of order loses those objects, not the others.
+#[test]
+fn gc_leaves_newer_packs_and_drops_objects_out_of_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let objects = Objects::at(dir.path());
+    let index = FileIndex::skipped(Lang::Python, SkipReason::TooLarge);
+    let enc: Vec<(BlobId, Vec<u8>)> = [3, 1, 2, 7]
+        .iter()
+        .map(|i| (id(*i), object::encode(&id(*i), &index)))
+        .collect();
+    let refs: Vec<(BlobId, &[u8])> = enc.iter().map(|(i, b)| (i.clone(), b.as_slice())).collect();
+    fs::create_dir_all(objects.pack_dir()).unwrap();
+    let newer = objects.pack_dir().join("pack-0000000000000002.pack");
+    write_raw(&newer, 2, &refs[..1]);
+    write_raw(
+        &objects.pack_dir().join("pack-0000000000000003.pack"),
+        0,
+        &refs,
+    );
+    let report = objects.gc(&|_| true).unwrap();
+    assert!(newer.exists());
+    assert_eq!((report.kept, report.damaged), (2, 2));
+    let after = Objects::at(dir.path());
+    for (i, found) in [(3, true), (7, true), (1, false), (2, false)] {
+        let got = matches!(after.read(&id(i)).unwrap(), Lookup::Found(_));
+        assert_eq!(got, found, "{i}");
     }
 }
