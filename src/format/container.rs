@@ -318,6 +318,12 @@ pub fn u64_at(bytes: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(b)
 }
 
+/// Whether `head` (a file's first bytes) starts like a container of a later format version
+/// than this one reads: not damage, but what a newer git-atse wrote.
+pub fn is_newer(head: &[u8]) -> bool {
+    head.len() > 8 && head[..8] == MAGIC && head[8] > VERSION
+}
+
 /// The checksum of a container's bytes (its last 8 bytes; check it first with `parse`).
 pub fn checksum_of(data: &[u8]) -> u64 {
     match data.len().checked_sub(TRAILER_LEN) {

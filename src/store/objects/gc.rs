@@ -93,7 +93,7 @@ impl Objects {
             match Pack::open(&path) {
                 Ok(Some(pack)) => opened.push((pack::is_imported(&path), path, pack)),
                 Ok(None) => {}
-                Err(e) if crate::error::find::<Damaged>(&e).is_some() => {
+                Err(e) if crate::error::find::<Damaged>(&e).is_some() && !newer(&path) => {
                     report.damaged += 1;
                     let _ = fs::remove_file(&path);
                 }
@@ -221,4 +221,14 @@ impl Objects {
         written.extend(outputs);
         Ok(())
     }
+}
+
+/// Whether the file at `path` is a container of a later format version (a newer
+/// git-atse's), which this gc must leave alone.
+fn newer(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 9];
+    fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| crate::format::container::is_newer(&head))
 }

@@ -1,4 +1,4 @@
-//! The spool, on a real directory.
+//! The spool and gc, on a real directory.
 #![allow(clippy::unwrap_used)]
 use super::*;
 use std::path::Path;
@@ -276,8 +276,9 @@ fn gc_keeps_local_copies_and_imported_packs_apart() {
     }
 }
 
-/// A pack a newer git-atse wrote (flags this one does not know) is not gc's to delete; a
-/// pack whose ids are out of order loses those objects, not the others.
+/// A pack a newer git-atse wrote (flags or a container version this one does not know) is
+/// not gc's to delete; a pack whose ids are out of order loses those objects, not the
+/// others.
 #[test]
 fn gc_leaves_newer_packs_and_drops_objects_out_of_order() {
     let dir = tempfile::tempdir().unwrap();
@@ -291,13 +292,18 @@ fn gc_leaves_newer_packs_and_drops_objects_out_of_order() {
     fs::create_dir_all(objects.pack_dir()).unwrap();
     let newer = objects.pack_dir().join("pack-0000000000000002.pack");
     write_raw(&newer, 2, &refs[..1]);
+    // And one of a later container format version.
+    let later = pack_of(&objects, [9]);
+    let mut bytes = fs::read(&later).unwrap();
+    bytes[8] = crate::format::container::VERSION + 1;
+    fs::write(&later, &bytes).unwrap();
     write_raw(
         &objects.pack_dir().join("pack-0000000000000003.pack"),
         0,
         &refs,
     );
     let report = objects.gc(&|_| true).unwrap();
-    assert!(newer.exists());
+    assert!(newer.exists() && later.exists());
     assert_eq!((report.kept, report.damaged), (2, 2));
     let after = Objects::at(dir.path());
     for (i, found) in [(3, true), (7, true), (1, false), (2, false)] {
