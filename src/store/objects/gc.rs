@@ -161,8 +161,7 @@ impl Objects {
             match fs::read(path) {
                 Ok(b) if matches!(Self::check(&b, id), Lookup::Found(_)) => {
                     // A loose object is local: an imported copy does not stand for it.
-                    let local: Vec<&Judged> = judged.iter().filter(|j| !j.imported).collect();
-                    if held(local.into_iter(), id) {
+                    if held(judged.iter().filter(|j| !j.imported), id) {
                         continue;
                     }
                     match keep(id) {

@@ -10,10 +10,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
-use super::pack::{self, Pack};
-use crate::format::container::FileKind;
+use super::pack::{self, write_offsets, Head, Pack};
 use crate::format::pack as layout;
-use crate::store::atomic::ContainerFile;
 
 /// The objects of one pack that go into the new packs: those marked live.
 pub(super) struct Source<'a> {
@@ -110,33 +108,19 @@ fn write_one(
     name: fn(u64) -> String,
 ) -> Result<PathBuf> {
     let n = usize::try_from(plan.count).unwrap_or(usize::MAX);
-    let head = layout::head(plan.id_len, layout::ZSTD_OBJECTS, plan.count);
-    let mut fan = Vec::with_capacity(layout::FANOUT_LEN);
-    let mut acc = 0u32;
-    for f in plan.fanout {
-        acc += f;
-        fan.extend_from_slice(&acc.to_le_bytes());
-    }
-    let chunks = [
-        (layout::PHDR, head.len() as u64),
-        (layout::PFAN, fan.len() as u64),
-        (layout::PIDS, plan.count * plan.id_len as u64),
-        (layout::POFF, (plan.count + 1) * 8),
-        (layout::PDAT, plan.data_len),
-    ];
-    let mut out = ContainerFile::create(&dir.join("pack-new.pack"), FileKind::Pack, &chunks)?;
-    out.write(&head)?;
-    out.write(&fan)?;
+    let head = Head {
+        id_len: plan.id_len,
+        flags: layout::ZSTD_OBJECTS,
+        count: plan.count,
+        fanout: &plan.fanout,
+        data_len: plan.data_len,
+    };
+    let mut out = head.start(&dir.join("pack-new.pack"))?;
     let sources = merge.sources;
     for at in merge.clone().take(n) {
         out.write(sources[at.source].pack.id_bytes(at.i))?;
     }
-    let mut offset = 0u64;
-    for len in &plan.lens {
-        out.write(&offset.to_le_bytes())?;
-        offset += u64::from(*len);
-    }
-    out.write(&offset.to_le_bytes())?;
+    write_offsets(&mut out, plan.lens.iter().map(|l| u64::from(*l)))?;
     for (at, len) in merge.take(n).zip(&plan.lens) {
         let (_, bytes) = at.parts(sources)?;
         if bytes.len() as u64 != u64::from(*len) {

@@ -205,36 +205,22 @@ impl Builder {
         }
         let count = entries.len() as u64;
         let data_len: u64 = entries.iter().map(|e| e.len).sum();
-        let head = layout::head(id_len, layout::ZSTD_OBJECTS, count);
         let mut fanout = [0u32; 256];
         for e in &entries {
             fanout[usize::from(e.id[0])] += 1;
         }
-        let mut fan = Vec::with_capacity(layout::FANOUT_LEN);
-        let mut acc = 0;
-        for f in fanout {
-            acc += f;
-            fan.extend_from_slice(&acc.to_le_bytes());
-        }
-        let chunks = [
-            (layout::PHDR, head.len() as u64),
-            (layout::PFAN, fan.len() as u64),
-            (layout::PIDS, count * id_len as u64),
-            (layout::POFF, (count + 1) * 8),
-            (layout::PDAT, data_len),
-        ];
-        let mut out = ContainerFile::create(path, FileKind::Pack, &chunks)?;
-        out.write(&head)?;
-        out.write(&fan)?;
+        let head = Head {
+            id_len,
+            flags: layout::ZSTD_OBJECTS,
+            count,
+            fanout: &fanout,
+            data_len,
+        };
+        let mut out = head.start(path)?;
         for e in &entries {
             out.write(e.id())?;
         }
-        let mut offset = 0u64;
-        for e in &entries {
-            out.write(&offset.to_le_bytes())?;
-            offset += e.len;
-        }
-        out.write(&offset.to_le_bytes())?;
+        write_offsets(&mut out, entries.iter().map(|e| e.len))?;
         let mut buf = Vec::new();
         for e in &entries {
             buf.resize(e.len as usize, 0);
@@ -244,6 +230,54 @@ impl Builder {
         }
         Ok(out)
     }
+}
+
+/// What a pack's chunks before its ids say: the id length, flags, object count, the ids'
+/// first bytes counted (for the fanout) and the data length.
+pub(super) struct Head<'a> {
+    pub id_len: usize,
+    pub flags: u32,
+    pub count: u64,
+    pub fanout: &'a [u32; 256],
+    pub data_len: u64,
+}
+
+impl Head<'_> {
+    /// Starts the pack at `path` (written under a temporary name): header and fanout
+    /// written, ready for the `count` ids, then `write_offsets`, then the data.
+    pub(super) fn start(&self, path: &Path) -> Result<ContainerFile> {
+        let head = layout::head(self.id_len, self.flags, self.count);
+        let mut fan = Vec::with_capacity(layout::FANOUT_LEN);
+        let mut acc = 0u32;
+        for f in self.fanout {
+            acc += f;
+            fan.extend_from_slice(&acc.to_le_bytes());
+        }
+        let chunks = [
+            (layout::PHDR, head.len() as u64),
+            (layout::PFAN, fan.len() as u64),
+            (layout::PIDS, self.count * self.id_len as u64),
+            (layout::POFF, (self.count + 1) * 8),
+            (layout::PDAT, self.data_len),
+        ];
+        let mut out = ContainerFile::create(path, FileKind::Pack, &chunks)?;
+        out.write(&head)?;
+        out.write(&fan)?;
+        Ok(out)
+    }
+}
+
+/// Writes the offsets of objects of lengths `lens`, in order, and the end of the last.
+pub(super) fn write_offsets(
+    out: &mut ContainerFile,
+    lens: impl Iterator<Item = u64>,
+) -> Result<()> {
+    let mut offset = 0u64;
+    for len in lens {
+        out.write(&offset.to_le_bytes())?;
+        offset += len;
+    }
+    out.write(&offset.to_le_bytes())
 }
 
 /// The file name of a pack whose container checksum is `sum`: a name from its contents,

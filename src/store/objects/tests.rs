@@ -3,10 +3,7 @@
 use super::*;
 use std::path::Path;
 
-use crate::format::container::FileKind;
-use crate::format::pack as layout;
 use crate::model::{Lang, SkipReason};
-use crate::store::atomic::ContainerFile;
 
 fn id(i: u8) -> BlobId {
     BlobId::from_bytes(&[i; 20]).unwrap()
@@ -155,40 +152,22 @@ pub(super) fn write_plain(path: &Path, objects: &[(BlobId, &[u8])]) {
 
 /// A pack with header flags `flags` of `objects` as given (in that order, bytes as they are).
 fn write_raw(path: &Path, flags: u32, objects: &[(BlobId, &[u8])]) {
-    let count = objects.len() as u64;
-    let mut fan = [0u32; 256];
+    let mut fanout = [0u32; 256];
     for (id, _) in objects {
-        fan[usize::from(id.as_bytes()[0])] += 1;
+        fanout[usize::from(id.as_bytes()[0])] += 1;
     }
-    let fan: Vec<u8> = fan
-        .iter()
-        .scan(0u32, |acc, f| {
-            *acc += f;
-            Some(*acc)
-        })
-        .flat_map(u32::to_le_bytes)
-        .collect();
-    let data_len: u64 = objects.iter().map(|(_, b)| b.len() as u64).sum();
-    let head = layout::head(20, flags, count);
-    let chunks = [
-        (layout::PHDR, head.len() as u64),
-        (layout::PFAN, fan.len() as u64),
-        (layout::PIDS, count * 20),
-        (layout::POFF, (count + 1) * 8),
-        (layout::PDAT, data_len),
-    ];
-    let mut out = ContainerFile::create(path, FileKind::Pack, &chunks).unwrap();
-    out.write(&head).unwrap();
-    out.write(&fan).unwrap();
+    let head = pack::Head {
+        id_len: 20,
+        flags,
+        count: objects.len() as u64,
+        fanout: &fanout,
+        data_len: objects.iter().map(|(_, b)| b.len() as u64).sum(),
+    };
+    let mut out = head.start(path).unwrap();
     for (id, _) in objects {
         out.write(id.as_bytes()).unwrap();
     }
-    let mut at = 0u64;
-    for (_, b) in objects {
-        out.write(&at.to_le_bytes()).unwrap();
-        at += b.len() as u64;
-    }
-    out.write(&at.to_le_bytes()).unwrap();
+    pack::write_offsets(&mut out, objects.iter().map(|(_, b)| b.len() as u64)).unwrap();
     for (_, b) in objects {
         out.write(b).unwrap();
     }
