@@ -90,9 +90,23 @@ impl AtomicFile {
     /// this one) when `dest` already exists. Used for content-addressed files, where an
     /// existing file has the same contents, and to count new files exactly.
     pub fn commit_new(mut self) -> Result<bool> {
+        self.link_new() // Drop removes the temporary name
+    }
+
+    /// Like `commit_new`, but an existing file that `sound` rejects is replaced.
+    fn commit_new_unless_sound(mut self, sound: impl FnOnce() -> bool) -> Result<()> {
+        if self.link_new()? || sound() {
+            return Ok(());
+        }
+        // The data was synced before the link, if it was to be: only the rename is left.
+        self.commit(false)
+    }
+
+    /// Closes the file and links it at `dest` unless a file is there: whether it did.
+    fn link_new(&mut self) -> Result<bool> {
         drop(self.file.take());
         match fs::hard_link(&self.tmp, &self.dest) {
-            Ok(()) => Ok(true), // Drop removes the temporary name
+            Ok(()) => Ok(true),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
             Err(e) => Err(e).with_context(|| {
                 format!(
@@ -102,27 +116,6 @@ impl AtomicFile {
                 )
             }),
         }
-    }
-}
-
-impl AtomicFile {
-    /// Like `commit_new`, but an existing file that `sound` rejects is replaced.
-    fn commit_new_unless_sound(mut self, sound: impl FnOnce() -> bool) -> Result<()> {
-        drop(self.file.take());
-        let linked = match fs::hard_link(&self.tmp, &self.dest) {
-            Ok(()) => true,
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
-            Err(e) => {
-                return Err(e).with_context(|| format!("{}: cannot link", self.dest.display()))
-            }
-        };
-        if linked || sound() {
-            return Ok(()); // Drop removes the temporary name
-        }
-        fs::rename(&self.tmp, &self.dest)
-            .with_context(|| format!("{}: cannot replace a damaged file", self.dest.display()))?;
-        self.tmp = PathBuf::new();
-        Ok(())
     }
 }
 
