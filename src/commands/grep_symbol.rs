@@ -71,21 +71,17 @@ pub(super) fn options_from(
 }
 
 /// The same proof as [`surely_undefined`] before the repository is even opened: HEAD's
-/// commit read from git's files, against the commit the filter is labelled with. Any doubt
-/// is `false` (the ordinary path decides).
-fn surely_undefined_fast(names: &[&str]) -> bool {
-    let Ok(cwd) = std::env::current_dir() else {
-        return false;
-    };
-    let Some(hint) = crate::git::head_hint::head_hint(&cwd) else {
-        return false;
-    };
-    let Ok(Some(bloom)) = Bloom::open(&Store::bloom_path_in(&hint.git_dir)) else {
-        return false;
-    };
-    !bloom.commit().is_empty()
-        && bloom.commit() == hint.commit
-        && !names.iter().any(|n| bloom.may_contain(n.as_bytes()))
+/// commit read from git's files, against the commit the filter is labelled with.
+/// `Some(true)` is a proof; `Some(false)` says the filter may hold one of `names`, so no
+/// proof can follow; `None` is doubt (the ordinary path decides).
+fn surely_undefined_fast(names: &[&str]) -> Option<bool> {
+    let cwd = std::env::current_dir().ok()?;
+    let hint = crate::git::head_hint::head_hint(&cwd)?;
+    let bloom = Bloom::open(&Store::bloom_path_in(&hint.git_dir)).ok()??;
+    if names.iter().any(|n| bloom.may_contain(n.as_bytes())) {
+        return Some(false);
+    }
+    (!bloom.commit().is_empty() && bloom.commit() == hint.commit).then_some(true)
 }
 
 /// Whether the Bloom filter proves each of `names` is defined nowhere in HEAD's tree,
@@ -121,11 +117,15 @@ pub(super) fn run(args: &GrepSymbolArgs) -> Result<ExitCode> {
     };
     let mut names = vec![args.name.as_str()];
     names.extend(qualified.map(|(_, base)| base));
-    if exact && surely_undefined_fast(&names) {
+    let fast = match exact {
+        true => surely_undefined_fast(&names),
+        false => Some(false),
+    };
+    if fast == Some(true) {
         return Ok(found(false));
     }
     let session = Session::open()?;
-    if exact && !session.config.worktree && surely_undefined(&session, &names)? {
+    if fast.is_none() && !session.config.worktree && surely_undefined(&session, &names)? {
         return Ok(found(false));
     }
     let (index, stale) = session.index_for_query_marked(args.no_update)?;

@@ -56,20 +56,39 @@ impl Colors {
     }
 }
 
-/// `path:line:column: kind name (in Container)`.
+/// `path:line:column: kind name (in Container)`. Allocates nothing for a plain path (a hot
+/// name prints thousands of these).
 pub(crate) fn write_default(w: &mut impl Write, p: &Posting, c: &Colors) -> io::Result<()> {
+    let mut digits = [0u8; 10];
     c.paint(w, "35", &c.paths.show(&p.path))?;
     c.paint(w, "36", b":")?;
-    c.paint(w, "32", p.line.to_string().as_bytes())?;
+    c.paint(w, "32", decimal(p.line, &mut digits))?;
     c.paint(w, "36", b":")?;
-    c.paint(w, "32", p.column.to_string().as_bytes())?;
+    c.paint(w, "32", decimal(p.column, &mut digits))?;
     c.paint(w, "36", b":")?;
-    write!(w, " {} ", p.kind)?;
+    w.write_all(b" ")?;
+    w.write_all(p.kind.as_str().as_bytes())?;
+    w.write_all(b" ")?;
     c.paint(w, "1;31", p.name.as_bytes())?;
     if let Some((container, _)) = &p.container {
-        write!(w, " (in {container})")?;
+        w.write_all(b" (in ")?;
+        w.write_all(container.as_bytes())?;
+        w.write_all(b")")?;
     }
     w.write_all(b"\n")
+}
+
+/// `n` in decimal, written into the end of `buf`.
+fn decimal(mut n: u32, buf: &mut [u8; 10]) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[at..];
+        }
+    }
 }
 
 /// `path:line:column: in Caller` (or `at top level`), a call site.
@@ -236,5 +255,13 @@ mod tests {
         assert_eq!(&*quoted("é.py".as_bytes(), false), "é.py".as_bytes());
         assert_eq!(&*quoted(b"a\"b\\c", false), b"\"a\\\"b\\\\c\"");
         assert_eq!(&*tags_path(b"a\tb\\c"), b"a\\tb\\\\c");
+    }
+
+    #[test]
+    fn decimal_writes_every_width() {
+        let mut buf = [0u8; 10];
+        for n in [0, 7, 10, 99, 100, 65_535, 1_000_000, u32::MAX] {
+            assert_eq!(decimal(n, &mut buf), n.to_string().as_bytes());
+        }
     }
 }

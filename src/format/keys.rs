@@ -116,8 +116,23 @@ pub struct PostingValue {
     pub end_column: u32,
 }
 
-/// Decodes a posting value.
-pub fn decode_posting_value(val: &[u8]) -> Result<PostingValue> {
+/// A decoded posting value whose container name borrows from the value's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PostingValueRef<'v> {
+    /// What the definition is.
+    pub kind: Kind,
+    /// Its file's language.
+    pub lang: Lang,
+    /// Its container's name (raw bytes, UTF-8 when written by git-atse) and kind.
+    pub container: Option<(&'v [u8], Kind)>,
+    /// 1-based end line.
+    pub end_line: u32,
+    /// 1-based end column.
+    pub end_column: u32,
+}
+
+/// Decodes a posting value without copying its container's name.
+pub fn decode_posting_value_ref(val: &[u8]) -> Result<PostingValueRef<'_>> {
     let corrupt = |what: &str| Damaged::index(format!("posting with {what}"));
     if val.len() < POSTING_VALUE_LEN {
         bail!(corrupt("a malformed key or value"));
@@ -127,16 +142,30 @@ pub fn decode_posting_value(val: &[u8]) -> Result<PostingValue> {
     let container = match val[CONTAINER_KIND_OFFSET] {
         0 => None,
         k => Some((
-            String::from_utf8_lossy(&val[CONTAINER_OFFSET..]).into_owned(),
+            &val[CONTAINER_OFFSET..],
             Kind::from_u8(k).ok_or_else(|| corrupt("an unknown container kind"))?,
         )),
     };
-    Ok(PostingValue {
+    Ok(PostingValueRef {
         kind,
         lang,
         container,
         end_line: u32le(&val[END_LINE_OFFSET..END_COLUMN_OFFSET]),
         end_column: u32le(&val[END_COLUMN_OFFSET..CONTAINER_OFFSET]),
+    })
+}
+
+/// Decodes a posting value.
+pub fn decode_posting_value(val: &[u8]) -> Result<PostingValue> {
+    let v = decode_posting_value_ref(val)?;
+    Ok(PostingValue {
+        kind: v.kind,
+        lang: v.lang,
+        container: v
+            .container
+            .map(|(c, k)| (String::from_utf8_lossy(c).into_owned(), k)),
+        end_line: v.end_line,
+        end_column: v.end_column,
     })
 }
 
@@ -270,22 +299,49 @@ pub struct FileRow {
 
 /// Decodes a `files` value.
 pub fn decode_file_value(v: &[u8]) -> Result<FileRow> {
+    let row = decode_file_value_ref(v)?;
+    Ok(FileRow {
+        blob: BlobId::from_trusted(row.blob),
+        lang: row.lang,
+        skip: row.skip,
+        path: row.path.to_vec(),
+    })
+}
+
+/// A decoded file row whose path borrows from the value's bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct FileRowRef<'v> {
+    /// The raw id of the blob indexed for the path (of a SHA-1 or SHA-256 length).
+    pub blob: &'v [u8],
+    /// Its language.
+    pub lang: Lang,
+    /// Why it was not extracted, if it was not.
+    pub skip: Option<SkipReason>,
+    /// The path in the tree.
+    pub path: &'v [u8],
+}
+
+/// Decodes a file row without copying its path.
+pub fn decode_file_value_ref(v: &[u8]) -> Result<FileRowRef<'_>> {
     let corrupt = || Damaged::index("a damaged file row");
     let n = usize::from(*v.first().ok_or_else(corrupt)?);
     if v.len() < n + 3 {
         bail!(corrupt());
     }
-    let blob = BlobId::from_bytes(&v[1..1 + n]).map_err(|_| corrupt())?;
+    if n != 20 && n != 32 {
+        bail!(corrupt());
+    }
+    let blob = &v[1..1 + n];
     let lang = Lang::from_u8(v[1 + n]).ok_or_else(corrupt)?;
     let skip = match v[2 + n] {
         0 => None,
         s => Some(SkipReason::from_u8(s).ok_or_else(corrupt)?),
     };
-    Ok(FileRow {
+    Ok(FileRowRef {
         blob,
         lang,
         skip,
-        path: v[3 + n..].to_vec(),
+        path: &v[3 + n..],
     })
 }
 

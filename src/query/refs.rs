@@ -4,7 +4,7 @@ use anyhow::{bail, Result};
 
 use crate::model::overlay::Overlay;
 use crate::model::{BlobId, FileIndex, Lang};
-use crate::store::index::Index;
+use crate::store::index::{Caller, Index};
 
 /// Gives the object of a file (its blob, language and path), `None` when there is none to
 /// be had: the stored one, or (from `pipeline`) one extracted again when it is damaged.
@@ -44,21 +44,21 @@ pub fn calls_of(
     extra.sort();
     let mut extra = extra.into_iter().peekable();
     let mut hits = Vec::new();
-    index.callers_streamed(name, |(path, blob, lang)| {
-        if overlay.is_some_and(|o| !o.keeps(&path)) {
+    index.callers_streamed(name, |(path, blob, lang): &Caller| {
+        if overlay.is_some_and(|o| !o.keeps(path)) {
             return Ok(true);
         }
-        hits.extend(std::iter::from_fn(|| extra.next_if(|c| c.path < path)));
+        hits.extend(std::iter::from_fn(|| extra.next_if(|c| &c.path < path)));
         if hits.len() >= limit {
             return Ok(false);
         }
-        let Some(fi) = object_of(&blob, lang, &path)? else {
+        let Some(fi) = object_of(blob, *lang, path)? else {
             bail!(
                 "{}: the object of blob {blob} cannot be had; run `git atse update --full`",
-                String::from_utf8_lossy(&path)
+                String::from_utf8_lossy(path)
             );
         };
-        let mut calls: Vec<Call> = calls_in(&path, &fi, name).collect();
+        let mut calls: Vec<Call> = calls_in(path, &fi, name).collect();
         calls.sort();
         hits.extend(calls);
         Ok(hits.len() < limit)

@@ -177,7 +177,7 @@ fn find_indexed(index: &Index, name: &str, opts: &Options) -> Result<Vec<Posting
     }
     if !opts.prefix && !opts.ignore_case {
         stream_exact(index, name, opts, |p| {
-            out.push(p);
+            out.push(p.clone());
             Ok(())
         })?;
         return Ok(out);
@@ -195,7 +195,7 @@ fn find_indexed(index: &Index, name: &str, opts: &Options) -> Result<Vec<Posting
     // The first `limit` of each name hold the first `limit` of all.
     for n in &names {
         stream_exact(index, n, opts, |p| {
-            out.push(p);
+            out.push(p.clone());
             Ok(())
         })?;
     }
@@ -213,12 +213,12 @@ pub fn find_each(
     name: &str,
     opts: &Options,
     overlay: Option<&Overlay>,
-    mut f: impl FnMut(&Posting) -> Result<()>,
+    f: impl FnMut(&Posting) -> Result<()>,
 ) -> Result<()> {
     if overlay.is_some() || opts.prefix || opts.ignore_case {
         return find(index, name, opts, overlay)?.iter().try_for_each(f);
     }
-    stream_exact(index, name, opts, |p| f(&p))
+    stream_exact(index, name, opts, f)
 }
 
 /// Gives the postings of exactly `name` that `opts` keeps to `f`, streamed in output order,
@@ -227,7 +227,7 @@ fn stream_exact(
     index: &Index,
     name: &str,
     opts: &Options,
-    mut f: impl FnMut(Posting) -> Result<()>,
+    mut f: impl FnMut(&Posting) -> Result<()>,
 ) -> Result<()> {
     let limit = opts.limit.unwrap_or(usize::MAX);
     if limit == 0 {
@@ -235,7 +235,7 @@ fn stream_exact(
     }
     let mut given = 0;
     index.postings_streamed(name, |p| {
-        if opts.keeps(&p) {
+        if opts.keeps(p) {
             f(p)?;
             given += 1;
         }

@@ -72,6 +72,7 @@ pub use links::TreeTables;
 pub use meta::State;
 pub use patch::{FileChange, Patch, Side};
 pub use read::Paths;
+pub use stream::Caller;
 
 /// Version of the table layout. Another version is rebuilt from scratch.
 pub const INDEX_FORMAT: u32 = 5;

@@ -362,11 +362,6 @@ impl Paths {
 pub(super) struct PathCache(std::collections::HashMap<u32, Vec<u8>>);
 
 impl PathCache {
-    /// Forgets every path (a stream that moved past a file needs it no more).
-    pub(super) fn clear(&mut self) {
-        self.0.clear();
-    }
-
     fn path(
         &mut self,
         id: u32,

@@ -4,7 +4,7 @@
 //! order straight from the key order; files added since are few, read apart, sorted and
 //! merged in.
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 
 use super::meta::read_state;
 use super::read::{decode_posting, sort_postings, PathCache};
@@ -22,11 +22,11 @@ pub type Caller = (Vec<u8>, BlobId, Lang);
 impl Index {
     /// Gives the postings of exactly `name` to `f` in path, line and column order until it
     /// returns `false`. Memory: the postings of files added since the last rebuild, and
-    /// one path.
+    /// one posting, whose buffers are reused (a hot name allocates nothing per posting).
     pub fn postings_streamed(
         &self,
         name: &str,
-        f: impl FnMut(Posting) -> Result<bool>,
+        f: impl FnMut(&Posting) -> Result<bool>,
     ) -> Result<()> {
         let txn = self.read_txn()?;
         let (Some(defs), Some(files), Some(meta)) = (
@@ -44,20 +44,15 @@ impl Index {
             late.push(decode_posting(k.value(), v.value(), &mut paths, &files)?);
         }
         sort_postings(&mut late);
-        let mut current = None;
-        let early = defs.range(lo.as_slice()..mid.as_slice())?.map(|row| {
+        let mut file = None;
+        let mut early = Early::new(defs.range(lo.as_slice()..mid.as_slice())?, |row, slot| {
             let (k, v) = row?;
-            // Keep only the current file's path.
-            let file = keys::decode_posting_key(k.value())?.file;
-            if current != Some(file) {
-                paths.clear();
-                current = Some(file);
-            }
-            decode_posting(k.value(), v.value(), &mut paths, &files).map(Some)
+            decode_posting_into(k.value(), v.value(), slot, &mut file, &files)?;
+            Ok(true)
         });
         let before =
             |a: &Posting, b: &Posting| (&a.path, a.line, a.column) < (&b.path, b.line, b.column);
-        merge(early, late, before, f)
+        merge(&mut early, late, before, f)
     }
 
     /// Gives the files that call exactly `name` to `f` in path order until it returns
@@ -65,7 +60,7 @@ impl Index {
     pub fn callers_streamed(
         &self,
         name: &str,
-        f: impl FnMut(Caller) -> Result<bool>,
+        f: impl FnMut(&Caller) -> Result<bool>,
     ) -> Result<()> {
         let txn = self.read_txn()?;
         let (Some(callers), Some(files), Some(meta)) = (
@@ -94,10 +89,97 @@ impl Index {
             late.extend(caller(row?.0.value())?);
         }
         late.sort_by(|a, b| a.0.cmp(&b.0));
-        let early = callers
-            .range(lo.as_slice()..mid.as_slice())?
-            .map(|row| caller(row?.0.value()));
-        merge(early, late, |a: &Caller, b: &Caller| a.0 < b.0, f)
+        let mut early = Early::new(
+            callers.range(lo.as_slice()..mid.as_slice())?,
+            |row, slot| {
+                *slot = caller(row?.0.value())?;
+                Ok(slot.is_some())
+            },
+        );
+        merge(&mut early, late, |a: &Caller, b: &Caller| a.0 < b.0, f)
+    }
+}
+
+/// Decodes a posting into `slot`, reusing its buffers: the name, path and container are
+/// copied in only when they change, and the path is looked up only when the file (`file`,
+/// the id of the path in the slot) does.
+fn decode_posting_into(
+    key: &[u8],
+    val: &[u8],
+    slot: &mut Option<Posting>,
+    file: &mut Option<u32>,
+    files: &redb::ReadOnlyTable<u32, &'static [u8]>,
+) -> Result<()> {
+    let k = keys::decode_posting_key(key)?;
+    let v = keys::decode_posting_value_ref(val)?;
+    let p = slot.get_or_insert_with(|| Posting {
+        name: String::new(),
+        path: Vec::new(),
+        line: 0,
+        column: 0,
+        end_line: 0,
+        end_column: 0,
+        kind: v.kind,
+        lang: v.lang,
+        container: None,
+    });
+    if p.name.as_bytes() != k.name {
+        p.name.clear();
+        p.name.push_str(&String::from_utf8_lossy(k.name));
+    }
+    if *file != Some(k.file) {
+        let Some(row) = files.get(k.file)? else {
+            bail!(Damaged::index(format!(
+                "posting names file id {}, which has no row",
+                k.file
+            )));
+        };
+        p.path.clear();
+        p.path
+            .extend_from_slice(keys::decode_file_value_ref(row.value())?.path);
+        *file = Some(k.file);
+    }
+    match (&mut p.container, v.container) {
+        (Some((c, kind)), Some((bytes, k))) => {
+            if c.as_bytes() != bytes {
+                c.clear();
+                c.push_str(&String::from_utf8_lossy(bytes));
+            }
+            *kind = k;
+        }
+        (c, new) => *c = new.map(|(b, k)| (String::from_utf8_lossy(b).into_owned(), k)),
+    }
+    (p.line, p.column) = (k.line, k.column);
+    (p.end_line, p.end_column) = (v.end_line, v.end_column);
+    (p.kind, p.lang) = (v.kind, v.lang);
+    Ok(())
+}
+
+/// Rows already in output order, decoded one at a time into one reused item.
+struct Early<R, T, D> {
+    rows: R,
+    slot: Option<T>,
+    /// Decodes a row into the slot; `false` skips the row.
+    decode: D,
+}
+
+impl<R: Iterator, T, D: FnMut(R::Item, &mut Option<T>) -> Result<bool>> Early<R, T, D> {
+    fn new(rows: R, decode: D) -> Self {
+        Early {
+            rows,
+            slot: None,
+            decode,
+        }
+    }
+
+    /// The next item, or `None` at the end.
+    fn next(&mut self) -> Result<Option<&T>> {
+        for row in self.rows.by_ref() {
+            if (self.decode)(row, &mut self.slot)? {
+                return Ok(self.slot.as_ref());
+            }
+        }
+        Ok(None)
     }
 }
 
@@ -115,21 +197,18 @@ fn ranges(
     Ok((lo, mid, hi))
 }
 
-/// Gives `f` the items of `early` (already in output order; `None` skipped) and of `late`
-/// (sorted), merged by `before`, until `f` returns `false`.
-fn merge<T>(
-    early: impl Iterator<Item = Result<Option<T>>>,
+/// Gives `f` the items of `early` (already in output order) and of `late` (sorted), merged
+/// by `before`, until `f` returns `false`.
+fn merge<R: Iterator, T, D: FnMut(R::Item, &mut Option<T>) -> Result<bool>>(
+    early: &mut Early<R, T, D>,
     late: Vec<T>,
     before: impl Fn(&T, &T) -> bool,
-    mut f: impl FnMut(T) -> Result<bool>,
+    mut f: impl FnMut(&T) -> Result<bool>,
 ) -> Result<()> {
     let mut late = late.into_iter().peekable();
-    for item in early {
-        let Some(item) = item? else {
-            continue;
-        };
-        while let Some(l) = late.next_if(|l| before(l, &item)) {
-            if !f(l)? {
+    while let Some(item) = early.next()? {
+        while let Some(l) = late.next_if(|l| before(l, item)) {
+            if !f(&l)? {
                 return Ok(());
             }
         }
@@ -138,7 +217,7 @@ fn merge<T>(
         }
     }
     for l in late {
-        if !f(l)? {
+        if !f(&l)? {
             break;
         }
     }
