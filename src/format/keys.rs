@@ -1,11 +1,12 @@
 //! The keys and values of the index's redb tables (see `store::index` for the tables).
-//! Integers in keys are big-endian, so that byte order is numeric order; in values they are
-//! little-endian. Names never contain NUL (identifiers do not), which keeps the separator
-//! unambiguous; a key that does not decode is damage ([`Damaged`]), never a panic.
+//! Integers in keys are big-endian or ordered varints (`ord`, [`super::varint`]), so that
+//! byte order is numeric order; in values they are little-endian or LEB128 (`leb`). Names
+//! never contain NUL (identifiers do not), which keeps the separator unambiguous; a key that
+//! does not decode is damage ([`Damaged`]), never a panic.
 //!
 //! ```text
-//! posting key     name 0x00 file:u32be line:u32be column:u32be
-//! posting value   [kind u8][lang u8][container kind u8, 0: none][end_line u32][end_column u32]
+//! posting key     name 0x00 file:ord line:ord column:ord [ord bytes u8]
+//! posting value   [kind u8][lang u8][container kind u8, 0: none][end_line leb][end_column leb]
 //!                 [container name...]
 //! id key          prefix 0x00 file:u32be          (callers, ikeys, basenames)
 //! folded key      lowercase(name) 0x00 name
@@ -17,23 +18,18 @@
 use anyhow::{bail, Result};
 
 use super::suffix;
+use super::varint::{get_leb, get_ordered, put_leb, put_ordered};
 use crate::error::Damaged;
 use crate::model::{BlobId, Definition, Kind, Lang, SkipReason};
 
 /// The separator after a name or prefix.
 const SEP: u8 = 0;
 const FILE_ID_LEN: usize = 4;
-/// Bytes after the name in a posting key: separator, file, line, column.
-pub const POSTING_SUFFIX_LEN: usize = 1 + 3 * 4;
 
 const KIND_OFFSET: usize = 0;
 const LANG_OFFSET: usize = KIND_OFFSET + 1;
 const CONTAINER_KIND_OFFSET: usize = LANG_OFFSET + 1;
-const END_LINE_OFFSET: usize = CONTAINER_KIND_OFFSET + 1;
-const END_COLUMN_OFFSET: usize = END_LINE_OFFSET + 4;
-const CONTAINER_OFFSET: usize = END_COLUMN_OFFSET + 4;
-/// The fixed part of a posting value.
-pub const POSTING_VALUE_LEN: usize = CONTAINER_OFFSET;
+const NUMBERS_OFFSET: usize = CONTAINER_KIND_OFFSET + 1;
 
 fn u32be(b: &[u8]) -> u32 {
     u32::from_be_bytes([b[0], b[1], b[2], b[3]])
@@ -44,13 +40,30 @@ fn u32le(b: &[u8]) -> u32 {
 }
 
 /// Writes the posting key of definition `name` in `file` at `line`:`column` into `key`.
+///
+/// The numbers are ordered varints (`format::varint`), so a name's postings sort by file,
+/// line and column. The last byte is their length, so that the name is found from the end
+/// whatever bytes it holds; it never decides an order, as the codes before it differ
+/// first.
 pub fn posting_key(key: &mut Vec<u8>, name: &str, file: u32, line: u32, column: u32) {
     key.clear();
     key.extend_from_slice(name.as_bytes());
     key.push(SEP);
-    key.extend_from_slice(&file.to_be_bytes());
-    key.extend_from_slice(&line.to_be_bytes());
-    key.extend_from_slice(&column.to_be_bytes());
+    let at = key.len();
+    put_ordered(key, file);
+    put_ordered(key, line);
+    put_ordered(key, column);
+    let numbers = (key.len() - at) as u8;
+    key.push(numbers);
+}
+
+/// The start of the posting keys of `name` in files numbered `file` or above.
+pub fn posting_key_from_file(name: &[u8], file: u32) -> Vec<u8> {
+    let mut key = Vec::with_capacity(name.len() + 6);
+    key.extend_from_slice(name);
+    key.push(SEP);
+    put_ordered(&mut key, file);
+    key
 }
 
 /// A decoded posting key.
@@ -68,18 +81,29 @@ pub struct PostingKey<'k> {
 
 /// Decodes a posting key.
 pub fn decode_posting_key(key: &[u8]) -> Result<PostingKey<'_>> {
-    let Some(name_len) = key.len().checked_sub(POSTING_SUFFIX_LEN) else {
-        bail!(Damaged::index("posting with a malformed key or value"));
+    let malformed = || Damaged::index("posting with a malformed key or value");
+    let (&numbers, rest) = key.split_last().ok_or_else(malformed)?;
+    let Some(sep) = rest.len().checked_sub(usize::from(numbers) + 1) else {
+        bail!(malformed());
     };
-    let (name, rest) = key.split_at(name_len);
-    if rest[0] != SEP {
-        bail!(Damaged::index("posting with a malformed key or value"));
+    if rest[sep] != SEP {
+        bail!(malformed());
+    }
+    let mut at = sep + 1;
+    let mut next = || {
+        let (v, n) = get_ordered(&rest[at..]).ok_or_else(malformed)?;
+        at += n;
+        Ok::<u32, Damaged>(v)
+    };
+    let (file, line, column) = (next()?, next()?, next()?);
+    if at != rest.len() {
+        bail!(malformed());
     }
     Ok(PostingKey {
-        name,
-        file: u32be(&rest[1..5]),
-        line: u32be(&rest[5..9]),
-        column: u32be(&rest[9..13]),
+        name: &rest[..sep],
+        file,
+        line,
+        column,
     })
 }
 
@@ -94,8 +118,8 @@ pub fn posting_value(val: &mut Vec<u8>, d: &Definition, lang: Lang) {
     val.push(d.kind.to_u8());
     val.push(lang.to_u8());
     val.push(d.container.as_ref().map_or(0, |(_, k)| k.to_u8()));
-    val.extend_from_slice(&d.end_line.to_le_bytes());
-    val.extend_from_slice(&d.end_column.to_le_bytes());
+    put_leb(val, d.end_line);
+    put_leb(val, d.end_column);
     if let Some((c, _)) = &d.container {
         val.extend_from_slice(c.as_bytes());
     }
@@ -134,15 +158,21 @@ pub struct PostingValueRef<'v> {
 /// Decodes a posting value without copying its container's name.
 pub fn decode_posting_value_ref(val: &[u8]) -> Result<PostingValueRef<'_>> {
     let corrupt = |what: &str| Damaged::index(format!("posting with {what}"));
-    if val.len() < POSTING_VALUE_LEN {
-        bail!(corrupt("a malformed key or value"));
+    let malformed = || corrupt("a malformed key or value");
+    if val.len() < NUMBERS_OFFSET {
+        bail!(malformed());
     }
     let kind = Kind::from_u8(val[KIND_OFFSET]).ok_or_else(|| corrupt("an unknown kind"))?;
     let lang = Lang::from_u8(val[LANG_OFFSET]).ok_or_else(|| corrupt("an unknown language"))?;
+    let (end_line, n) = get_leb(&val[NUMBERS_OFFSET..]).ok_or_else(malformed)?;
+    let at = NUMBERS_OFFSET + n;
+    let (end_column, n) = get_leb(&val[at..]).ok_or_else(malformed)?;
+    let rest = &val[at + n..];
     let container = match val[CONTAINER_KIND_OFFSET] {
-        0 => None,
+        0 if rest.is_empty() => None,
+        0 => bail!(malformed()),
         k => Some((
-            &val[CONTAINER_OFFSET..],
+            rest,
             Kind::from_u8(k).ok_or_else(|| corrupt("an unknown container kind"))?,
         )),
     };
@@ -150,8 +180,8 @@ pub fn decode_posting_value_ref(val: &[u8]) -> Result<PostingValueRef<'_>> {
         kind,
         lang,
         container,
-        end_line: u32le(&val[END_LINE_OFFSET..END_COLUMN_OFFSET]),
-        end_column: u32le(&val[END_COLUMN_OFFSET..CONTAINER_OFFSET]),
+        end_line,
+        end_column,
     })
 }
 
@@ -356,7 +386,14 @@ mod tests {
         posting_key(&mut k, "main", 7, 3, 9);
         let d = decode_posting_key(&k).unwrap();
         assert_eq!((d.name, d.file, d.line, d.column), (&b"main"[..], 7, 3, 9));
-        assert!(decode_posting_key(&k[..12]).is_err());
+        for n in 0..k.len() {
+            if let Ok(d) = decode_posting_key(&k[..n]) {
+                let mut again = Vec::new();
+                let name = std::str::from_utf8(d.name).unwrap();
+                posting_key(&mut again, name, d.file, d.line, d.column);
+                assert_eq!(again, &k[..n]);
+            }
+        }
         assert_eq!(trailing_id(&id_key(b"f", 5)).unwrap(), 5);
         assert!(trailing_id(b"abc").is_err());
         assert_eq!(edge_of(&edge_key(1, 2)).unwrap(), (1, 2));
@@ -381,6 +418,80 @@ mod tests {
         let odd = [1, 0, 10, 255, 41, 255, 255];
         if let Ok((path, id)) = basename_of(&odd) {
             assert_eq!(basename_key(&path, id), odd);
+        }
+    }
+
+    #[test]
+    fn a_names_postings_sort_by_file_line_and_column_and_any_name_decodes() {
+        let positions = [
+            (0, 1, 1),
+            (5, 0x7f, 300),
+            (5, 0x80, 1),
+            (127, 70_000, 2),
+            (128, 1, 1),
+            (20_000, 3, 4),
+            (u32::MAX, u32::MAX, u32::MAX),
+        ];
+        let keys: Vec<Vec<u8>> = positions
+            .iter()
+            .map(|&(f, l, c)| {
+                let mut k = Vec::new();
+                posting_key(&mut k, "a\0b", f, l, c);
+                k
+            })
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+        for (k, &(file, line, column)) in keys.iter().zip(&positions) {
+            let d = decode_posting_key(k).unwrap();
+            assert_eq!(
+                (d.name, d.file, d.line, d.column),
+                (&b"a\0b"[..], file, line, column)
+            );
+            assert!(k.as_slice() >= posting_key_from_file(b"a\0b", file).as_slice());
+            assert!(
+                k.as_slice() < posting_key_from_file(b"a\0b", file.saturating_add(1)).as_slice()
+                    || file == u32::MAX
+            );
+        }
+    }
+
+    #[test]
+    fn posting_values_round_trip_and_trailing_bytes_without_a_container_are_damage() {
+        let mut d = Definition {
+            name: "f".into(),
+            kind: Kind::Method,
+            line: 3,
+            column: 1,
+            end_line: 70_000,
+            end_column: 200,
+            container: Some(("Outer".into(), Kind::Class)),
+        };
+        let mut v = Vec::new();
+        posting_value(&mut v, &d, Lang::Java);
+        let got = decode_posting_value(&v).unwrap();
+        assert_eq!(
+            (
+                got.kind,
+                got.lang,
+                got.container,
+                got.end_line,
+                got.end_column
+            ),
+            (
+                Kind::Method,
+                Lang::Java,
+                Some(("Outer".to_string(), Kind::Class)),
+                70_000,
+                200
+            )
+        );
+        d.container = None;
+        posting_value(&mut v, &d, Lang::Java);
+        assert_eq!(decode_posting_value(&v).unwrap().container, None);
+        v.push(b'x');
+        assert!(decode_posting_value(&v).is_err());
+        for n in 0..v.len() - 1 {
+            assert!(decode_posting_value(&v[..n]).is_err(), "{n}");
         }
     }
 }

@@ -9,7 +9,8 @@
 //! - [`pack`], [`csr`], [`bloom`]: the chunks of a pack, the graph and the Bloom filter;
 //! - [`keys`]: the keys and values of the index's redb tables;
 //! - [`suffix`]: the suffix key of a path (`a/b/x.h` -> `x.h 0x00 b/a/`);
-//! - [`shard`]: the record an `update --shard` job leaves for `share push`.
+//! - [`shard`]: the record an `update --shard` job leaves for `share push`;
+//! - [`varint`]: variable-length integers, ordered for keys and LEB128 for values.
 
 pub mod bloom;
 pub mod container;
@@ -19,3 +20,4 @@ pub mod object;
 pub mod pack;
 pub mod shard;
 pub mod suffix;
+pub mod varint;

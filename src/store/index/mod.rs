@@ -1,14 +1,14 @@
 //! The global index of one worktree, in redb: path -> blob, name -> postings. Key and
 //! value layouts are `format::keys`; the tables are declared once, in `schema`.
 //!
-//! Tables (integers in keys are big-endian so byte order is numeric order; elsewhere
-//! little-endian):
+//! Tables (integers in keys are big-endian or ordered varints, so byte order is numeric order;
+//! elsewhere little-endian or LEB128):
 //! ```text
 //! meta      &str  -> &[u8]   format, extractor version, tree, commit, counters, next file id
 //! paths     path  -> file id u32                                 one row per indexed file
 //! files     file id u32 -> [id_len u8][blob id][lang u8][skip u8][path]
-//! defs      name 0x00 file:u32be line:u32be column:u32be
-//!                 -> [kind u8][lang u8][container_kind u8][end_line u32][end_column u32][container]
+//! defs      name 0x00 file:ord line:ord column:ord [ord bytes u8]   (ordered varints)
+//!                 -> [kind u8][lang u8][container_kind u8][end_line leb][end_column leb][container]
 //! names     name  -> count u64                                  distinct defined names
 //! folded    lowercase(name) 0x00 name -> ()                     for case-insensitive lookups
 //! callers   name 0x00 file:u32be -> ()        files that call `name` (positions: objects)
@@ -75,7 +75,7 @@ pub use read::Paths;
 pub use stream::Caller;
 
 /// Version of the table layout. Another version is rebuilt from scratch.
-pub const INDEX_FORMAT: u32 = 5;
+pub const INDEX_FORMAT: u32 = 6;
 
 /// One definition as the index stores it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -12,7 +12,8 @@ use super::schema::{open_read_table, CALLERS, DEFS, FILES, META};
 use super::{Index, Posting};
 use crate::error::Damaged;
 use crate::format::keys::{
-    self, decode_file_value, id_key_has_prefix_len, prefix_range, trailing_id,
+    self, decode_file_value, id_key, id_key_has_prefix_len, posting_key_from_file, prefix_range,
+    trailing_id,
 };
 use crate::model::{BlobId, Lang};
 
@@ -36,7 +37,7 @@ impl Index {
         ) else {
             return Ok(());
         };
-        let (lo, mid, hi) = ranges(&meta, name)?;
+        let (lo, mid, hi) = ranges(&meta, name, posting_key_from_file)?;
         let mut paths = PathCache::default();
         let mut late = Vec::new();
         for row in defs.range(mid.as_slice()..hi.as_slice())? {
@@ -70,7 +71,7 @@ impl Index {
         ) else {
             return Ok(());
         };
-        let (lo, mid, hi) = ranges(&meta, name)?;
+        let (lo, mid, hi) = ranges(&meta, name, id_key)?;
         let caller = |key: &[u8]| -> Result<Option<Caller>> {
             if !id_key_has_prefix_len(key, name.len()) {
                 return Ok(None);
@@ -183,18 +184,18 @@ impl<R: Iterator, T, D: FnMut(R::Item, &mut Option<T>) -> Result<bool>> Early<R,
     }
 }
 
-/// The key ranges of `name`'s rows (`name 0x00 file:u32be ...`): `lo..mid` holds the files
-/// numbered in path order by the last rebuild, `mid..hi` the files added since.
+/// The key ranges of `name`'s rows (`name 0x00 file ...`, whose first key at or above a
+/// file id `first_key` writes): `lo..mid` holds the files numbered in path order by the
+/// last rebuild, `mid..hi` the files added since.
 fn ranges(
     meta: &redb::ReadOnlyTable<&'static str, &'static [u8]>,
     name: &str,
+    first_key: fn(&[u8], u32) -> Vec<u8>,
 ) -> Result<(Vec<u8>, Vec<u8>, Vec<u8>)> {
     let ordered = read_state(meta)?.map_or(0, |s| s.ordered_below);
     let boundary = u32::try_from(ordered).unwrap_or(u32::MAX);
     let (lo, hi) = prefix_range(name.as_bytes());
-    let mut mid = lo.clone();
-    mid.extend_from_slice(&boundary.to_be_bytes());
-    Ok((lo, mid, hi))
+    Ok((lo, first_key(name.as_bytes(), boundary), hi))
 }
 
 /// Gives `f` the items of `early` (already in output order) and of `late` (sorted), merged
