@@ -62,6 +62,65 @@ fn modify_add_delete_rename_follow_the_tree() {
 }
 
 #[test]
+fn a_modification_that_reorders_containers_keeps_each_members_container() {
+    // Postings name their container by its position in the file's row: a class added
+    // above the others moves every position, and the members it did not touch must still
+    // say the right class.
+    let repo = Repo::new();
+    repo.write(
+        "m.py",
+        "class A:\n    def a1(self):\n        pass\n\nclass B:\n    def b1(self):\n        pass\n",
+    );
+    repo.commit_all("init");
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "b1"]),
+        "m.py:6:9: method b1 (in B)\n"
+    );
+    // Only b1's posting changes (its end): it is rewritten alone and must still name the
+    // second of the file's containers, not the first of the changed part's.
+    repo.write(
+        "m.py",
+        "class A:\n    def a1(self):\n        pass\n\nclass B:\n    def b1(self):\n        x = 1\n        pass\n",
+    );
+    repo.commit_all("grow b1");
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "b1"]),
+        "m.py:6:9: method b1 (in B)\n"
+    );
+    assert_matches_full_rebuild(&repo);
+    repo.write(
+        "m.py",
+        "class Z:\n    def z1(self):\n        pass\n\nclass B:\n    def b1(self):\n        pass\n\nclass A:\n    def a1(self):\n        pass\n",
+    );
+    repo.commit_all("reorder");
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "b1"]),
+        "m.py:6:9: method b1 (in B)\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "a1"]),
+        "m.py:10:9: method a1 (in A)\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "z1"]),
+        "m.py:2:9: method z1 (in Z)\n"
+    );
+    assert_matches_full_rebuild(&repo);
+    // b1 keeps its line and column while its container's position changes (1 -> 0).
+    repo.write(
+        "m.py",
+        "class B:\n    def x1(self):\n        pass\n\nclass B:\n    def b1(self):\n        pass\n",
+    );
+    repo.commit_all("one container");
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "b1"]),
+        "m.py:6:9: method b1 (in B)\n"
+    );
+    assert_eq!(repo.atse(&["grep-symbol", "a1"]).code, 1);
+    assert_matches_full_rebuild(&repo);
+}
+
+#[test]
 fn update_reports_what_it_did_and_reuses_objects() {
     let repo = Repo::new();
     repo.write("a.py", "def f():\n    pass\n")

@@ -7,13 +7,17 @@
 //! ```text
 //! posting key     name 0x00 file:ord line:ord column:ord [ord bytes u8]
 //! posting value   [kind u8][lang u8][container kind u8, 0: none][end_line leb][end_column leb]
-//!                 [container name...]
+//!                 [container position leb, when its kind is not 0]
 //! id key          prefix 0x00 file:u32be          (callers, ikeys, basenames)
 //! folded key      lowercase(name) 0x00 name
 //! edge key        target:u32be source:u32be       (rdeps)
 //! id list         [u32le...]                       (deps)
-//! file value      [id_len u8][blob id][lang u8][skip u8, 0: none][path...]
+//! file value      [id_len u8][blob id][lang u8][skip u8, 0: none][path_len leb][path]
+//!                 ([name_len leb][container name])...
 //! ```
+//!
+//! A posting names its container by position in its file's row ([`Containers`]): a class's
+//! name is stored once per file, not once per member.
 
 use anyhow::{bail, Result};
 
@@ -112,8 +116,9 @@ pub fn posting_name(key: &[u8]) -> Result<&[u8]> {
     Ok(decode_posting_key(key)?.name)
 }
 
-/// Writes the posting value of `d` (in a file of `lang`) into `val`.
-pub fn posting_value(val: &mut Vec<u8>, d: &Definition, lang: Lang) {
+/// Writes the posting value of `d` (in a file of `lang` whose definitions have
+/// `containers`) into `val`.
+pub fn posting_value(val: &mut Vec<u8>, d: &Definition, lang: Lang, containers: &Containers) {
     val.clear();
     val.push(d.kind.to_u8());
     val.push(lang.to_u8());
@@ -121,42 +126,28 @@ pub fn posting_value(val: &mut Vec<u8>, d: &Definition, lang: Lang) {
     put_leb(val, d.end_line);
     put_leb(val, d.end_column);
     if let Some((c, _)) = &d.container {
-        val.extend_from_slice(c.as_bytes());
+        put_leb(val, containers.position(c));
     }
 }
 
 /// A decoded posting value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PostingValue {
     /// What the definition is.
     pub kind: Kind,
     /// Its file's language.
     pub lang: Lang,
-    /// Its container's name and kind.
-    pub container: Option<(String, Kind)>,
+    /// Its container's position among its file's containers (see [`Containers`]) and its
+    /// kind.
+    pub container: Option<(u32, Kind)>,
     /// 1-based end line.
     pub end_line: u32,
     /// 1-based end column.
     pub end_column: u32,
 }
 
-/// A decoded posting value whose container name borrows from the value's bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PostingValueRef<'v> {
-    /// What the definition is.
-    pub kind: Kind,
-    /// Its file's language.
-    pub lang: Lang,
-    /// Its container's name (raw bytes, UTF-8 when written by git-atse) and kind.
-    pub container: Option<(&'v [u8], Kind)>,
-    /// 1-based end line.
-    pub end_line: u32,
-    /// 1-based end column.
-    pub end_column: u32,
-}
-
-/// Decodes a posting value without copying its container's name.
-pub fn decode_posting_value_ref(val: &[u8]) -> Result<PostingValueRef<'_>> {
+/// Decodes a posting value.
+pub fn decode_posting_value(val: &[u8]) -> Result<PostingValue> {
     let corrupt = |what: &str| Damaged::index(format!("posting with {what}"));
     let malformed = || corrupt("a malformed key or value");
     if val.len() < NUMBERS_OFFSET {
@@ -164,19 +155,24 @@ pub fn decode_posting_value_ref(val: &[u8]) -> Result<PostingValueRef<'_>> {
     }
     let kind = Kind::from_u8(val[KIND_OFFSET]).ok_or_else(|| corrupt("an unknown kind"))?;
     let lang = Lang::from_u8(val[LANG_OFFSET]).ok_or_else(|| corrupt("an unknown language"))?;
-    let (end_line, n) = get_leb(&val[NUMBERS_OFFSET..]).ok_or_else(malformed)?;
-    let at = NUMBERS_OFFSET + n;
-    let (end_column, n) = get_leb(&val[at..]).ok_or_else(malformed)?;
-    let rest = &val[at + n..];
+    let mut at = NUMBERS_OFFSET;
+    let mut next = || {
+        let (v, n) = get_leb(&val[at..]).ok_or_else(malformed)?;
+        at += n;
+        Ok::<u32, Damaged>(v)
+    };
+    let (end_line, end_column) = (next()?, next()?);
     let container = match val[CONTAINER_KIND_OFFSET] {
-        0 if rest.is_empty() => None,
-        0 => bail!(malformed()),
+        0 => None,
         k => Some((
-            rest,
+            next()?,
             Kind::from_u8(k).ok_or_else(|| corrupt("an unknown container kind"))?,
         )),
     };
-    Ok(PostingValueRef {
+    if at != val.len() {
+        bail!(malformed());
+    }
+    Ok(PostingValue {
         kind,
         lang,
         container,
@@ -185,18 +181,41 @@ pub fn decode_posting_value_ref(val: &[u8]) -> Result<PostingValueRef<'_>> {
     })
 }
 
-/// Decodes a posting value.
-pub fn decode_posting_value(val: &[u8]) -> Result<PostingValue> {
-    let v = decode_posting_value_ref(val)?;
-    Ok(PostingValue {
-        kind: v.kind,
-        lang: v.lang,
-        container: v
-            .container
-            .map(|(c, k)| (String::from_utf8_lossy(c).into_owned(), k)),
-        end_line: v.end_line,
-        end_column: v.end_column,
-    })
+/// The distinct containers of a file's definitions, in order of first appearance. The
+/// file's row holds their names and each posting names its container by position, so a
+/// class's name is stored once per file rather than once per member.
+pub struct Containers<'a> {
+    names: Vec<&'a str>,
+    position: std::collections::HashMap<&'a str, u32>,
+}
+
+impl<'a> Containers<'a> {
+    /// The containers of `defs`.
+    pub fn of(defs: &'a [Definition]) -> Containers<'a> {
+        let mut names = Vec::new();
+        let mut position = std::collections::HashMap::new();
+        for (c, _) in defs.iter().filter_map(|d| d.container.as_ref()) {
+            position.entry(c.as_str()).or_insert_with(|| {
+                names.push(c.as_str());
+                names.len() as u32 - 1
+            });
+        }
+        Containers { names, position }
+    }
+
+    /// Their names, by position.
+    pub fn names(&self) -> &[&'a str] {
+        &self.names
+    }
+
+    /// The position of `name`; one past the last for a name not among them (a posting
+    /// that names it reads as damage, never as another container).
+    fn position(&self, name: &str) -> u32 {
+        self.position
+            .get(name)
+            .copied()
+            .unwrap_or(self.names.len() as u32)
+    }
 }
 
 /// `prefix 0x00 file:u32be`.
@@ -298,20 +317,27 @@ pub fn unpack_ids(bytes: &[u8]) -> Vec<u32> {
     bytes.chunks_exact(FILE_ID_LEN).map(u32le).collect()
 }
 
-/// The `files` value of file at `path` holding `blob` in `lang`.
+/// The `files` value of file at `path` holding `blob` in `lang`, whose definitions have
+/// `containers`.
 pub fn file_value(
     val: &mut Vec<u8>,
     blob: &BlobId,
     lang: Lang,
     skip: Option<SkipReason>,
     path: &[u8],
+    containers: &[&str],
 ) {
     val.clear();
     val.push(blob.as_bytes().len() as u8);
     val.extend_from_slice(blob.as_bytes());
     val.push(lang.to_u8());
     val.push(skip.map_or(0, SkipReason::to_u8));
+    put_leb(val, path.len() as u32);
     val.extend_from_slice(path);
+    for c in containers {
+        put_leb(val, c.len() as u32);
+        val.extend_from_slice(c.as_bytes());
+    }
 }
 
 /// A decoded `files` value.
@@ -325,6 +351,8 @@ pub struct FileRow {
     pub skip: Option<SkipReason>,
     /// The path.
     pub path: Vec<u8>,
+    /// The names of its definitions' containers, by position (see [`Containers`]).
+    pub containers: Vec<Vec<u8>>,
 }
 
 /// Decodes a `files` value.
@@ -335,10 +363,11 @@ pub fn decode_file_value(v: &[u8]) -> Result<FileRow> {
         lang: row.lang,
         skip: row.skip,
         path: row.path.to_vec(),
+        containers: row.containers().map(<[u8]>::to_vec).collect(),
     })
 }
 
-/// A decoded file row whose path borrows from the value's bytes.
+/// A decoded file row whose path and container names borrow from the value's bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct FileRowRef<'v> {
     /// The raw id of the blob indexed for the path (of a SHA-1 or SHA-256 length).
@@ -349,16 +378,28 @@ pub struct FileRowRef<'v> {
     pub skip: Option<SkipReason>,
     /// The path in the tree.
     pub path: &'v [u8],
+    /// The container names, each after its LEB128 length (checked whole by the decoder).
+    containers: &'v [u8],
+}
+
+impl<'v> FileRowRef<'v> {
+    /// The names of its definitions' containers, by position.
+    pub fn containers(&self) -> impl Iterator<Item = &'v [u8]> {
+        let mut rest = self.containers;
+        std::iter::from_fn(move || {
+            let (len, n) = get_leb(rest)?;
+            let name = rest.get(n..n + len as usize)?;
+            rest = &rest[n + len as usize..];
+            Some(name)
+        })
+    }
 }
 
 /// Decodes a file row without copying its path.
 pub fn decode_file_value_ref(v: &[u8]) -> Result<FileRowRef<'_>> {
     let corrupt = || Damaged::index("a damaged file row");
     let n = usize::from(*v.first().ok_or_else(corrupt)?);
-    if v.len() < n + 3 {
-        bail!(corrupt());
-    }
-    if n != 20 && n != 32 {
+    if v.len() < n + 3 || (n != 20 && n != 32) {
         bail!(corrupt());
     }
     let blob = &v[1..1 + n];
@@ -367,12 +408,23 @@ pub fn decode_file_value_ref(v: &[u8]) -> Result<FileRowRef<'_>> {
         0 => None,
         s => Some(SkipReason::from_u8(s).ok_or_else(corrupt)?),
     };
-    Ok(FileRowRef {
+    let rest = &v[3 + n..];
+    let (len, at) = get_leb(rest).ok_or_else(corrupt)?;
+    let path = rest.get(at..at + len as usize).ok_or_else(corrupt)?;
+    let row = FileRowRef {
         blob,
         lang,
         skip,
-        path: &v[3 + n..],
-    })
+        path,
+        containers: &rest[at + len as usize..],
+    };
+    // Every length must land inside the row, so that `containers` never stops early.
+    let mut names = row.containers;
+    while !names.is_empty() {
+        let (len, n) = get_leb(names).ok_or_else(corrupt)?;
+        names = names.get(n + len as usize..).ok_or_else(corrupt)?;
+    }
+    Ok(row)
 }
 
 #[cfg(test)]
@@ -405,14 +457,22 @@ mod tests {
         let (lower, name) = decode_folded(folded_key(&mut k, "MaIn")).unwrap();
         assert_eq!((lower, name), (&b"main"[..], &b"MaIn"[..]));
         let blob = BlobId::from_bytes(&[3; 20]).unwrap();
-        file_value(&mut k, &blob, Lang::Go, None, b"a.go");
+        file_value(&mut k, &blob, Lang::Go, None, b"a.go", &["T", "", "Outer"]);
         let row = decode_file_value(&k).unwrap();
         assert_eq!(
-            (row.blob, row.lang, row.skip, row.path),
-            (blob, Lang::Go, None, b"a.go".to_vec())
+            (row.blob, row.lang, row.skip, row.path, row.containers),
+            (
+                blob,
+                Lang::Go,
+                None,
+                b"a.go".to_vec(),
+                vec![b"T".to_vec(), vec![], b"Outer".to_vec()]
+            )
         );
+        // Cut anywhere inside the path or a name, the row is damage.
         for n in 0..k.len() {
-            let _ = decode_file_value(&k[..n]);
+            let cut = decode_file_value(&k[..n]);
+            assert!(cut.is_err() || cut.unwrap().containers.len() < 3, "{n}");
         }
         // Found by fuzz_keys: a key that decodes to a path whose key is another.
         let odd = [1, 0, 10, 255, 41, 255, 255];
@@ -456,7 +516,16 @@ mod tests {
     }
 
     #[test]
-    fn posting_values_round_trip_and_trailing_bytes_without_a_container_are_damage() {
+    fn posting_values_round_trip_and_trailing_bytes_are_damage() {
+        let other = Definition {
+            name: "g".into(),
+            kind: Kind::Method,
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            container: Some(("Other".into(), Kind::Class)),
+        };
         let mut d = Definition {
             name: "f".into(),
             kind: Kind::Method,
@@ -466,8 +535,11 @@ mod tests {
             end_column: 200,
             container: Some(("Outer".into(), Kind::Class)),
         };
+        let defs = [other, d.clone()];
+        let containers = Containers::of(&defs);
+        assert_eq!(containers.names(), ["Other", "Outer"]);
         let mut v = Vec::new();
-        posting_value(&mut v, &d, Lang::Java);
+        posting_value(&mut v, &d, Lang::Java, &containers);
         let got = decode_posting_value(&v).unwrap();
         assert_eq!(
             (
@@ -480,13 +552,13 @@ mod tests {
             (
                 Kind::Method,
                 Lang::Java,
-                Some(("Outer".to_string(), Kind::Class)),
+                Some((1, Kind::Class)),
                 70_000,
                 200
             )
         );
         d.container = None;
-        posting_value(&mut v, &d, Lang::Java);
+        posting_value(&mut v, &d, Lang::Java, &containers);
         assert_eq!(decode_posting_value(&v).unwrap().container, None);
         v.push(b'x');
         assert!(decode_posting_value(&v).is_err());

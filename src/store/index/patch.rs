@@ -107,9 +107,12 @@ impl Patch {
                                 index: new_part,
                                 import_keys: new_keys,
                             };
-                            add(&mut t, st, None, id, c.path, blob, &side)?;
+                            add(&mut t, st, None, id, c.path, blob, &side, new.index)?;
                         }
-                        None => add(&mut t, st, self.bulk.as_mut(), id, c.path, blob, new)?,
+                        None => {
+                            let bulk = self.bulk.as_mut();
+                            add(&mut t, st, bulk, id, c.path, blob, new, new.index)?
+                        }
                     }
                     t.pending.insert(id, ())?;
                     // Incrementally, the edge pass marks the file dirty if its edges change;

@@ -335,7 +335,7 @@ impl Paths {
     /// The path of file `id`.
     pub fn path(&mut self, id: u32) -> Result<Vec<u8>> {
         match &self.files {
-            Some(files) => self.cache.path(id, files),
+            Some(files) => Ok(self.cache.file(id, files)?.path.clone()),
             None => bail!(Damaged::index(format!(
                 "file id {id} without a files table"
             ))),
@@ -357,27 +357,66 @@ impl Paths {
     }
 }
 
-/// File id -> path, looked up once per file per query.
+/// A file's path and its definitions' container names, as its row holds them.
 #[derive(Default)]
-pub(super) struct PathCache(std::collections::HashMap<u32, Vec<u8>>);
+pub(super) struct FileNames {
+    pub path: Vec<u8>,
+    containers: Vec<String>,
+}
 
-impl PathCache {
-    fn path(
+impl FileNames {
+    /// Reads file `id`'s row into `self`, reusing the path's buffer.
+    pub(super) fn load(
         &mut self,
         id: u32,
         files: &redb::ReadOnlyTable<u32, &'static [u8]>,
-    ) -> Result<Vec<u8>> {
-        if let Some(p) = self.0.get(&id) {
-            return Ok(p.clone());
-        }
+    ) -> Result<()> {
         let Some(row) = files.get(id)? else {
             bail!(Damaged::index(format!(
                 "posting names file id {id}, which has no row"
             )));
         };
-        let path = decode_file_value(row.value())?.path;
-        self.0.insert(id, path.clone());
-        Ok(path)
+        let row = keys::decode_file_value_ref(row.value())?;
+        self.path.clear();
+        self.path.extend_from_slice(row.path);
+        self.containers.clear();
+        self.containers.extend(
+            row.containers()
+                .map(|c| String::from_utf8_lossy(c).into_owned()),
+        );
+        Ok(())
+    }
+
+    /// The name of the container at position `pos`; a position past them is damage.
+    pub(super) fn container(&self, pos: u32) -> Result<&str> {
+        match self.containers.get(pos as usize) {
+            Some(c) => Ok(c),
+            None => bail!(Damaged::index(format!(
+                "a posting names container {pos} of a file with {}",
+                self.containers.len()
+            ))),
+        }
+    }
+}
+
+/// File id -> path and containers, looked up once per file per query.
+#[derive(Default)]
+pub(super) struct PathCache(std::collections::HashMap<u32, FileNames>);
+
+impl PathCache {
+    fn file(
+        &mut self,
+        id: u32,
+        files: &redb::ReadOnlyTable<u32, &'static [u8]>,
+    ) -> Result<&FileNames> {
+        Ok(match self.0.entry(id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let mut names = FileNames::default();
+                names.load(id, files)?;
+                e.insert(names)
+            }
+        })
     }
 }
 
@@ -393,15 +432,20 @@ pub(super) fn decode_posting(
 ) -> Result<Posting> {
     let k = keys::decode_posting_key(key)?;
     let v = keys::decode_posting_value(val)?;
+    let file = paths.file(k.file, files)?;
+    let container = match v.container {
+        Some((pos, kind)) => Some((file.container(pos)?.to_string(), kind)),
+        None => None,
+    };
     Ok(Posting {
         name: String::from_utf8_lossy(k.name).into_owned(),
-        path: paths.path(k.file, files)?,
+        path: file.path.clone(),
         line: k.line,
         column: k.column,
         end_line: v.end_line,
         end_column: v.end_column,
         kind: v.kind,
         lang: v.lang,
-        container: v.container,
+        container,
     })
 }

@@ -8,7 +8,7 @@ use super::bulk::Bulk;
 use super::meta::State;
 use super::patch::Side;
 use super::schema::Tables;
-use crate::format::keys::{file_value, folded_key, id_key, posting_key, posting_value};
+use crate::format::keys::{file_value, folded_key, id_key, posting_key, posting_value, Containers};
 use crate::model::{BlobId, FileIndex, Reference};
 
 fn distinct_call_names(index: &FileIndex) -> std::collections::BTreeSet<&str> {
@@ -25,11 +25,14 @@ pub(super) fn changed_parts(
 ) -> (FileIndex, Vec<String>, FileIndex, Vec<String>) {
     use std::collections::{BTreeMap, BTreeSet};
     // The posting each (name, line, column) ends up with: the last definition there.
+    // Values name containers by position in their side's whole list, so a posting whose
+    // container moved in the list differs too.
     let postings = |index: &FileIndex| -> BTreeMap<(String, u32, u32), Vec<u8>> {
         let mut out = BTreeMap::new();
+        let containers = Containers::of(&index.definitions);
         for d in &index.definitions {
             let mut val = Vec::new();
-            posting_value(&mut val, d, index.lang);
+            posting_value(&mut val, d, index.lang, &containers);
             out.insert((d.name.clone(), d.line, d.column), val);
         }
         out
@@ -104,7 +107,9 @@ pub(super) fn retract(t: &mut Tables<'_>, st: &mut State, id: u32, old: &Side<'_
     Ok(())
 }
 
-/// Adds what `new` contributes under file `id` at `path`.
+/// Adds what `new` contributes under file `id` at `path`, where `new` is all of `whole`
+/// (the blob's object) or the part of it that changed (see `changed_parts`).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn add(
     t: &mut Tables<'_>,
     st: &mut State,
@@ -113,11 +118,21 @@ pub(super) fn add(
     path: &[u8],
     blob: &BlobId,
     new: &Side<'_>,
+    whole: &FileIndex,
 ) -> Result<()> {
     let index = new.index;
     let mut key = Vec::new();
     let mut val = Vec::new();
-    file_value(&mut val, blob, index.lang, index.skip, path);
+    // Positions in the whole file's list: `new` may be only the changed part.
+    let containers = Containers::of(&whole.definitions);
+    file_value(
+        &mut val,
+        blob,
+        index.lang,
+        index.skip,
+        path,
+        containers.names(),
+    );
     t.files.insert(id, val.as_slice())?;
     if index.skip.is_some() {
         st.skipped += 1;
@@ -125,7 +140,7 @@ pub(super) fn add(
     if let Some(bulk) = bulk {
         for d in &index.definitions {
             posting_key(&mut key, &d.name, id, d.line, d.column);
-            posting_value(&mut val, d, index.lang);
+            posting_value(&mut val, d, index.lang, &containers);
             bulk.defs.push(&key, &val)?;
         }
         for name in distinct_call_names(index) {
@@ -138,7 +153,7 @@ pub(super) fn add(
     }
     for d in &index.definitions {
         posting_key(&mut key, &d.name, id, d.line, d.column);
-        posting_value(&mut val, d, index.lang);
+        posting_value(&mut val, d, index.lang, &containers);
         if t.defs.insert(key.as_slice(), val.as_slice())?.is_some() {
             continue; // two definitions at one position: one posting
         }

@@ -4,10 +4,10 @@
 //! order straight from the key order; files added since are few, read apart, sorted and
 //! merged in.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 
 use super::meta::read_state;
-use super::read::{decode_posting, sort_postings, PathCache};
+use super::read::{decode_posting, sort_postings, FileNames, PathCache};
 use super::schema::{open_read_table, CALLERS, DEFS, FILES, META};
 use super::{Index, Posting};
 use crate::error::Damaged;
@@ -45,7 +45,7 @@ impl Index {
             late.push(decode_posting(k.value(), v.value(), &mut paths, &files)?);
         }
         sort_postings(&mut late);
-        let mut file = None;
+        let mut file = (None, FileNames::default());
         let mut early = Early::new(defs.range(lo.as_slice()..mid.as_slice())?, |row, slot| {
             let (k, v) = row?;
             decode_posting_into(k.value(), v.value(), slot, &mut file, &files)?;
@@ -102,17 +102,17 @@ impl Index {
 }
 
 /// Decodes a posting into `slot`, reusing its buffers: the name, path and container are
-/// copied in only when they change, and the path is looked up only when the file (`file`,
-/// the id of the path in the slot) does.
+/// copied in only when they change, and the file's row is read only when the file does
+/// (`file`: the id and names of the file whose path is in the slot).
 fn decode_posting_into(
     key: &[u8],
     val: &[u8],
     slot: &mut Option<Posting>,
-    file: &mut Option<u32>,
+    file: &mut (Option<u32>, FileNames),
     files: &redb::ReadOnlyTable<u32, &'static [u8]>,
 ) -> Result<()> {
     let k = keys::decode_posting_key(key)?;
-    let v = keys::decode_posting_value_ref(val)?;
+    let v = keys::decode_posting_value(val)?;
     let p = slot.get_or_insert_with(|| Posting {
         name: String::new(),
         path: Vec::new(),
@@ -128,27 +128,24 @@ fn decode_posting_into(
         p.name.clear();
         p.name.push_str(&String::from_utf8_lossy(k.name));
     }
-    if *file != Some(k.file) {
-        let Some(row) = files.get(k.file)? else {
-            bail!(Damaged::index(format!(
-                "posting names file id {}, which has no row",
-                k.file
-            )));
-        };
+    let (id, names) = file;
+    if *id != Some(k.file) {
+        names.load(k.file, files)?;
         p.path.clear();
-        p.path
-            .extend_from_slice(keys::decode_file_value_ref(row.value())?.path);
-        *file = Some(k.file);
+        p.path.extend_from_slice(&names.path);
+        *id = Some(k.file);
     }
     match (&mut p.container, v.container) {
-        (Some((c, kind)), Some((bytes, k))) => {
-            if c.as_bytes() != bytes {
+        (Some((c, kind)), Some((pos, k))) => {
+            let name = names.container(pos)?;
+            if c != name {
                 c.clear();
-                c.push_str(&String::from_utf8_lossy(bytes));
+                c.push_str(name);
             }
             *kind = k;
         }
-        (c, new) => *c = new.map(|(b, k)| (String::from_utf8_lossy(b).into_owned(), k)),
+        (c, Some((pos, k))) => *c = Some((names.container(pos)?.to_string(), k)),
+        (c, None) => *c = None,
     }
     (p.line, p.column) = (k.line, k.column);
     (p.end_line, p.end_column) = (v.end_line, v.end_column);

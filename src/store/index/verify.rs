@@ -27,13 +27,21 @@ impl Index {
 
 /// Which file ids are files: one bit each, so that the millions of rows naming a file are
 /// checked without a lookup.
-struct Known(Vec<bool>);
+/// By file id: the number of its containers for a file, [`NO_FILE`] for no file.
+struct Known(Vec<u32>);
+
+const NO_FILE: u32 = u32::MAX;
 
 impl Known {
     fn check(&self, id: u32) -> Result<()> {
-        match self.0.get(id as usize).copied().unwrap_or(false) {
-            true => Ok(()),
-            false => bail!(Damaged::index(format!("file id {id} is not a file"))),
+        self.containers(id).map(|_| ())
+    }
+
+    /// How many containers file `id`'s row names; an id that is no file is damage.
+    fn containers(&self, id: u32) -> Result<u32> {
+        match self.0.get(id as usize).copied().filter(|&n| n != NO_FILE) {
+            Some(n) => Ok(n),
+            None => bail!(Damaged::index(format!("file id {id} is not a file"))),
         }
     }
 }
@@ -72,7 +80,7 @@ fn check_files(txn: &ReadTransaction, st: &State) -> Result<(Known, Vec<FileBlob
         .ok()
         .filter(|&n| n <= u32::MAX as usize)
         .ok_or_else(|| Damaged::index(format!("{} file ids", st.next_file)))?;
-    let mut is_file = vec![false; ids];
+    let mut is_file = vec![NO_FILE; ids];
     let mut out: Vec<FileBlob> = Vec::new();
     if st.ordered_below > st.next_file {
         bail!(Damaged::index("its ordered file ids run past its file ids"));
@@ -93,7 +101,10 @@ fn check_files(txn: &ReadTransaction, st: &State) -> Result<(Known, Vec<FileBlob
                 "file {id} is numbered out of path order"
             )));
         }
-        is_file[id as usize] = true;
+        is_file[id as usize] = u32::try_from(row.containers.len())
+            .ok()
+            .filter(|&n| n != NO_FILE)
+            .ok_or_else(|| Damaged::index(format!("file {id} has too many containers")))?;
         out.push((row.path, row.blob));
     }
     if out.len() as u64 != st.files || paths.len()? != st.files {
@@ -114,7 +125,7 @@ fn check_postings(txn: &ReadTransaction, known: &Known) -> Result<u64> {
             keys::decode_posting_key(k.value()),
             keys::decode_posting_value(v.value()),
         );
-        let (Ok(key), Ok(_)) = (key, value) else {
+        let (Ok(key), Ok(value)) = (key, value) else {
             bail!(Damaged::index(
                 "a posting of unknown kind, language or name"
             ));
@@ -124,7 +135,14 @@ fn check_postings(txn: &ReadTransaction, known: &Known) -> Result<u64> {
                 "a posting of unknown kind, language or name"
             ));
         }
-        known.check(key.file)?;
+        let containers = known.containers(key.file)?;
+        if value.container.is_some_and(|(pos, _)| pos >= containers) {
+            bail!(Damaged::index(format!(
+                "a posting names container {} of file {}, which has {containers}",
+                value.container.map_or(0, |(pos, _)| pos),
+                key.file
+            )));
+        }
         symbols += 1;
     }
     Ok(symbols)
