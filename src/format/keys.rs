@@ -10,8 +10,8 @@
 //!                 [container position leb, when its kind is not 0]
 //! id key          prefix 0x00 file:u32be          (callers, ikeys, basenames)
 //! folded key      lowercase(name) 0x00 name
-//! edge key        target:u32be source:u32be       (rdeps)
-//! id list         [u32le...]                       (deps)
+//! edge key        target:ord source:ord           (rdeps)
+//! id list         [leb of the difference from the id before...]   (deps)
 //! file value      [id_len u8][blob id][lang u8][skip u8, 0: none][path_len leb][path]
 //!                 ([name_len leb][container name])...
 //! ```
@@ -37,10 +37,6 @@ const NUMBERS_OFFSET: usize = CONTAINER_KIND_OFFSET + 1;
 
 fn u32be(b: &[u8]) -> u32 {
     u32::from_be_bytes([b[0], b[1], b[2], b[3]])
-}
-
-fn u32le(b: &[u8]) -> u32 {
-    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
 }
 
 /// Writes the posting key of definition `name` in `file` at `line`:`column` into `key`.
@@ -291,30 +287,51 @@ pub fn decode_folded(key: &[u8]) -> Result<(&[u8], &[u8])> {
     }
 }
 
-/// The `rdeps` key of the edge `source` -> `target`.
-pub fn edge_key(target: u32, source: u32) -> [u8; 8] {
-    let mut k = [0u8; 8];
-    k[..4].copy_from_slice(&target.to_be_bytes());
-    k[4..].copy_from_slice(&source.to_be_bytes());
+/// The `rdeps` key of the edge `source` -> `target`: two ordered varints, so that a
+/// target's sources are one key range, in id order.
+pub fn edge_key(target: u32, source: u32) -> Vec<u8> {
+    let mut k = Vec::with_capacity(10);
+    put_ordered(&mut k, target);
+    put_ordered(&mut k, source);
     k
 }
 
 /// The (target, source) of an `rdeps` key.
 pub fn edge_of(key: &[u8]) -> Result<(u32, u32)> {
-    if key.len() != 8 {
-        bail!(Damaged::index("a malformed reverse edge"));
+    let malformed = || Damaged::index("a malformed reverse edge");
+    let (target, n) = get_ordered(key).ok_or_else(malformed)?;
+    let (source, m) = get_ordered(&key[n..]).ok_or_else(malformed)?;
+    if n + m != key.len() {
+        bail!(malformed());
     }
-    Ok((u32be(&key[..4]), u32be(&key[4..])))
+    Ok((target, source))
 }
 
-/// A list of file ids as stored in `deps`.
+/// A list of file ids as stored in `deps`: each the LEB128 of its difference from the one
+/// before (wrapping), which is small for the sorted lists the index keeps.
 pub fn pack_ids(ids: &[u32]) -> Vec<u8> {
-    ids.iter().flat_map(|t| t.to_le_bytes()).collect()
+    let mut out = Vec::with_capacity(ids.len() * 2);
+    let mut last = 0u32;
+    for &id in ids {
+        put_leb(&mut out, id.wrapping_sub(last));
+        last = id;
+    }
+    out
 }
 
-/// The file ids of a `deps` value (a trailing partial id is ignored; `verify` refuses it).
-pub fn unpack_ids(bytes: &[u8]) -> Vec<u32> {
-    bytes.chunks_exact(FILE_ID_LEN).map(u32le).collect()
+/// The file ids of a `deps` value.
+pub fn unpack_ids(mut bytes: &[u8]) -> Result<Vec<u32>> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut last = 0u32;
+    while !bytes.is_empty() {
+        let Some((delta, n)) = get_leb(bytes) else {
+            bail!(Damaged::index("a malformed edge list"));
+        };
+        last = last.wrapping_add(delta);
+        out.push(last);
+        bytes = &bytes[n..];
+    }
+    Ok(out)
 }
 
 /// The `files` value of file at `path` holding `blob` in `lang`, whose definitions have
@@ -453,7 +470,14 @@ mod tests {
             basename_of(&basename_key(b"a/b/x.h", 4)).unwrap(),
             (b"a/b/x.h".to_vec(), 4)
         );
-        assert_eq!(unpack_ids(&pack_ids(&[1, 2, 3])), [1, 2, 3]);
+        for ids in [&[][..], &[1, 2, 3], &[7, 300_000, u32::MAX], &[9, 4, 0]] {
+            assert_eq!(unpack_ids(&pack_ids(ids)).unwrap(), ids);
+        }
+        assert!(unpack_ids(&[0x80]).is_err());
+        for (t, s) in [(0, 0), (1, 2), (200, 70_000), (u32::MAX, 5)] {
+            assert_eq!(edge_of(&edge_key(t, s)).unwrap(), (t, s));
+        }
+        assert!(edge_key(1, u32::MAX) < edge_key(2, 0));
         let (lower, name) = decode_folded(folded_key(&mut k, "MaIn")).unwrap();
         assert_eq!((lower, name), (&b"main"[..], &b"MaIn"[..]));
         let blob = BlobId::from_bytes(&[3; 20]).unwrap();

@@ -119,7 +119,7 @@ impl Patch {
             let forward = |f: &mut dyn FnMut(u32, &[u32]) -> Result<()>| -> Result<()> {
                 for row in deps.iter()? {
                     let (k, v) = row?;
-                    f(k.value(), &unpack_ids(v.value()))?;
+                    f(k.value(), &unpack_ids(v.value())?)?;
                 }
                 Ok(())
             };
@@ -177,7 +177,7 @@ fn invalidate(t: &mut Tables<'_>, keys: &[String]) -> Result<usize> {
 /// Removes the forward edges (and their reverse entries) and external imports of `id`.
 pub(super) fn remove_edges(t: &mut Tables<'_>, id: u32) -> Result<()> {
     let old: Vec<u32> = match t.deps.remove(id)? {
-        Some(v) => unpack_ids(v.value()),
+        Some(v) => unpack_ids(v.value())?,
         None => Vec::new(),
     };
     for target in old {

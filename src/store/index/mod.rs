@@ -16,8 +16,8 @@
 //! callers   name 0x00 file:u32be -> ()        files that call `name` (positions: objects)
 //! basenames suffix-key 0x00 file:u32be -> ()  for suffix lookups in import resolution
 //!                                             (`format::suffix`: `a/b/x.h` -> `x.h 0x00 b/a/`)
-//! deps      file u32 -> [target u32]          resolved imports (forward edges), sorted
-//! rdeps     target:u32be source:u32be -> ()   reverse edges
+//! deps      file u32 -> [target leb delta]   resolved imports (forward edges), sorted
+//! rdeps     target:ord source:ord -> ()       reverse edges
 //! ext       file u32 -> imports resolving to no file, '\n'-separated
 //! ikeys     key 0x00 file:u32be -> ()         imports filed by key, to find the importers
 //!                                             a new or deleted path may affect
@@ -77,7 +77,7 @@ pub use read::Paths;
 pub use stream::Caller;
 
 /// Version of the table layout. Another version is rebuilt from scratch.
-pub const INDEX_FORMAT: u32 = 7;
+pub const INDEX_FORMAT: u32 = 8;
 
 /// One definition as the index stores it.
 #[derive(Clone, Debug, PartialEq, Eq)]

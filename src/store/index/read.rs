@@ -8,7 +8,7 @@ use super::schema::*;
 use super::{Index, Posting};
 use crate::error::Damaged;
 use crate::format::keys::{
-    self, decode_file_value, edge_key, prefix_range, trailing_id, unpack_ids,
+    self, decode_file_value, edge_key, edge_of, prefix_range, trailing_id, unpack_ids,
 };
 use crate::model::{BlobId, Lang, SkipReason};
 
@@ -171,10 +171,10 @@ impl Index {
         let Some(deps) = open_read_table(&txn, DEPS)? else {
             return Ok(Vec::new());
         };
-        Ok(deps
-            .get(id)?
-            .map(|v| unpack_ids(v.value()))
-            .unwrap_or_default())
+        match deps.get(id)? {
+            Some(v) => unpack_ids(v.value()),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// The resolved dependencies of every file, in one read transaction (a transaction
@@ -187,7 +187,7 @@ impl Index {
         let mut out = std::collections::HashMap::new();
         for row in deps.iter()? {
             let (k, v) = row?;
-            out.insert(k.value(), unpack_ids(v.value()));
+            out.insert(k.value(), unpack_ids(v.value())?);
         }
         Ok(out)
     }
@@ -202,7 +202,7 @@ impl Index {
         let hi = edge_key(id, u32::MAX);
         let mut out = Vec::new();
         for row in rdeps.range(lo.as_slice()..=hi.as_slice())? {
-            out.push(trailing_id(row?.0.value())?);
+            out.push(edge_of(row?.0.value())?.1);
         }
         Ok(out)
     }
@@ -235,10 +235,10 @@ impl Index {
         for row in dirty.iter()? {
             let id = row?.0.value();
             let targets = match &deps {
-                Some(deps) => deps
-                    .get(id)?
-                    .map(|v| unpack_ids(v.value()))
-                    .unwrap_or_default(),
+                Some(deps) => match deps.get(id)? {
+                    Some(v) => unpack_ids(v.value())?,
+                    None => Vec::new(),
+                },
                 None => Vec::new(),
             };
             out.push((id, targets));
