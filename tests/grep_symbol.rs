@@ -173,6 +173,39 @@ fn prefix_ignore_case_lang_and_limit() {
 }
 
 #[test]
+fn prefixes_match_names_of_every_case_and_script() {
+    // Names are found through their lower case: a prefix must still match exactly, and a
+    // non-ASCII one (whose lower case need not start the name's: a final sigma) too.
+    let repo = Repo::new();
+    repo.write(
+        "u.py",
+        "def \u{3a3}\u{391}\u{3a3}():\n    pass\n\ndef \u{c9}t\u{e9}():\n    pass\n\ndef getX():\n    pass\n\ndef GetY():\n    pass\n",
+    );
+    repo.commit_all("unicode");
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "--prefix", "\u{3a3}\u{391}"]),
+        "u.py:1:5: function \u{3a3}\u{391}\u{3a3}\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "--prefix", "\u{c9}t"]),
+        "u.py:4:5: function \u{c9}t\u{e9}\n"
+    );
+    assert_eq!(repo.atse(&["grep-symbol", "--prefix", "\u{e9}t"]).code, 1);
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "-i", "--prefix", "\u{e9}T"]),
+        "u.py:4:5: function \u{c9}t\u{e9}\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "--prefix", "get"]),
+        "u.py:7:5: function getX\n"
+    );
+    assert_eq!(
+        repo.atse_ok(&["grep-symbol", "-i", "--prefix", "GET"]),
+        "u.py:7:5: function getX\nu.py:10:5: function GetY\n"
+    );
+}
+
+#[test]
 fn exit_codes_follow_grep() {
     let repo = polyglot();
     let miss = repo.atse(&["grep-symbol", "NoSuchName"]);

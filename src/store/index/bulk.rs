@@ -75,69 +75,32 @@ impl Patch {
             return Ok(());
         };
         let st = &mut self.state;
-        // Postings, and each name's count (equal names are adjacent: names never contain NUL,
-        // but the counts are summed in a second sort rather than trusting that).
-        let mut name_runs = Runs::new(&bulk.dir, bulk.other_budget);
+        // Postings, and the folded key of each name (equal names are adjacent, as names
+        // never contain NUL; the folded table is loaded distinct and counted whatever).
+        let mut folded_runs = Runs::new(&bulk.dir, bulk.other_budget);
         {
             let mut defs = self.txn.open_table(DEFS)?;
             let mut cursor = defs.upper_bound_mut(std::ops::Bound::<&[u8]>::Unbounded)?;
-            let mut name = Vec::new();
-            let mut count = 0u64;
+            let mut name: Option<Vec<u8>> = None;
+            let mut key = Vec::new();
             // Equal keys (two definitions at one position) make one posting, the last one
             // applied, as `insert` does in an incremental update.
             bulk.defs.drain_distinct(|k, v| {
                 cursor.insert_before(k, v).map_err(sort_error)?;
                 st.symbols += 1;
                 let n = posting_name(k)?;
-                if n != name.as_slice() {
-                    if count > 0 {
-                        name_runs.push(&name, &count.to_le_bytes())?;
-                    }
-                    name.clear();
-                    name.extend_from_slice(n);
-                    count = 0;
-                }
-                count += 1;
-                Ok(())
-            })?;
-            if count > 0 {
-                name_runs.push(&name, &count.to_le_bytes())?;
-            }
-            cursor.close()?;
-        }
-        let mut folded_runs = Runs::new(&bulk.dir, bulk.other_budget);
-        {
-            let mut names = self.txn.open_table(NAMES)?;
-            let mut cursor = names.upper_bound_mut(std::ops::Bound::<&str>::Unbounded)?;
-            let mut held: Option<(String, u64)> = None;
-            let mut key = Vec::new();
-            let mut emit = |name: &str, count: u64| -> Result<()> {
-                cursor.insert_before(name, count).map_err(sort_error)?;
-                st.names += 1;
-                folded_runs.push(folded_key(&mut key, name), &[])
-            };
-            name_runs.drain(|k, v| {
-                let n = std::str::from_utf8(k).context("internal error: a name is not UTF-8")?;
-                let c = u64::from_le_bytes(v.try_into().context("internal error: a name count")?);
-                match &mut held {
-                    Some((hn, hc)) if hn.as_str() == n => *hc += c,
-                    Some((hn, hc)) => {
-                        emit(hn, *hc)?;
-                        hn.clear();
-                        hn.push_str(n);
-                        *hc = c;
-                    }
-                    None => held = Some((n.to_string(), c)),
+                if name.as_deref() != Some(n) {
+                    name = Some(n.to_vec());
+                    let n =
+                        std::str::from_utf8(n).context("internal error: a name is not UTF-8")?;
+                    folded_runs.push(folded_key(&mut key, n), &[])?;
                 }
                 Ok(())
             })?;
-            if let Some((n, c)) = &held {
-                emit(n, *c)?;
-            }
             cursor.close()?;
         }
+        st.names += load_keys(&self.txn, FOLDED, folded_runs)?;
         for (runs, def) in [
-            (folded_runs, FOLDED),
             (bulk.callers, CALLERS),
             (bulk.ikeys, IKEYS),
             (bulk.basenames, BASENAMES),

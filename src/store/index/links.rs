@@ -152,7 +152,7 @@ impl Patch {
     /// In a rebuild, inserts the reverse edges collected so far.
     pub(super) fn load_rdeps(&mut self) -> Result<()> {
         match self.rdeps_runs.take() {
-            Some(runs) => load_keys(&self.txn, RDEPS, runs),
+            Some(runs) => load_keys(&self.txn, RDEPS, runs).map(|_| ()),
             None => Ok(()),
         }
     }

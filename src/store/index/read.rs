@@ -51,16 +51,35 @@ impl Index {
         Ok(out)
     }
 
-    /// Distinct defined names starting with `prefix`, in byte order.
+    /// Distinct defined names starting with `prefix`, in the order of their lower case
+    /// (then bytes), until `f` returns `false`.
+    ///
+    /// Read from the folded table, from the lower case of the prefix's ASCII start: ASCII
+    /// letters lower-case alone, so every name starting with `prefix` has a lower case
+    /// starting with that (a whole non-ASCII prefix may not: a final sigma lower-cases
+    /// differently once letters follow it).
     pub fn names_with_prefix(&self, prefix: &str, mut f: impl FnMut(&str) -> bool) -> Result<()> {
         let txn = self.read_txn()?;
-        let Some(names) = open_read_table(&txn, NAMES)? else {
+        let Some(folded) = open_read_table(&txn, FOLDED)? else {
             return Ok(());
         };
-        for row in names.range(prefix..)? {
+        let ascii = prefix
+            .find(|c: char| !c.is_ascii())
+            .map_or(prefix, |at| &prefix[..at])
+            .to_ascii_lowercase();
+        for row in folded.range(ascii.as_bytes()..)? {
             let (k, _) = row?;
-            let name = k.value();
-            if !name.starts_with(prefix) || !f(name) {
+            let (lower, name) = keys::decode_folded(k.value())?;
+            if !lower.starts_with(ascii.as_bytes()) {
+                break;
+            }
+            if !name.starts_with(prefix.as_bytes()) {
+                continue;
+            }
+            let Ok(name) = std::str::from_utf8(name) else {
+                bail!(Damaged::index("a name that is not UTF-8"));
+            };
+            if !f(name) {
                 break;
             }
         }

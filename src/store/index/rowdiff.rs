@@ -8,8 +8,16 @@ use super::bulk::Bulk;
 use super::meta::State;
 use super::patch::Side;
 use super::schema::Tables;
-use crate::format::keys::{file_value, folded_key, id_key, posting_key, posting_value, Containers};
+use crate::format::keys::{
+    file_value, folded_key, id_key, posting_key, posting_value, prefix_range, Containers,
+};
 use crate::model::{BlobId, FileIndex, Reference};
+
+/// Whether any posting defines `name` (a name's folded row lives as long as it does).
+fn defines(t: &Tables<'_>, name: &str) -> Result<bool> {
+    let (lo, hi) = prefix_range(name.as_bytes());
+    Ok(t.defs.range(lo.as_slice()..hi.as_slice())?.next().is_some())
+}
 
 fn distinct_call_names(index: &FileIndex) -> std::collections::BTreeSet<&str> {
     index.references.iter().map(|r| r.name.as_str()).collect()
@@ -85,17 +93,9 @@ pub(super) fn retract(t: &mut Tables<'_>, st: &mut State, id: u32, old: &Side<'_
             continue;
         }
         st.symbols -= 1;
-        let count = t
-            .names
-            .get(d.name.as_str())?
-            .map(|v| v.value())
-            .unwrap_or(0);
-        if count <= 1 {
-            t.names.remove(d.name.as_str())?;
+        if !defines(t, &d.name)? {
             t.folded.remove(folded_key(&mut key, &d.name))?;
             st.names = st.names.saturating_sub(1);
-        } else {
-            t.names.insert(d.name.as_str(), count - 1)?;
         }
     }
     for name in distinct_call_names(old.index) {
@@ -154,17 +154,12 @@ pub(super) fn add(
     for d in &index.definitions {
         posting_key(&mut key, &d.name, id, d.line, d.column);
         posting_value(&mut val, d, index.lang, &containers);
+        let new_name = !defines(t, &d.name)?;
         if t.defs.insert(key.as_slice(), val.as_slice())?.is_some() {
             continue; // two definitions at one position: one posting
         }
         st.symbols += 1;
-        let count = t
-            .names
-            .get(d.name.as_str())?
-            .map(|v| v.value())
-            .unwrap_or(0);
-        t.names.insert(d.name.as_str(), count + 1)?;
-        if count == 0 {
+        if new_name {
             t.folded.insert(folded_key(&mut key, &d.name), ())?;
             if t.track_fresh {
                 t.fresh.insert(d.name.as_str(), ())?;

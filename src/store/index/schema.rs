@@ -11,7 +11,6 @@ pub(super) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta
 pub(super) const PATHS: TableDefinition<&[u8], u32> = TableDefinition::new("paths");
 pub(super) const FILES: TableDefinition<u32, &[u8]> = TableDefinition::new("files");
 pub(super) const DEFS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("defs");
-pub(super) const NAMES: TableDefinition<&str, u64> = TableDefinition::new("names");
 pub(super) const CALLERS: TableDefinition<&[u8], ()> = TableDefinition::new("callers");
 pub(super) const BASENAMES: TableDefinition<&[u8], ()> = TableDefinition::new("basenames");
 pub(super) const DEPS: TableDefinition<u32, &[u8]> = TableDefinition::new("deps");
@@ -33,7 +32,6 @@ macro_rules! each_table {
         $f($($arg,)* PATHS)?;
         $f($($arg,)* FILES)?;
         $f($($arg,)* DEFS)?;
-        $f($($arg,)* NAMES)?;
         $f($($arg,)* FOLDED)?;
         $f($($arg,)* CALLERS)?;
         $f($($arg,)* BASENAMES)?;
@@ -67,7 +65,6 @@ pub(super) struct Tables<'t> {
     pub paths: redb::Table<'t, &'static [u8], u32>,
     pub files: redb::Table<'t, u32, &'static [u8]>,
     pub defs: redb::Table<'t, &'static [u8], &'static [u8]>,
-    pub names: redb::Table<'t, &'static str, u64>,
     pub folded: redb::Table<'t, &'static [u8], ()>,
     pub callers: redb::Table<'t, &'static [u8], ()>,
     pub basenames: redb::Table<'t, &'static [u8], ()>,
@@ -88,7 +85,6 @@ impl<'t> Tables<'t> {
             paths: txn.open_table(PATHS)?,
             files: txn.open_table(FILES)?,
             defs: txn.open_table(DEFS)?,
-            names: txn.open_table(NAMES)?,
             folded: txn.open_table(FOLDED)?,
             callers: txn.open_table(CALLERS)?,
             basenames: txn.open_table(BASENAMES)?,
@@ -146,17 +142,21 @@ fn copy_table<K: redb::Key + 'static, V: redb::Value + 'static>(
 }
 
 /// Fills the empty key-only table `def` from sort runs, through redb's buffered cursor
-/// (which packs pages as it appends).
+/// (which packs pages as it appends); returns how many distinct keys it holds.
 pub(super) fn load_keys(
     txn: &WriteTransaction,
     def: TableDefinition<&'static [u8], ()>,
     runs: Runs,
-) -> Result<()> {
+) -> Result<u64> {
     let mut table = txn.open_table(def)?;
     let mut cursor = table.upper_bound_mut(std::ops::Bound::<&[u8]>::Unbounded)?;
-    runs.drain_distinct(|k, _| cursor.insert_before(k, ()).map_err(sort_error))?;
+    let mut n = 0;
+    runs.drain_distinct(|k, _| {
+        n += 1;
+        cursor.insert_before(k, ()).map_err(sort_error)
+    })?;
     cursor.close()?;
-    Ok(())
+    Ok(n)
 }
 
 /// A bulk load met keys out of order: a bug, never the user's doing.

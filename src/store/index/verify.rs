@@ -56,9 +56,9 @@ fn verify(path: &Path) -> Result<(State, Vec<FileBlob>)> {
     };
     let txn = index.read_txn()?;
     let (known, files) = check_files(&txn, &st)?;
-    let symbols = check_postings(&txn, &known)?;
+    let (symbols, distinct) = check_postings(&txn, &known)?;
     let names = count_names(&txn)?;
-    if symbols != st.symbols || names != st.names {
+    if symbols != st.symbols || names != st.names || names != distinct {
         bail!(Damaged::index("its symbol or name count is wrong"));
     }
     check_basenames(&txn, &st)?;
@@ -113,11 +113,13 @@ fn check_files(txn: &ReadTransaction, st: &State) -> Result<(Known, Vec<FileBlob
     Ok((Known(is_file), out))
 }
 
-/// Every posting decodes, names a UTF-8 name and a known file; returns how many.
-fn check_postings(txn: &ReadTransaction, known: &Known) -> Result<u64> {
-    let mut symbols = 0;
+/// Every posting decodes, names a UTF-8 name and a known file; returns how many, and how
+/// many distinct names they define.
+fn check_postings(txn: &ReadTransaction, known: &Known) -> Result<(u64, u64)> {
+    let (mut symbols, mut names) = (0, 0);
+    let mut last: Option<Vec<u8>> = None;
     let Some(defs) = open_read_table(txn, DEFS)? else {
-        return Ok(0);
+        return Ok((0, 0));
     };
     for row in defs.iter()? {
         let (k, v) = row?;
@@ -143,21 +145,36 @@ fn check_postings(txn: &ReadTransaction, known: &Known) -> Result<u64> {
                 key.file
             )));
         }
-        symbols += 1;
-    }
-    Ok(symbols)
-}
-
-/// Every distinct name has postings; returns how many names.
-fn count_names(txn: &ReadTransaction) -> Result<u64> {
-    let mut names = 0;
-    if let Some(t) = open_read_table(txn, NAMES)? {
-        for row in t.iter()? {
-            if row?.1.value() == 0 {
-                bail!(Damaged::index("a name without postings"));
-            }
+        if last.as_deref() != Some(key.name) {
+            last = Some(key.name.to_vec());
             names += 1;
         }
+        symbols += 1;
+    }
+    Ok((symbols, names))
+}
+
+/// Every folded row names a name with postings; returns how many names.
+fn count_names(txn: &ReadTransaction) -> Result<u64> {
+    let mut names = 0;
+    let (Some(folded), Some(defs)) = (open_read_table(txn, FOLDED)?, open_read_table(txn, DEFS)?)
+    else {
+        return Ok(0);
+    };
+    for row in folded.iter()? {
+        let (k, _) = row?;
+        let (lower, name) = keys::decode_folded(k.value())?;
+        let folds = std::str::from_utf8(name).is_ok_and(|n| n.to_lowercase().as_bytes() == lower);
+        if !folds {
+            bail!(Damaged::index(
+                "a folded name that is not its name's lower case"
+            ));
+        }
+        let (lo, hi) = keys::prefix_range(name);
+        if defs.range(lo.as_slice()..hi.as_slice())?.next().is_none() {
+            bail!(Damaged::index("a name without postings"));
+        }
+        names += 1;
     }
     Ok(names)
 }
