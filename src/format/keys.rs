@@ -9,7 +9,7 @@
 //! posting value   [kind u8][lang u8][container kind u8, 0: none][end_line leb][end_column leb]
 //!                 [container position leb, when its kind is not 0]
 //! id key          prefix 0x00 file:u32be          (callers, ikeys, basenames)
-//! folded key      lowercase(name) 0x00 name
+//! folded key      lowercase(name) 0x00 [nothing | 0x01 upper-case mask | 0x02 name]
 //! edge key        target:ord source:ord           (rdeps)
 //! id list         [leb of the difference from the id before...]   (deps)
 //! file value      [id_len u8][blob id][lang u8][skip u8, 0: none][path_len leb][path]
@@ -270,21 +270,78 @@ pub fn basename_of(key: &[u8]) -> Result<(Vec<u8>, u32)> {
         })
 }
 
-/// Writes the `folded` key of `name` into `key`.
+/// Writes the `folded` key of `name` into `key`: its lower case, the separator, then what
+/// gives the name back from it, shortest first:
+///
+/// - nothing: the name is its own lower case;
+/// - `0x01` and a bit mask of its upper-case letters (bit `i % 8` of byte `i / 8` for the
+///   `i`th byte, trailing zero bytes cut): an ASCII name;
+/// - `0x02` and the name: any other.
 pub fn folded_key<'k>(key: &'k mut Vec<u8>, name: &str) -> &'k [u8] {
     key.clear();
-    key.extend_from_slice(name.to_lowercase().as_bytes());
+    let lower = name.to_lowercase();
+    key.extend_from_slice(lower.as_bytes());
     key.push(SEP);
-    key.extend_from_slice(name.as_bytes());
+    if lower == name {
+    } else if name.is_ascii() {
+        key.push(FOLDED_MASK);
+        let mut mask = vec![0u8; name.len().div_ceil(8)];
+        for (i, b) in name.bytes().enumerate() {
+            if b.is_ascii_uppercase() {
+                mask[i / 8] |= 1 << (i % 8);
+            }
+        }
+        let len = mask.iter().rposition(|&m| m != 0).map_or(0, |at| at + 1);
+        key.extend_from_slice(&mask[..len]);
+    } else {
+        key.push(FOLDED_NAME);
+        key.extend_from_slice(name.as_bytes());
+    }
     key.as_slice()
 }
 
-/// The lower-cased name and the name of a `folded` key.
-pub fn decode_folded(key: &[u8]) -> Result<(&[u8], &[u8])> {
-    match key.iter().position(|&b| b == SEP) {
-        Some(sep) => Ok((&key[..sep], &key[sep + 1..])),
-        None => bail!(Damaged::index("folded-name key without separator")),
-    }
+/// A `folded` tail: the upper-case letters of an ASCII name.
+const FOLDED_MASK: u8 = 1;
+/// A `folded` tail: the name itself.
+const FOLDED_NAME: u8 = 2;
+
+/// The lower-cased name and the name of a `folded` key. A tail that cannot be
+/// `folded_key`'s is damage; `verify` also checks the key is the name's.
+pub fn decode_folded(key: &[u8]) -> Result<(&[u8], std::borrow::Cow<'_, [u8]>)> {
+    use std::borrow::Cow;
+    let malformed = || Damaged::index("a malformed folded-name key");
+    let sep = key.iter().position(|&b| b == SEP).ok_or_else(malformed)?;
+    let (lower, tail) = (&key[..sep], &key[sep + 1..]);
+    let name = match tail.split_first() {
+        None => Cow::Borrowed(lower),
+        Some((&FOLDED_MASK, mask)) => {
+            // Bits past the name's last byte would give one name two keys.
+            let past = match (mask.len() == lower.len().div_ceil(8), lower.len() % 8) {
+                (true, bits) if bits > 0 => mask.last().map_or(0, |&m| m >> bits),
+                _ => 0,
+            };
+            let fits = lower.is_ascii()
+                && mask.len() <= lower.len().div_ceil(8)
+                && mask.last().is_some_and(|&m| m != 0)
+                && past == 0;
+            if !fits {
+                bail!(malformed());
+            }
+            let mut name = lower.to_vec();
+            for (i, b) in name.iter_mut().enumerate() {
+                if mask.get(i / 8).is_some_and(|m| m & (1 << (i % 8)) != 0) {
+                    if !b.is_ascii_lowercase() {
+                        bail!(malformed());
+                    }
+                    b.make_ascii_uppercase();
+                }
+            }
+            Cow::Owned(name)
+        }
+        Some((&FOLDED_NAME, name)) => Cow::Borrowed(name),
+        Some(_) => bail!(malformed()),
+    };
+    Ok((lower, name))
 }
 
 /// The `rdeps` key of the edge `source` -> `target`: two ordered varints, so that a
@@ -478,8 +535,29 @@ mod tests {
             assert_eq!(edge_of(&edge_key(t, s)).unwrap(), (t, s));
         }
         assert!(edge_key(1, u32::MAX) < edge_key(2, 0));
-        let (lower, name) = decode_folded(folded_key(&mut k, "MaIn")).unwrap();
-        assert_eq!((lower, name), (&b"main"[..], &b"MaIn"[..]));
+        for name in [
+            "MaIn",
+            "main",
+            "ABCDEFGHIJ",
+            "abcdefghiJ",
+            "\u{c9}t\u{e9}",
+            "\u{e9}",
+        ] {
+            let key = folded_key(&mut k, name).to_vec();
+            let (lower, got) = decode_folded(&key).unwrap();
+            assert_eq!(lower, name.to_lowercase().as_bytes());
+            assert_eq!(&*got, name.as_bytes());
+        }
+        assert_eq!(folded_key(&mut k, "main"), b"main\0");
+        assert_eq!(folded_key(&mut k, "MaIn"), b"main\0\x01\x05");
+        for bad in [
+            &b"main\0\x01\x00"[..],
+            b"main\0\x01\x10",
+            b"m1\0\x01\x02",
+            b"a\0\x03",
+        ] {
+            assert!(decode_folded(bad).is_err(), "{bad:?}");
+        }
         let blob = BlobId::from_bytes(&[3; 20]).unwrap();
         file_value(&mut k, &blob, Lang::Go, None, b"a.go", &["T", "", "Outer"]);
         let row = decode_file_value(&k).unwrap();

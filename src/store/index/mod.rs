@@ -11,7 +11,7 @@
 //! defs      name 0x00 file:ord line:ord column:ord [ord bytes u8]   (ordered varints)
 //!                 -> [kind u8][lang u8][container_kind u8][end_line leb][end_column leb]
 //!                    [container position leb, when container_kind is not 0]
-//! folded    lowercase(name) 0x00 name -> ()   every defined name, for prefix and
+//! folded    lowercase(name) 0x00 [how to restore the name] -> ()   every defined name, for prefix and
 //!                                             case-insensitive lookups (a row lives as
 //!                                             long as a posting defines the name)
 //! callers   name 0x00 file:u32be -> ()        files that call `name` (positions: objects)
@@ -78,7 +78,7 @@ pub use read::Paths;
 pub use stream::Caller;
 
 /// Version of the table layout. Another version is rebuilt from scratch.
-pub const INDEX_FORMAT: u32 = 9;
+pub const INDEX_FORMAT: u32 = 10;
 
 /// One definition as the index stores it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -76,7 +76,7 @@ impl Index {
             if !name.starts_with(prefix.as_bytes()) {
                 continue;
             }
-            let Ok(name) = std::str::from_utf8(name) else {
+            let Ok(name) = std::str::from_utf8(&name) else {
                 bail!(Damaged::index("a name that is not UTF-8"));
             };
             if !f(name) {
@@ -102,7 +102,7 @@ impl Index {
                 break;
             }
             if !exact || lower == folded_prefix.as_bytes() {
-                out.push(String::from_utf8_lossy(name).into_owned());
+                out.push(String::from_utf8_lossy(&name).into_owned());
             }
         }
         Ok(out)

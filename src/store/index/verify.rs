@@ -164,13 +164,16 @@ fn count_names(txn: &ReadTransaction) -> Result<u64> {
     for row in folded.iter()? {
         let (k, _) = row?;
         let (lower, name) = keys::decode_folded(k.value())?;
-        let folds = std::str::from_utf8(name).is_ok_and(|n| n.to_lowercase().as_bytes() == lower);
+        let mut again = Vec::new();
+        let folds = std::str::from_utf8(&name).is_ok_and(|n| {
+            n.to_lowercase().as_bytes() == lower && keys::folded_key(&mut again, n) == k.value()
+        });
         if !folds {
             bail!(Damaged::index(
                 "a folded name that is not its name's lower case"
             ));
         }
-        let (lo, hi) = keys::prefix_range(name);
+        let (lo, hi) = keys::prefix_range(&name);
         if defs.range(lo.as_slice()..hi.as_slice())?.next().is_none() {
             bail!(Damaged::index("a name without postings"));
         }
