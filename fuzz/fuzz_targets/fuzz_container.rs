@@ -6,7 +6,7 @@ use git_atse::format::container::{Container, FileKind};
 use libfuzzer_sys::fuzz_target;
 
 const IDS: [[u8; 4]; 12] = [
-    *b"GMET", *b"FOFF", *b"FEDG", *b"ROFF", *b"REDG", *b"BLMH", *b"BTRE", *b"BCOM", *b"BITS",
+    *b"GMET", *b"FOFF", *b"FDEL", *b"ROFF", *b"RDEL", *b"BLMH", *b"BTRE", *b"BCOM", *b"BITS",
     *b"BASE", *b"PHDR", *b"PDAT",
 ];
 

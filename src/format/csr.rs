@@ -3,21 +3,26 @@
 //!
 //! ```text
 //! GMET  node count u32, pad u32, edge count u64, generation u64     (META_LEN bytes)
-//! FOFF  node count + 1 offsets (u64) into FEDG: row i is FEDG[FOFF[i]..FOFF[i+1]]
-//! FEDG  the targets (u32), sorted per node
-//! ROFF  as FOFF, into REDG
-//! REDG  the sources (u32), sorted per node
+//! FOFF  node count + 1 byte offsets (u64) into FDEL: row i is FDEL[FOFF[i]..FOFF[i+1]]
+//! FDEL  the targets, sorted per node, each the LEB128 of its difference from the one
+//!       before (the first: from 0)
+//! ROFF  as FOFF, into RDEL
+//! RDEL  the sources, as FDEL
 //! ```
-//! Nodes are the index's file ids. Opening checks the chunk sizes and that the last offset
-//! covers the edges; neither the offsets nor the targets are scanned (16 MB and 120 MB at 1M
-//! files, in every process): each row's offsets and targets are checked as it is read, the
-//! writer checked them all, and the container's checksum guards them.
+//! Nodes are the index's file ids; a file's imports and importers are near each other in
+//! id (path) order, so most differences take one or two bytes instead of four. Graph files
+//! with the fixed-width chunks of earlier versions (`FEDG`, `REDG`) lack these chunks and
+//! are rebuilt. Opening checks the chunk sizes and that the last offset is each edge
+//! chunk's end; neither the offsets nor the edges are scanned (in every process): each
+//! row's offsets and codes are checked as it is read, the writer checked them all, and the
+//! container's checksum guards them.
 
 use std::ops::Range;
 
 use anyhow::{bail, Result};
 
 use super::container::{u32_at, u64_at, Container};
+use super::varint::{get_leb, put_leb};
 use crate::error::Damaged;
 
 /// The meta chunk.
@@ -25,11 +30,11 @@ pub const GMET: [u8; 4] = *b"GMET";
 /// Forward offsets.
 pub const FOFF: [u8; 4] = *b"FOFF";
 /// Forward edges.
-pub const FEDG: [u8; 4] = *b"FEDG";
+pub const FDEL: [u8; 4] = *b"FDEL";
 /// Reverse offsets.
 pub const ROFF: [u8; 4] = *b"ROFF";
 /// Reverse edges.
-pub const REDG: [u8; 4] = *b"REDG";
+pub const RDEL: [u8; 4] = *b"RDEL";
 
 const NODES_OFFSET: usize = 0;
 const EDGES_OFFSET: usize = NODES_OFFSET + 4 + 4; // + 4 pad
@@ -72,23 +77,24 @@ impl Csr {
             let offsets_fit = (nodes as u64 + 1)
                 .checked_mul(8)
                 .is_some_and(|need| off.len() as u64 >= need);
-            let edges_fit = edges
-                .checked_mul(4)
-                .is_some_and(|need| edg.len() as u64 >= need);
-            if !offsets_fit || !edges_fit {
+            // Every edge takes one byte at least.
+            if !offsets_fit || (edg.len() as u64) < edges {
                 bail!(Damaged::file("graph chunk sizes"));
             }
-            if u64_at(&c.data()[off.clone()], nodes as usize) != edges {
+            // The chunk is padded to 8 bytes: the codes end in its last 8.
+            let end = u64_at(&c.data()[off.clone()], nodes as usize);
+            let len = edg.len() as u64;
+            if end > len || len - end >= 8 {
                 bail!(Damaged::file("graph offsets do not cover the edges"));
             }
-            Ok((off, edg))
+            Ok((off, edg.start..edg.start + end as usize))
         };
         Ok(Csr {
             nodes,
             edges,
             generation,
-            forward: direction(FOFF, FEDG)?,
-            reverse: direction(ROFF, REDG)?,
+            forward: direction(FOFF, FDEL)?,
+            reverse: direction(ROFF, RDEL)?,
         })
     }
 
@@ -132,15 +138,43 @@ impl Csr {
             true => {
                 let (s, e) = (u64_at(offs, node as usize), u64_at(offs, node as usize + 1));
                 // Damaged offsets give no row rather than a read out of bounds.
-                match s <= e && e <= self.edges && e.saturating_mul(4) <= edges.len() as u64 {
-                    true => s as usize..e as usize,
-                    false => 0..0,
+                match s <= e && e <= edges.len() as u64 {
+                    true => &edges[s as usize..e as usize],
+                    false => &[][..],
                 }
             }
-            false => 0..0,
+            false => &[][..],
         };
-        // The writer checked every target; this guards the readers' indexing anyway.
-        row.map(move |e| u32_at(edges, e))
-            .filter(move |&t| t < nodes)
+        // A code cut short ends the row; the writer checked every target, and this guards
+        // the readers' indexing anyway.
+        let (mut rest, mut last) = (row, 0u32);
+        std::iter::from_fn(move || {
+            let (delta, n) = get_leb(rest)?;
+            rest = &rest[n..];
+            last = last.wrapping_add(delta);
+            Some(last)
+        })
+        .filter(move |&t| t < nodes)
     }
+}
+
+/// Appends a row of sorted ids as [`Csr`] stores it.
+pub fn put_row(out: &mut Vec<u8>, ids: &[u32]) {
+    let mut last = 0u32;
+    for &id in ids {
+        put_leb(out, id.wrapping_sub(last));
+        last = id;
+    }
+}
+
+/// The bytes [`put_row`] takes for `ids`.
+pub fn row_len(ids: &[u32]) -> u64 {
+    let mut last = 0u32;
+    ids.iter()
+        .map(|&id| {
+            let delta = id.wrapping_sub(last);
+            last = id;
+            u64::from((32 - delta.max(1).leading_zeros()).div_ceil(7))
+        })
+        .sum()
 }

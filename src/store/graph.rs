@@ -39,7 +39,8 @@ pub fn write(path: &Path, nodes: u32, generation: u64, mut edges: Vec<(u32, u32)
 
 /// Writes the graph whose forward and reverse rows `forward` and `reverse` give (they must
 /// describe the same edges) over nodes `0..nodes` to `path`, atomically, streaming: memory
-/// is 4 bytes per node, whatever the number of edges.
+/// is 4 bytes per node, whatever the number of edges. Rows are encoded as `csr::put_row`
+/// does, so each direction is read once to size it and again to write it.
 pub fn write_rows(
     path: &Path,
     nodes: u32,
@@ -48,8 +49,10 @@ pub fn write_rows(
     reverse: &Rows<'_>,
 ) -> Result<()> {
     let n = nodes as usize;
-    let mut in_degree = vec![0u32; n];
-    let mut edges = 0u64;
+    // Each node's in-degree, then (once the reverse rows are checked against it) the bytes
+    // of its reverse row.
+    let mut per_node = vec![0u32; n];
+    let (mut edges, mut forward_bytes) = (0u64, 0u64);
     let mut last = None;
     forward(&mut |s, targets| {
         if s >= nodes || last.is_some_and(|l| l >= s) {
@@ -57,21 +60,45 @@ pub fn write_rows(
         }
         last = Some(s);
         for &t in targets {
-            match in_degree.get_mut(t as usize) {
+            match per_node.get_mut(t as usize) {
                 Some(d) => *d += 1,
                 None => bail!("internal error: edge {s} -> {t} outside {nodes} nodes"),
             }
         }
         edges += targets.len() as u64;
+        forward_bytes += csr::row_len(targets);
         Ok(())
     })?;
+    let (mut reverse_edges, mut reverse_bytes) = (0u64, 0u64);
+    let mut last = None;
+    reverse(&mut |t, sources| {
+        if last.is_some_and(|l| l >= t) {
+            bail!("internal error: reverse graph row {t} out of order");
+        }
+        last = Some(t);
+        let slot = per_node.get_mut(t as usize);
+        let bytes = csr::row_len(sources);
+        match slot {
+            Some(d) if *d == sources.len() as u32 => {
+                *d = u32::try_from(bytes)
+                    .map_err(|_| anyhow::anyhow!("the reverse row of {t} is over 4 GiB"))?;
+            }
+            _ => bail!("internal error: the reverse edges of {t} do not match the forward ones"),
+        }
+        reverse_edges += sources.len() as u64;
+        reverse_bytes += bytes;
+        Ok(())
+    })?;
+    if reverse_edges != edges {
+        bail!("internal error: {reverse_edges} reverse edges for {edges} forward ones");
+    }
     let offsets_len = (n as u64 + 1) * 8;
     let chunks = [
         (csr::GMET, csr::META_LEN as u64),
         (csr::FOFF, offsets_len),
-        (csr::FEDG, edges * 4),
+        (csr::FDEL, forward_bytes),
         (csr::ROFF, offsets_len),
-        (csr::REDG, edges * 4),
+        (csr::RDEL, reverse_bytes),
     ];
     let mut out = ContainerFile::create(path, FileKind::Graph, &chunks)?;
     out.write(&csr::meta(nodes, edges, generation))?;
@@ -82,33 +109,29 @@ pub fn write_rows(
             out.write(&at.to_le_bytes())?;
             next += 1;
         }
-        at += targets.len() as u64;
+        at += csr::row_len(targets);
         Ok(())
     })?;
     while next <= nodes {
         out.write(&at.to_le_bytes())?;
         next += 1;
     }
+    let mut row = Vec::new();
     forward(&mut |_, targets| {
-        for t in targets {
-            out.write(&t.to_le_bytes())?;
-        }
-        Ok(())
+        row.clear();
+        csr::put_row(&mut row, targets);
+        out.write(&row)
     })?;
     let mut at = 0u64;
-    for d in &in_degree {
+    for bytes in &per_node {
         out.write(&at.to_le_bytes())?;
-        at += u64::from(*d);
+        at += u64::from(*bytes);
     }
     out.write(&at.to_le_bytes())?;
-    reverse(&mut |t, sources| {
-        if in_degree.get(t as usize).copied() != Some(sources.len() as u32) {
-            bail!("internal error: the reverse edges of {t} do not match the forward ones");
-        }
-        for s in sources {
-            out.write(&s.to_le_bytes())?;
-        }
-        Ok(())
+    reverse(&mut |_, sources| {
+        row.clear();
+        csr::put_row(&mut row, sources);
+        out.write(&row)
     })?;
     out.commit(true)
 }
@@ -173,6 +196,32 @@ mod tests {
         assert_eq!(g.forward(4).count(), 0);
         assert_eq!(g.forward(99).count(), 0);
         assert!(write(&path, 2, 0, vec![(0, 5)]).is_err());
+    }
+
+    #[test]
+    fn rows_of_every_code_length_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("graph");
+        let nodes = 300_000;
+        // Differences of 1 to 300,000: LEB128 codes of one to three bytes.
+        let mut edges: Vec<(u32, u32)> = (0..2_000u32)
+            .map(|i| (i * 1_499 % nodes, (i * i * 7 + 1) % nodes))
+            .filter(|(s, t)| s != t)
+            .collect();
+        edges.extend([(0, nodes - 1), (nodes - 1, 0), (5, 6), (5, 7), (5, 299_998)]);
+        write(&path, nodes, 1, edges.clone()).unwrap();
+        let g = Graph::open(&path).unwrap().unwrap();
+        edges.sort_unstable();
+        edges.dedup();
+        assert_eq!(g.edges(), edges.len() as u64);
+        for &(s, _) in &edges {
+            let want: Vec<u32> = edges.iter().filter(|e| e.0 == s).map(|e| e.1).collect();
+            assert_eq!(g.forward(s).collect::<Vec<_>>(), want, "forward {s}");
+        }
+        for &(_, t) in &edges {
+            let want: Vec<u32> = edges.iter().filter(|e| e.1 == t).map(|e| e.0).collect();
+            assert_eq!(g.reverse(t).collect::<Vec<_>>(), want, "reverse {t}");
+        }
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub use read::Paths;
 pub use stream::Caller;
 
 /// Version of the table layout. Another version is rebuilt from scratch.
-pub const INDEX_FORMAT: u32 = 10;
+pub const INDEX_FORMAT: u32 = 11;
 
 /// One definition as the index stores it.
 #[derive(Clone, Debug, PartialEq, Eq)]
