@@ -26,10 +26,10 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(row) = keys::decode_file_value(data) {
         // Names that are UTF-8 re-encode to the same row.
-        let names: Option<Vec<&str>> = row
+        let names: Option<Vec<(&str, _)>> = row
             .containers
             .iter()
-            .map(|c| std::str::from_utf8(c).ok())
+            .map(|(c, k)| std::str::from_utf8(c).ok().map(|c| (c, *k)))
             .collect();
         if let Some(names) = names {
             let mut again = Vec::new();

@@ -11,7 +11,7 @@
 //! edge key        target:ord source:ord           (rdeps)
 //! id list         [leb of the difference from the id before...]   (deps)
 //! file value      [id_len u8][blob id][lang u8][skip u8, 0: none][path_len leb][path]
-//!                 ([name_len leb][container name])...
+//!                 ([name_len leb][container name][container kind u8])...
 //! ```
 
 use anyhow::{bail, Result};
@@ -23,7 +23,7 @@ pub use super::posting::{
 use super::suffix;
 use super::varint::{get_leb, get_ordered, put_leb, put_ordered};
 use crate::error::Damaged;
-use crate::model::{BlobId, Lang, SkipReason};
+use crate::model::{BlobId, Kind, Lang, SkipReason};
 
 /// The separator after a name or prefix.
 const SEP: u8 = 0;
@@ -211,14 +211,14 @@ pub fn unpack_ids(mut bytes: &[u8]) -> Result<Vec<u32>> {
 }
 
 /// The `files` value of file at `path` holding `blob` in `lang`, whose definitions have
-/// `containers`.
+/// `containers` (see [`Containers`]).
 pub fn file_value(
     val: &mut Vec<u8>,
     blob: &BlobId,
     lang: Lang,
     skip: Option<SkipReason>,
     path: &[u8],
-    containers: &[&str],
+    containers: &[(&str, Kind)],
 ) {
     val.clear();
     val.push(blob.as_bytes().len() as u8);
@@ -227,9 +227,10 @@ pub fn file_value(
     val.push(skip.map_or(0, SkipReason::to_u8));
     put_leb(val, path.len() as u32);
     val.extend_from_slice(path);
-    for c in containers {
-        put_leb(val, c.len() as u32);
-        val.extend_from_slice(c.as_bytes());
+    for (name, kind) in containers {
+        put_leb(val, name.len() as u32);
+        val.extend_from_slice(name.as_bytes());
+        val.push(kind.to_u8());
     }
 }
 
@@ -244,8 +245,8 @@ pub struct FileRow {
     pub skip: Option<SkipReason>,
     /// The path.
     pub path: Vec<u8>,
-    /// The names of its definitions' containers, by position (see [`Containers`]).
-    pub containers: Vec<Vec<u8>>,
+    /// Its definitions' containers (name and kind), by position (see [`Containers`]).
+    pub containers: Vec<(Vec<u8>, Kind)>,
 }
 
 /// Decodes a `files` value.
@@ -256,7 +257,7 @@ pub fn decode_file_value(v: &[u8]) -> Result<FileRow> {
         lang: row.lang,
         skip: row.skip,
         path: row.path.to_vec(),
-        containers: row.containers().map(<[u8]>::to_vec).collect(),
+        containers: row.containers().map(|(c, k)| (c.to_vec(), k)).collect(),
     })
 }
 
@@ -271,21 +272,30 @@ pub struct FileRowRef<'v> {
     pub skip: Option<SkipReason>,
     /// The path in the tree.
     pub path: &'v [u8],
-    /// The container names, each after its LEB128 length (checked whole by the decoder).
+    /// The containers, each a LEB128 length, the name and a kind (checked whole by the
+    /// decoder).
     containers: &'v [u8],
 }
 
 impl<'v> FileRowRef<'v> {
-    /// The names of its definitions' containers, by position.
-    pub fn containers(&self) -> impl Iterator<Item = &'v [u8]> {
+    /// Its definitions' containers (name and kind), by position.
+    pub fn containers(&self) -> impl Iterator<Item = (&'v [u8], Kind)> {
         let mut rest = self.containers;
         std::iter::from_fn(move || {
-            let (len, n) = get_leb(rest)?;
-            let name = rest.get(n..n + len as usize)?;
-            rest = &rest[n + len as usize..];
-            Some(name)
+            let (name, kind, n) = container_at(rest)?;
+            rest = &rest[n..];
+            Some((name, kind))
         })
     }
+}
+
+/// The container at the start of `b`: its name, its kind and the bytes it takes.
+fn container_at(b: &[u8]) -> Option<(&[u8], Kind, usize)> {
+    let (len, n) = get_leb(b)?;
+    let end = n.checked_add(len as usize)?;
+    let name = b.get(n..end)?;
+    let kind = Kind::from_u8(*b.get(end)?)?;
+    Some((name, kind, end + 1))
 }
 
 /// Decodes a file row without copying its path.
@@ -311,11 +321,11 @@ pub fn decode_file_value_ref(v: &[u8]) -> Result<FileRowRef<'_>> {
         path,
         containers: &rest[at + len as usize..],
     };
-    // Every length must land inside the row, so that `containers` never stops early.
-    let mut names = row.containers;
-    while !names.is_empty() {
-        let (len, n) = get_leb(names).ok_or_else(corrupt)?;
-        names = names.get(n + len as usize..).ok_or_else(corrupt)?;
+    // Every container must decode, so that `containers` never stops early.
+    let mut left = row.containers;
+    while !left.is_empty() {
+        let (_, _, n) = container_at(left).ok_or_else(corrupt)?;
+        left = &left[n..];
     }
     Ok(row)
 }
@@ -367,7 +377,12 @@ mod tests {
             assert!(decode_folded(bad).is_err(), "{bad:?}");
         }
         let blob = BlobId::from_bytes(&[3; 20]).unwrap();
-        file_value(&mut k, &blob, Lang::Go, None, b"a.go", &["T", "", "Outer"]);
+        let containers = [
+            ("T", Kind::Struct),
+            ("", Kind::Class),
+            ("Outer", Kind::Class),
+        ];
+        file_value(&mut k, &blob, Lang::Go, None, b"a.go", &containers);
         let row = decode_file_value(&k).unwrap();
         assert_eq!(
             (row.blob, row.lang, row.skip, row.path, row.containers),
@@ -376,7 +391,11 @@ mod tests {
                 Lang::Go,
                 None,
                 b"a.go".to_vec(),
-                vec![b"T".to_vec(), vec![], b"Outer".to_vec()]
+                vec![
+                    (b"T".to_vec(), Kind::Struct),
+                    (vec![], Kind::Class),
+                    (b"Outer".to_vec(), Kind::Class)
+                ]
             )
         );
         // Cut anywhere inside the path or a name, the row is damage.

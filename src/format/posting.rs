@@ -3,26 +3,21 @@
 //!
 //! ```text
 //! posting key     name 0x00 file:ord line:ord column:ord [ord bytes u8]
-//! posting value   [kind u8][lang u8][container kind u8, 0: none][end_line leb][end_column leb]
-//!                 [container position leb, when its kind is not 0]
+//! posting value   [kind u8][end_line leb][end_column leb][container position + 1 leb, 0: none]
 //! ```
 //!
-//! A posting names its container by position in its file's row ([`Containers`]): a class's
-//! name is stored once per file, not once per member.
+//! A posting names its container (a name and a kind) by position in its file's row
+//! ([`Containers`]): a class's name is stored once per file, not once per member. Its
+//! language is its file's, in the file's row too.
 
 use anyhow::{bail, Result};
 
 use super::varint::{get_leb, get_ordered, put_leb, put_ordered};
 use crate::error::Damaged;
-use crate::model::{Definition, Kind, Lang};
+use crate::model::{Definition, Kind};
 
 /// The separator after a name.
 const SEP: u8 = 0;
-
-const KIND_OFFSET: usize = 0;
-const LANG_OFFSET: usize = KIND_OFFSET + 1;
-const CONTAINER_KIND_OFFSET: usize = LANG_OFFSET + 1;
-const NUMBERS_OFFSET: usize = CONTAINER_KIND_OFFSET + 1;
 
 /// Writes the posting key of definition `name` in `file` at `line`:`column` into `key`.
 ///
@@ -97,18 +92,18 @@ pub fn posting_name(key: &[u8]) -> Result<&[u8]> {
     Ok(decode_posting_key(key)?.name)
 }
 
-/// Writes the posting value of `d` (in a file of `lang` whose definitions have
-/// `containers`) into `val`.
-pub fn posting_value(val: &mut Vec<u8>, d: &Definition, lang: Lang, containers: &Containers) {
+/// Writes the posting value of `d` (in a file whose definitions have `containers`) into
+/// `val`.
+pub fn posting_value(val: &mut Vec<u8>, d: &Definition, containers: &Containers) {
     val.clear();
     val.push(d.kind.to_u8());
-    val.push(lang.to_u8());
-    val.push(d.container.as_ref().map_or(0, |(_, k)| k.to_u8()));
     put_leb(val, d.end_line);
     put_leb(val, d.end_column);
-    if let Some((c, _)) = &d.container {
-        put_leb(val, containers.position(c));
-    }
+    let container = d
+        .container
+        .as_ref()
+        .map_or(0, |(c, k)| containers.position(c, *k).saturating_add(1));
+    put_leb(val, container);
 }
 
 /// A decoded posting value.
@@ -116,11 +111,8 @@ pub fn posting_value(val: &mut Vec<u8>, d: &Definition, lang: Lang, containers: 
 pub struct PostingValue {
     /// What the definition is.
     pub kind: Kind,
-    /// Its file's language.
-    pub lang: Lang,
-    /// Its container's position among its file's containers (see [`Containers`]) and its
-    /// kind.
-    pub container: Option<(u32, Kind)>,
+    /// Its container's position among its file's containers (see [`Containers`]).
+    pub container: Option<u32>,
     /// 1-based end line.
     pub end_line: u32,
     /// 1-based end column.
@@ -129,73 +121,61 @@ pub struct PostingValue {
 
 /// Decodes a posting value.
 pub fn decode_posting_value(val: &[u8]) -> Result<PostingValue> {
-    let corrupt = |what: &str| Damaged::index(format!("posting with {what}"));
-    let malformed = || corrupt("a malformed key or value");
-    if val.len() < NUMBERS_OFFSET {
-        bail!(malformed());
-    }
-    let kind = Kind::from_u8(val[KIND_OFFSET]).ok_or_else(|| corrupt("an unknown kind"))?;
-    let lang = Lang::from_u8(val[LANG_OFFSET]).ok_or_else(|| corrupt("an unknown language"))?;
-    let mut at = NUMBERS_OFFSET;
+    let malformed = || Damaged::index("posting with a malformed key or value");
+    let (&kind, rest) = val.split_first().ok_or_else(malformed)?;
+    let kind = Kind::from_u8(kind).ok_or_else(|| Damaged::index("posting with an unknown kind"))?;
+    let mut at = 0;
     let mut next = || {
-        let (v, n) = get_leb(&val[at..]).ok_or_else(malformed)?;
+        let (v, n) = get_leb(&rest[at..]).ok_or_else(malformed)?;
         at += n;
         Ok::<u32, Damaged>(v)
     };
-    let (end_line, end_column) = (next()?, next()?);
-    let container = match val[CONTAINER_KIND_OFFSET] {
-        0 => None,
-        k => Some((
-            next()?,
-            Kind::from_u8(k).ok_or_else(|| corrupt("an unknown container kind"))?,
-        )),
-    };
-    if at != val.len() {
+    let (end_line, end_column, container) = (next()?, next()?, next()?);
+    if at != rest.len() {
         bail!(malformed());
     }
     Ok(PostingValue {
         kind,
-        lang,
-        container,
+        container: container.checked_sub(1),
         end_line,
         end_column,
     })
 }
 
-/// The distinct containers of a file's definitions, in order of first appearance. The
-/// file's row holds their names and each posting names its container by position, so a
-/// class's name is stored once per file rather than once per member.
+/// The distinct containers (name and kind) of a file's definitions, in order of first
+/// appearance. The file's row holds them and each posting names its container by
+/// position, so a class's name is stored once per file rather than once per member.
 pub struct Containers<'a> {
-    names: Vec<&'a str>,
-    position: std::collections::HashMap<&'a str, u32>,
+    list: Vec<(&'a str, Kind)>,
+    position: std::collections::HashMap<(&'a str, Kind), u32>,
 }
 
 impl<'a> Containers<'a> {
     /// The containers of `defs`.
     pub fn of(defs: &'a [Definition]) -> Containers<'a> {
-        let mut names = Vec::new();
+        let mut list = Vec::new();
         let mut position = std::collections::HashMap::new();
-        for (c, _) in defs.iter().filter_map(|d| d.container.as_ref()) {
-            position.entry(c.as_str()).or_insert_with(|| {
-                names.push(c.as_str());
-                names.len() as u32 - 1
+        for (c, k) in defs.iter().filter_map(|d| d.container.as_ref()) {
+            position.entry((c.as_str(), *k)).or_insert_with(|| {
+                list.push((c.as_str(), *k));
+                list.len() as u32 - 1
             });
         }
-        Containers { names, position }
+        Containers { list, position }
     }
 
-    /// Their names, by position.
-    pub fn names(&self) -> &[&'a str] {
-        &self.names
+    /// Their names and kinds, by position.
+    pub fn list(&self) -> &[(&'a str, Kind)] {
+        &self.list
     }
 
-    /// The position of `name`; one past the last for a name not among them (a posting
-    /// that names it reads as damage, never as another container).
-    fn position(&self, name: &str) -> u32 {
+    /// The position of `name` of `kind`; one past the last for a container not among them
+    /// (a posting that names it reads as damage, never as another container).
+    fn position(&self, name: &str, kind: Kind) -> u32 {
         self.position
-            .get(name)
+            .get(&(name, kind))
             .copied()
-            .unwrap_or(self.names.len() as u32)
+            .unwrap_or(self.list.len() as u32)
     }
 }
 
@@ -276,28 +256,19 @@ mod tests {
         };
         let defs = [other, d.clone()];
         let containers = Containers::of(&defs);
-        assert_eq!(containers.names(), ["Other", "Outer"]);
+        assert_eq!(
+            containers.list(),
+            [("Other", Kind::Class), ("Outer", Kind::Class)]
+        );
         let mut v = Vec::new();
-        posting_value(&mut v, &d, Lang::Java, &containers);
+        posting_value(&mut v, &d, &containers);
         let got = decode_posting_value(&v).unwrap();
         assert_eq!(
-            (
-                got.kind,
-                got.lang,
-                got.container,
-                got.end_line,
-                got.end_column
-            ),
-            (
-                Kind::Method,
-                Lang::Java,
-                Some((1, Kind::Class)),
-                70_000,
-                200
-            )
+            (got.kind, got.container, got.end_line, got.end_column),
+            (Kind::Method, Some(1), 70_000, 200)
         );
         d.container = None;
-        posting_value(&mut v, &d, Lang::Java, &containers);
+        posting_value(&mut v, &d, &containers);
         assert_eq!(decode_posting_value(&v).unwrap().container, None);
         v.push(b'x');
         assert!(decode_posting_value(&v).is_err());

@@ -7,10 +7,9 @@
 //! meta      &str  -> &[u8]   format, extractor version, tree, commit, counters, next file id
 //! paths     path  -> file id u32                                 one row per indexed file
 //! files     file id u32 -> [id_len u8][blob id][lang u8][skip u8][path_len leb][path]
-//!                            ([name_len leb][container name])...   its containers, by position
+//!                            ([name_len leb][container name][kind u8])...   its containers
 //! defs      name 0x00 file:ord line:ord column:ord [ord bytes u8]   (ordered varints)
-//!                 -> [kind u8][lang u8][container_kind u8][end_line leb][end_column leb]
-//!                    [container position leb, when container_kind is not 0]
+//!                 -> [kind u8][end_line leb][end_column leb][container position + 1 leb]
 //! folded    lowercase(name) 0x00 [how to restore the name] -> ()   every defined name, for prefix and
 //!                                             case-insensitive lookups (a row lives as
 //!                                             long as a posting defines the name)
@@ -78,7 +77,7 @@ pub use read::Paths;
 pub use stream::Caller;
 
 /// Version of the table layout. Another version is rebuilt from scratch.
-pub const INDEX_FORMAT: u32 = 11;
+pub const INDEX_FORMAT: u32 = 12;
 
 /// One definition as the index stores it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use crate::error::Damaged;
 use crate::format::keys::{
     self, decode_file_value, edge_key, edge_of, prefix_range, trailing_id, unpack_ids,
 };
-use crate::model::{BlobId, Lang, SkipReason};
+use crate::model::{BlobId, Kind, Lang, SkipReason};
 
 impl Index {
     /// The indexed state, `None` when nothing was indexed yet. Fails with [`Damaged`]
@@ -376,11 +376,21 @@ impl Paths {
     }
 }
 
-/// A file's path and its definitions' container names, as its row holds them.
-#[derive(Default)]
+/// A file's path, language and definitions' containers, as its row holds them.
 pub(super) struct FileNames {
     pub path: Vec<u8>,
-    containers: Vec<String>,
+    pub lang: Lang,
+    containers: Vec<(String, Kind)>,
+}
+
+impl Default for FileNames {
+    fn default() -> Self {
+        FileNames {
+            path: Vec::new(),
+            lang: Lang::ALL[0],
+            containers: Vec::new(),
+        }
+    }
 }
 
 impl FileNames {
@@ -398,18 +408,20 @@ impl FileNames {
         let row = keys::decode_file_value_ref(row.value())?;
         self.path.clear();
         self.path.extend_from_slice(row.path);
+        self.lang = row.lang;
         self.containers.clear();
         self.containers.extend(
             row.containers()
-                .map(|c| String::from_utf8_lossy(c).into_owned()),
+                .map(|(c, k)| (String::from_utf8_lossy(c).into_owned(), k)),
         );
         Ok(())
     }
 
-    /// The name of the container at position `pos`; a position past them is damage.
-    pub(super) fn container(&self, pos: u32) -> Result<&str> {
+    /// The name and kind of the container at position `pos`; a position past them is
+    /// damage.
+    pub(super) fn container(&self, pos: u32) -> Result<(&str, Kind)> {
         match self.containers.get(pos as usize) {
-            Some(c) => Ok(c),
+            Some((c, k)) => Ok((c, *k)),
             None => bail!(Damaged::index(format!(
                 "a posting names container {pos} of a file with {}",
                 self.containers.len()
@@ -453,7 +465,10 @@ pub(super) fn decode_posting(
     let v = keys::decode_posting_value(val)?;
     let file = paths.file(k.file, files)?;
     let container = match v.container {
-        Some((pos, kind)) => Some((file.container(pos)?.to_string(), kind)),
+        Some(pos) => {
+            let (c, kind) = file.container(pos)?;
+            Some((c.to_string(), kind))
+        }
         None => None,
     };
     Ok(Posting {
@@ -464,7 +479,7 @@ pub(super) fn decode_posting(
         end_line: v.end_line,
         end_column: v.end_column,
         kind: v.kind,
-        lang: v.lang,
+        lang: file.lang,
         container,
     })
 }

@@ -40,7 +40,7 @@ pub(super) fn changed_parts(
         let containers = Containers::of(&index.definitions);
         for d in &index.definitions {
             let mut val = Vec::new();
-            posting_value(&mut val, d, index.lang, &containers);
+            posting_value(&mut val, d, &containers);
             out.insert((d.name.clone(), d.line, d.column), val);
         }
         out
@@ -131,7 +131,7 @@ pub(super) fn add(
         index.lang,
         index.skip,
         path,
-        containers.names(),
+        containers.list(),
     );
     t.files.insert(id, val.as_slice())?;
     if index.skip.is_some() {
@@ -140,7 +140,7 @@ pub(super) fn add(
     if let Some(bulk) = bulk {
         for d in &index.definitions {
             posting_key(&mut key, &d.name, id, d.line, d.column);
-            posting_value(&mut val, d, index.lang, &containers);
+            posting_value(&mut val, d, &containers);
             bulk.defs.push(&key, &val)?;
         }
         for name in distinct_call_names(index) {
@@ -153,7 +153,7 @@ pub(super) fn add(
     }
     for d in &index.definitions {
         posting_key(&mut key, &d.name, id, d.line, d.column);
-        posting_value(&mut val, d, index.lang, &containers);
+        posting_value(&mut val, d, &containers);
         let new_name = !defines(t, &d.name)?;
         if t.defs.insert(key.as_slice(), val.as_slice())?.is_some() {
             continue; // two definitions at one position: one posting

@@ -121,7 +121,7 @@ fn decode_posting_into(
         end_line: 0,
         end_column: 0,
         kind: v.kind,
-        lang: v.lang,
+        lang: file.1.lang,
         container: None,
     });
     if p.name.as_bytes() != k.name {
@@ -136,20 +136,23 @@ fn decode_posting_into(
         *id = Some(k.file);
     }
     match (&mut p.container, v.container) {
-        (Some((c, kind)), Some((pos, k))) => {
-            let name = names.container(pos)?;
+        (Some((c, kind)), Some(pos)) => {
+            let (name, k) = names.container(pos)?;
             if c != name {
                 c.clear();
                 c.push_str(name);
             }
             *kind = k;
         }
-        (c, Some((pos, k))) => *c = Some((names.container(pos)?.to_string(), k)),
+        (c, Some(pos)) => {
+            let (name, k) = names.container(pos)?;
+            *c = Some((name.to_string(), k));
+        }
         (c, None) => *c = None,
     }
     (p.line, p.column) = (k.line, k.column);
     (p.end_line, p.end_column) = (v.end_line, v.end_column);
-    (p.kind, p.lang) = (v.kind, v.lang);
+    (p.kind, p.lang) = (v.kind, names.lang);
     Ok(())
 }
 

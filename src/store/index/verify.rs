@@ -138,10 +138,9 @@ fn check_postings(txn: &ReadTransaction, known: &Known) -> Result<(u64, u64)> {
             ));
         }
         let containers = known.containers(key.file)?;
-        if value.container.is_some_and(|(pos, _)| pos >= containers) {
+        if let Some(pos) = value.container.filter(|&pos| pos >= containers) {
             bail!(Damaged::index(format!(
-                "a posting names container {} of file {}, which has {containers}",
-                value.container.map_or(0, |(pos, _)| pos),
+                "a posting names container {pos} of file {}, which has {containers}",
                 key.file
             )));
         }
