@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! posting key     see `posting`
-//! id key          prefix 0x00 file:u32be          (callers, ikeys, basenames)
+//! id key          prefix 0x00 file:ord [ord bytes u8]   (callers, ikeys, basenames)
 //! folded key      lowercase(name) 0x00 [nothing | 0x01 upper-case mask | 0x02 name]
 //! edge key        target:ord source:ord           (rdeps)
 //! id list         [leb of the difference from the id before...]   (deps)
@@ -27,35 +27,50 @@ use crate::model::{BlobId, Kind, Lang, SkipReason};
 
 /// The separator after a name or prefix.
 const SEP: u8 = 0;
-const FILE_ID_LEN: usize = 4;
 
-fn u32be(b: &[u8]) -> u32 {
-    u32::from_be_bytes([b[0], b[1], b[2], b[3]])
-}
-
-/// `prefix 0x00 file:u32be`.
+/// `prefix 0x00 file:ord [ord bytes u8]`: the last byte gives the length of the file id's
+/// code, so that the prefix is found from the end whatever bytes it holds (suffix keys hold
+/// NUL), and keys of one prefix sort by file id.
 pub fn id_key(prefix: &[u8], id: u32) -> Vec<u8> {
-    let mut k = Vec::with_capacity(prefix.len() + 1 + FILE_ID_LEN);
+    let mut k = Vec::with_capacity(prefix.len() + 7);
     k.extend_from_slice(prefix);
     k.push(SEP);
-    k.extend_from_slice(&id.to_be_bytes());
+    let at = k.len();
+    put_ordered(&mut k, id);
+    let code = (k.len() - at) as u8;
+    k.push(code);
     k
 }
 
-/// The file id at the end of a `... file:u32be` key; a shorter key is damage.
-pub fn trailing_id(key: &[u8]) -> Result<u32> {
-    match key.len().checked_sub(FILE_ID_LEN) {
-        Some(at) => Ok(u32be(&key[at..])),
-        None => bail!(Damaged::index(format!(
+/// The prefix and file id of an id key; anything `id_key` cannot have written is damage.
+pub fn split_id_key(key: &[u8]) -> Result<(&[u8], u32)> {
+    let malformed = || {
+        Damaged::index(format!(
             "a key of {} bytes where a file id ends it",
             key.len()
-        ))),
+        ))
+    };
+    let (&code, rest) = key.split_last().ok_or_else(malformed)?;
+    let Some(sep) = rest.len().checked_sub(usize::from(code) + 1) else {
+        bail!(malformed());
+    };
+    if rest[sep] != SEP {
+        bail!(malformed());
+    }
+    match get_ordered(&rest[sep + 1..]) {
+        Some((id, n)) if n == usize::from(code) => Ok((&rest[..sep], id)),
+        _ => bail!(malformed()),
     }
 }
 
-/// The prefix of an id key whose prefix is exactly `len` bytes long, if `key` is one.
+/// The file id at the end of an id key.
+pub fn trailing_id(key: &[u8]) -> Result<u32> {
+    Ok(split_id_key(key)?.1)
+}
+
+/// Whether `key` is an id key whose prefix is exactly `len` bytes long.
 pub fn id_key_has_prefix_len(key: &[u8], len: usize) -> bool {
-    key.len() == len + 1 + FILE_ID_LEN
+    split_id_key(key).is_ok_and(|(prefix, _)| prefix.len() == len)
 }
 
 /// The key range of every `prefix 0x00 ...` key: `prefix 0x00` up to `prefix 0x01`.
@@ -77,11 +92,8 @@ pub fn basename_key(path: &[u8], id: u32) -> Vec<u8> {
 /// The path and file id of a `basenames` key. Only the key `basename_key` makes of them
 /// is accepted (a damaged key may decode to another path).
 pub fn basename_of(key: &[u8]) -> Result<(Vec<u8>, u32)> {
-    let id = trailing_id(key)?;
-    key.len()
-        .checked_sub(1 + FILE_ID_LEN)
-        .filter(|&end| key[end] == SEP)
-        .and_then(|end| suffix::path_of(&key[..end]))
+    let (prefix, id) = split_id_key(key)?;
+    suffix::path_of(prefix)
         .filter(|path| basename_key(path, id) == key)
         .map(|path| (path, id))
         .ok_or_else(|| {
@@ -339,6 +351,22 @@ mod tests {
     fn keys_round_trip_and_short_keys_are_damage() {
         let mut k = Vec::new();
         assert_eq!(trailing_id(&id_key(b"f", 5)).unwrap(), 5);
+        let ids = [0, 127, 128, 70_000, u32::MAX];
+        let keyed: Vec<Vec<u8>> = ids.iter().map(|&id| id_key(b"x.h\0a/", id)).collect();
+        assert!(keyed.windows(2).all(|w| w[0] < w[1]));
+        for (k, &id) in keyed.iter().zip(&ids) {
+            assert_eq!(split_id_key(k).unwrap(), (&b"x.h\0a/"[..], id));
+            assert!(id_key_has_prefix_len(k, 6) && !id_key_has_prefix_len(k, 5));
+        }
+        for bad in [
+            &b""[..],
+            b"\x01",
+            b"f\x00\x05\x02",
+            b"f\x01\x05\x01",
+            b"f\x00\x80\x01",
+        ] {
+            assert!(split_id_key(bad).is_err(), "{bad:?}");
+        }
         assert!(trailing_id(b"abc").is_err());
         assert_eq!(edge_of(&edge_key(1, 2)).unwrap(), (1, 2));
         assert_eq!(

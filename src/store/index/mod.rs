@@ -13,13 +13,13 @@
 //! folded    lowercase(name) 0x00 [how to restore the name] -> ()   every defined name, for prefix and
 //!                                             case-insensitive lookups (a row lives as
 //!                                             long as a posting defines the name)
-//! callers   name 0x00 file:u32be -> ()        files that call `name` (positions: objects)
-//! basenames suffix-key 0x00 file:u32be -> ()  for suffix lookups in import resolution
+//! callers   name 0x00 file:ord [ord bytes u8] -> ()   files that call `name` (positions: objects)
+//! basenames suffix-key 0x00 file:ord [ord bytes u8] -> ()   for suffix lookups in import resolution
 //!                                             (`format::suffix`: `a/b/x.h` -> `x.h 0x00 b/a/`)
 //! deps      file u32 -> [target leb delta]   resolved imports (forward edges), sorted
 //! rdeps     target:ord source:ord -> ()       reverse edges
 //! ext       file u32 -> imports resolving to no file, '\n'-separated
-//! ikeys     key 0x00 file:u32be -> ()         imports filed by key, to find the importers
+//! ikeys     key 0x00 file:ord [ord bytes u8] -> ()   imports filed by key, to find the importers
 //!                                             a new or deleted path may affect
 //! pending   file u32 -> ()                    files whose edges must be recomputed
 //! dirty     file u32 -> ()                    files whose edges changed since the graph
@@ -28,7 +28,7 @@
 //! appeared  path -> ()                        paths that appeared, disappeared or (for
 //!                                             configuration files) changed in this update
 //! configs   path -> ()                        configuration files (go.mod, tsconfig.json)
-//! refs      from:u32be to:u32be -> count u32  reference edges: `from` references names
+//! refs      from:ord to:ord -> count u32      reference edges: `from` references names
 //!                                             `to` defines (`model::refgraph`), by count
 //! ```
 //! One row per posting: a file that defines `main` adds or removes its own rows and leaves
@@ -77,7 +77,7 @@ pub use read::Paths;
 pub use stream::Caller;
 
 /// Version of the table layout. Another version is rebuilt from scratch.
-pub const INDEX_FORMAT: u32 = 12;
+pub const INDEX_FORMAT: u32 = 13;
 
 /// One definition as the index stores it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,14 +5,14 @@
 use std::cmp::Ordering;
 use std::path::Path;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use redb::{ReadableTable, WriteTransaction};
 
 use super::patch::Patch;
 use super::schema::{open_read_table, sort_error, CALLERS, DEFS, REFS};
 use super::Index;
 use crate::error::Damaged;
-use crate::format::keys::{self, id_key_has_prefix_len, prefix_range, trailing_id};
+use crate::format::keys::{self, prefix_range, trailing_id};
 use crate::model::refgraph::{counts, pair_changes, MAX_CALLERS, MAX_DEFINERS};
 use crate::store::runs::Runs;
 
@@ -30,7 +30,7 @@ impl Index {
         let mut out = Vec::new();
         for row in refs.iter()? {
             let (k, v) = row?;
-            out.push((edge(k.value())?, v.value()));
+            out.push((keys::edge_of(k.value())?, v.value()));
         }
         Ok(out)
     }
@@ -140,7 +140,7 @@ fn posting_file(key: &[u8]) -> Result<u32> {
 
 /// Adds `sign` to the count of edge `from -> to`; a count of 0 removes the row.
 fn bump(refs: &mut redb::Table<'_, &[u8], u32>, from: u32, to: u32, sign: i32) -> Result<()> {
-    let key = edge_key(from, to);
+    let key = keys::edge_key(from, to);
     let count = refs.get(key.as_slice())?.map_or(0, |v| v.value());
     match count.checked_add_signed(sign) {
         Some(0) => {
@@ -157,27 +157,6 @@ fn bump(refs: &mut redb::Table<'_, &[u8], u32>, from: u32, to: u32, sign: i32) -
     Ok(())
 }
 
-/// `from:u32be to:u32be`.
-fn edge_key(from: u32, to: u32) -> [u8; 8] {
-    let mut k = [0; 8];
-    k[..4].copy_from_slice(&from.to_be_bytes());
-    k[4..].copy_from_slice(&to.to_be_bytes());
-    k
-}
-
-fn edge(key: &[u8]) -> Result<(u32, u32)> {
-    match <[u8; 8]>::try_from(key) {
-        Ok(k) => Ok((
-            u32::from_be_bytes([k[0], k[1], k[2], k[3]]),
-            u32::from_be_bytes([k[4], k[5], k[6], k[7]]),
-        )),
-        Err(_) => anyhow::bail!(Damaged::index(format!(
-            "a reference edge key of {} bytes",
-            key.len()
-        ))),
-    }
-}
-
 /// Empties `refs` and fills it from one merge join of `callers` and `defs` (both in name
 /// order), counting each edge's names in sort runs.
 fn rebuild(txn: &WriteTransaction, spill_dir: &Path) -> Result<()> {
@@ -185,20 +164,19 @@ fn rebuild(txn: &WriteTransaction, spill_dir: &Path) -> Result<()> {
     {
         let defs = txn.open_table(DEFS)?;
         let callers = txn.open_table(CALLERS)?;
-        join(&defs, &callers, |c, d| runs.push(&edge_key(c, d), &[]))?;
+        join(&defs, &callers, |c, d| {
+            runs.push(&keys::edge_key(c, d), &[])
+        })?;
     }
     txn.delete_table(REFS)?;
     let mut refs = txn.open_table(REFS)?;
     let mut cursor = refs.upper_bound_mut(std::ops::Bound::<&[u8]>::Unbounded)?;
-    let mut held: Option<([u8; 8], u32)> = None;
+    let mut held: Option<(Vec<u8>, u32)> = None;
     runs.drain(|k, _| {
-        let k: [u8; 8] = k
-            .try_into()
-            .context("internal error: a reference edge key")?;
         match &mut held {
-            Some((hk, n)) if *hk == k => *n += 1,
+            Some((hk, n)) if hk.as_slice() == k => *n += 1,
             _ => {
-                if let Some((hk, n)) = held.replace((k, 1)) {
+                if let Some((hk, n)) = held.replace((k.to_vec(), 1)) {
                     cursor.insert_before(hk.as_slice(), n).map_err(sort_error)?;
                 }
             }
@@ -270,11 +248,7 @@ fn join(
     Ok(())
 }
 
-/// The name of a `callers` key (`name 0x00 file:u32be`).
+/// The name of a `callers` key (an id key).
 fn caller_name(key: &[u8]) -> Result<&[u8]> {
-    let len = key.len().saturating_sub(5);
-    match id_key_has_prefix_len(key, len) && key.get(len) == Some(&0) {
-        true => Ok(&key[..len]),
-        false => anyhow::bail!(Damaged::index("a callers key without a file id")),
-    }
+    Ok(keys::split_id_key(key)?.0)
 }
