@@ -376,11 +376,15 @@ impl Paths {
     }
 }
 
-/// A file's path, language and definitions' containers, as its row holds them.
+/// A file's path, language and definitions' containers, as its row holds them. Loading
+/// another file reuses the buffers: a hot name's stream loads one per posting's file.
 pub(super) struct FileNames {
     pub path: Vec<u8>,
     pub lang: Lang,
-    containers: Vec<(String, Kind)>,
+    /// The containers' names, end to end.
+    names: Vec<u8>,
+    /// Each container's bytes in `names`, and its kind.
+    spans: Vec<(usize, usize, Kind)>,
 }
 
 impl Default for FileNames {
@@ -388,13 +392,14 @@ impl Default for FileNames {
         FileNames {
             path: Vec::new(),
             lang: Lang::ALL[0],
-            containers: Vec::new(),
+            names: Vec::new(),
+            spans: Vec::new(),
         }
     }
 }
 
 impl FileNames {
-    /// Reads file `id`'s row into `self`, reusing the path's buffer.
+    /// Reads file `id`'s row into `self`.
     pub(super) fn load(
         &mut self,
         id: u32,
@@ -409,22 +414,24 @@ impl FileNames {
         self.path.clear();
         self.path.extend_from_slice(row.path);
         self.lang = row.lang;
-        self.containers.clear();
-        self.containers.extend(
-            row.containers()
-                .map(|(c, k)| (String::from_utf8_lossy(c).into_owned(), k)),
-        );
+        self.names.clear();
+        self.spans.clear();
+        for (name, kind) in row.containers() {
+            let start = self.names.len();
+            self.names.extend_from_slice(name);
+            self.spans.push((start, self.names.len(), kind));
+        }
         Ok(())
     }
 
-    /// The name and kind of the container at position `pos`; a position past them is
-    /// damage.
-    pub(super) fn container(&self, pos: u32) -> Result<(&str, Kind)> {
-        match self.containers.get(pos as usize) {
-            Some((c, k)) => Ok((c, *k)),
+    /// The name (raw bytes, UTF-8 when written by git-atse) and kind of the container at
+    /// position `pos`; a position past them is damage.
+    pub(super) fn container(&self, pos: u32) -> Result<(&[u8], Kind)> {
+        match self.spans.get(pos as usize) {
+            Some(&(start, end, kind)) => Ok((&self.names[start..end], kind)),
             None => bail!(Damaged::index(format!(
                 "a posting names container {pos} of a file with {}",
-                self.containers.len()
+                self.spans.len()
             ))),
         }
     }
@@ -467,7 +474,7 @@ pub(super) fn decode_posting(
     let container = match v.container {
         Some(pos) => {
             let (c, kind) = file.container(pos)?;
-            Some((c.to_string(), kind))
+            Some((String::from_utf8_lossy(c).into_owned(), kind))
         }
         None => None,
     };

@@ -138,15 +138,15 @@ fn decode_posting_into(
     match (&mut p.container, v.container) {
         (Some((c, kind)), Some(pos)) => {
             let (name, k) = names.container(pos)?;
-            if c != name {
+            if c.as_bytes() != name {
                 c.clear();
-                c.push_str(name);
+                c.push_str(&String::from_utf8_lossy(name));
             }
             *kind = k;
         }
         (c, Some(pos)) => {
             let (name, k) = names.container(pos)?;
-            *c = Some((name.to_string(), k));
+            *c = Some((String::from_utf8_lossy(name).into_owned(), k));
         }
         (c, None) => *c = None,
     }
