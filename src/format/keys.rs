@@ -264,6 +264,9 @@ pub struct FileRow {
 /// Decodes a `files` value.
 pub fn decode_file_value(v: &[u8]) -> Result<FileRow> {
     let row = decode_file_value_ref(v)?;
+    if !row.containers_sound() {
+        bail!(Damaged::index("a damaged file row"));
+    }
     Ok(FileRow {
         blob: BlobId::from_trusted(row.blob),
         lang: row.lang,
@@ -284,13 +287,15 @@ pub struct FileRowRef<'v> {
     pub skip: Option<SkipReason>,
     /// The path in the tree.
     pub path: &'v [u8],
-    /// The containers, each a LEB128 length, the name and a kind (checked whole by the
-    /// decoder).
+    /// The containers, each a LEB128 length, the name and a kind (checked as they are read:
+    /// a path lookup need not walk them).
     containers: &'v [u8],
 }
 
 impl<'v> FileRowRef<'v> {
-    /// Its definitions' containers (name and kind), by position.
+    /// Its definitions' containers (name and kind), by position, up to the first that does
+    /// not decode (see [`FileRowRef::containers_sound`]; a posting that names a position
+    /// past them reads as damage).
     pub fn containers(&self) -> impl Iterator<Item = (&'v [u8], Kind)> {
         let mut rest = self.containers;
         std::iter::from_fn(move || {
@@ -298,6 +303,20 @@ impl<'v> FileRowRef<'v> {
             rest = &rest[n..];
             Some((name, kind))
         })
+    }
+}
+
+impl FileRowRef<'_> {
+    /// Whether every container decodes.
+    pub fn containers_sound(&self) -> bool {
+        let mut left = self.containers;
+        while !left.is_empty() {
+            match container_at(left) {
+                Some((_, _, n)) => left = &left[n..],
+                None => return false,
+            }
+        }
+        true
     }
 }
 
@@ -310,7 +329,7 @@ fn container_at(b: &[u8]) -> Option<(&[u8], Kind, usize)> {
     Some((name, kind, end + 1))
 }
 
-/// Decodes a file row without copying its path.
+/// Decodes a file row without copying its path, and without walking its containers.
 pub fn decode_file_value_ref(v: &[u8]) -> Result<FileRowRef<'_>> {
     let corrupt = || Damaged::index("a damaged file row");
     let n = usize::from(*v.first().ok_or_else(corrupt)?);
@@ -326,20 +345,13 @@ pub fn decode_file_value_ref(v: &[u8]) -> Result<FileRowRef<'_>> {
     let rest = &v[3 + n..];
     let (len, at) = get_leb(rest).ok_or_else(corrupt)?;
     let path = rest.get(at..at + len as usize).ok_or_else(corrupt)?;
-    let row = FileRowRef {
+    Ok(FileRowRef {
         blob,
         lang,
         skip,
         path,
         containers: &rest[at + len as usize..],
-    };
-    // Every container must decode, so that `containers` never stops early.
-    let mut left = row.containers;
-    while !left.is_empty() {
-        let (_, _, n) = container_at(left).ok_or_else(corrupt)?;
-        left = &left[n..];
-    }
-    Ok(row)
+    })
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use super::patch::Patch;
 use super::schema::*;
 use crate::error::Damaged;
 use crate::format::keys::{
-    basename_of, decode_file_value, edge_key, edge_of, pack_ids, prefix_range, trailing_id,
+    basename_of, decode_file_value_ref, edge_key, edge_of, pack_ids, prefix_range, trailing_id,
     unpack_ids,
 };
 use crate::format::suffix;
@@ -294,7 +294,7 @@ pub(super) fn scope_files(
         }
         let id = v.value();
         if let Some(f) = files.get(id)? {
-            if langs.contains(&decode_file_value(f.value())?.lang) {
+            if langs.contains(&decode_file_value_ref(f.value())?.lang) {
                 out.push((k.value().to_vec(), id));
             }
         }

@@ -13,7 +13,7 @@ use super::rowdiff::{add, changed_parts, retract};
 use super::schema::*;
 use super::{PathRow, INDEX_FORMAT};
 use crate::error::Damaged;
-use crate::format::keys::{basename_key, decode_file_value};
+use crate::format::keys::{basename_key, decode_file_value_ref};
 use crate::model::refgraph::NameChanges;
 use crate::model::{BlobId, FileIndex, Lang, EXTRACTOR_VERSION};
 use crate::store::runs::Runs;
@@ -179,8 +179,12 @@ impl Patch {
         let row = files.get(id)?;
         match row {
             Some(v) => {
-                let row = decode_file_value(v.value())?;
-                Ok(Some((row.blob, row.lang, row.path)))
+                let row = decode_file_value_ref(v.value())?;
+                Ok(Some((
+                    BlobId::from_trusted(row.blob),
+                    row.lang,
+                    row.path.to_vec(),
+                )))
             }
             None => Ok(None),
         }

@@ -7,9 +7,7 @@ use super::meta::{read_state, State};
 use super::schema::*;
 use super::{Index, Posting};
 use crate::error::Damaged;
-use crate::format::keys::{
-    self, decode_file_value, edge_key, edge_of, prefix_range, trailing_id, unpack_ids,
-};
+use crate::format::keys::{self, edge_key, edge_of, prefix_range, trailing_id, unpack_ids};
 use crate::model::{BlobId, Kind, Lang, SkipReason};
 
 impl Index {
@@ -145,8 +143,8 @@ impl Index {
         };
         match files.get(id)? {
             Some(v) => {
-                let row = decode_file_value(v.value())?;
-                Ok(Some((row.blob, row.lang, row.skip)))
+                let row = keys::decode_file_value_ref(v.value())?;
+                Ok(Some((BlobId::from_trusted(row.blob), row.lang, row.skip)))
             }
             None => bail!(Damaged::index(format!("file id {id} has no row"))),
         }
@@ -167,7 +165,7 @@ impl Index {
         let files = open_read_table(&txn, FILES)?;
         Ok(Paths {
             files,
-            cache: PathCache::default(),
+            cache: Default::default(),
         })
     }
 
@@ -347,18 +345,26 @@ impl Index {
 /// Resolves file ids to paths (and blobs) in one read transaction.
 pub struct Paths {
     files: Option<redb::ReadOnlyTable<u32, &'static [u8]>>,
-    cache: PathCache,
+    cache: std::collections::HashMap<u32, Vec<u8>>,
 }
 
 impl Paths {
     /// The path of file `id`.
     pub fn path(&mut self, id: u32) -> Result<Vec<u8>> {
-        match &self.files {
-            Some(files) => Ok(self.cache.file(id, files)?.path.clone()),
-            None => bail!(Damaged::index(format!(
+        let Some(files) = &self.files else {
+            bail!(Damaged::index(format!(
                 "file id {id} without a files table"
-            ))),
+            )));
+        };
+        if let Some(p) = self.cache.get(&id) {
+            return Ok(p.clone());
         }
+        let Some(row) = files.get(id)? else {
+            bail!(Damaged::index(format!("file id {id} has no row")));
+        };
+        let path = keys::decode_file_value_ref(row.value())?.path.to_vec();
+        self.cache.insert(id, path.clone());
+        Ok(path)
     }
 
     /// The blob and language of file `id`, if it exists.
@@ -368,8 +374,8 @@ impl Paths {
         };
         match files.get(id)? {
             Some(v) => {
-                let row = decode_file_value(v.value())?;
-                Ok(Some((row.blob, row.lang)))
+                let row = keys::decode_file_value_ref(v.value())?;
+                Ok(Some((BlobId::from_trusted(row.blob), row.lang)))
             }
             None => Ok(None),
         }

@@ -12,8 +12,7 @@ use super::schema::{open_read_table, CALLERS, DEFS, FILES, META};
 use super::{Index, Posting};
 use crate::error::Damaged;
 use crate::format::keys::{
-    self, decode_file_value, id_key, id_key_has_prefix_len, posting_key_from_file, prefix_range,
-    trailing_id,
+    self, id_key, id_key_has_prefix_len, posting_key_from_file, prefix_range, trailing_id,
 };
 use crate::model::{BlobId, Lang};
 
@@ -82,8 +81,12 @@ impl Index {
                     "a caller names file id {id}, which has no row"
                 )));
             };
-            let row = decode_file_value(row.value())?;
-            Ok(Some((row.path, row.blob, row.lang)))
+            let row = keys::decode_file_value_ref(row.value())?;
+            Ok(Some((
+                row.path.to_vec(),
+                BlobId::from_trusted(row.blob),
+                row.lang,
+            )))
         };
         let mut late = Vec::new();
         for row in callers.range(mid.as_slice()..hi.as_slice())? {
