@@ -99,3 +99,12 @@ impl std::error::Error for Locked {}
 pub fn find<E: std::error::Error + Send + Sync + 'static>(err: &anyhow::Error) -> Option<&E> {
     err.chain().find_map(|c| c.downcast_ref::<E>())
 }
+
+/// Why an update rebuilds the index from scratch, for its summary: the damage itself,
+/// without the advice to rebuild (which is being done), or else the whole error.
+pub fn rebuild_reason(err: &anyhow::Error) -> String {
+    match find::<Damaged>(err) {
+        Some(d) => d.reason.clone(),
+        None => format!("{err:#}"),
+    }
+}

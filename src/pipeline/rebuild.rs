@@ -55,7 +55,7 @@ pub(super) fn open_or_recreate(
             std::fs::rename(&path, &aside).with_context(|| {
                 format!("{}: cannot move the damaged index aside", path.display())
             })?;
-            Ok((Index::open_write(&path)?, Some(format!("{e:#}"))))
+            Ok((Index::open_write(&path)?, Some(error::rebuild_reason(&e))))
         }
     }
 }

@@ -128,7 +128,7 @@ impl Base {
         let state = match index.state() {
             Ok(s) => s,
             Err(e) if error::find::<Damaged>(&e).is_some() => {
-                rebuilt = Some(format!("{e:#}"));
+                rebuilt = Some(error::rebuild_reason(&e));
                 None
             }
             Err(e) => return Err(e),
@@ -198,7 +198,7 @@ impl Step<'_> {
                 // retracted exactly: start over from the empty tree.
                 drop(patch);
                 let mut summary = Summary {
-                    rebuilt: Some(format!("{e:#}")),
+                    rebuilt: Some(error::rebuild_reason(&e)),
                     ..Summary::default()
                 };
                 let mut patch = rebuild::begin(self.layout, base.generation(), &mut fresh)?;
