@@ -5,7 +5,7 @@
 //! GMET  node count u32, pad u32, edge count u64, generation u64     (META_LEN bytes)
 //! FOFF  node count + 1 byte offsets (u64) into FDEL: row i is FDEL[FOFF[i]..FOFF[i+1]]
 //! FDEL  the targets, sorted per node, each the LEB128 of its difference from the one
-//!       before (the first: from 0)
+//!       before (the first: from 0; `varint::put_deltas`)
 //! ROFF  as FOFF, into RDEL
 //! RDEL  the sources, as FDEL
 //! ```
@@ -22,7 +22,7 @@ use std::ops::Range;
 use anyhow::{bail, Result};
 
 use super::container::{u32_at, u64_at, Container};
-use super::varint::{get_leb, put_leb};
+use super::varint::Deltas;
 use crate::error::Damaged;
 
 /// The meta chunk.
@@ -147,34 +147,6 @@ impl Csr {
         };
         // A code cut short ends the row; the writer checked every target, and this guards
         // the readers' indexing anyway.
-        let (mut rest, mut last) = (row, 0u32);
-        std::iter::from_fn(move || {
-            let (delta, n) = get_leb(rest)?;
-            rest = &rest[n..];
-            last = last.wrapping_add(delta);
-            Some(last)
-        })
-        .filter(move |&t| t < nodes)
+        Deltas::new(row).filter(move |&t| t < nodes)
     }
-}
-
-/// Appends a row of sorted ids as [`Csr`] stores it.
-pub fn put_row(out: &mut Vec<u8>, ids: &[u32]) {
-    let mut last = 0u32;
-    for &id in ids {
-        put_leb(out, id.wrapping_sub(last));
-        last = id;
-    }
-}
-
-/// The bytes [`put_row`] takes for `ids`.
-pub fn row_len(ids: &[u32]) -> u64 {
-    let mut last = 0u32;
-    ids.iter()
-        .map(|&id| {
-            let delta = id.wrapping_sub(last);
-            last = id;
-            u64::from((32 - delta.max(1).leading_zeros()).div_ceil(7))
-        })
-        .sum()
 }

@@ -21,45 +21,52 @@ pub use super::posting::{
     posting_value, Containers, PostingKey, PostingValue,
 };
 use super::suffix;
-use super::varint::{get_leb, get_ordered, put_leb, put_ordered};
+use super::varint::{get_exactly, get_leb, get_ordered, put_deltas, put_leb, put_ordered, Deltas};
 use crate::error::Damaged;
 use crate::model::{BlobId, Kind, Lang, SkipReason};
 
 /// The separator after a name or prefix.
-const SEP: u8 = 0;
+pub(super) const SEP: u8 = 0;
 
-/// `prefix 0x00 file:ord [ord bytes u8]`: the last byte gives the length of the file id's
-/// code, so that the prefix is found from the end whatever bytes it holds (suffix keys hold
-/// NUL), and keys of one prefix sort by file id.
+/// Appends `prefix 0x00`, the ordered codes of `numbers` and their length in one byte: the
+/// layout of posting and id keys. Keys of one prefix sort by their numbers; the length lets
+/// a reader find the prefix from the end whatever bytes it holds (suffix keys hold NUL), and
+/// never decides an order, as the codes before it differ first.
+pub(super) fn put_tailed(key: &mut Vec<u8>, prefix: &[u8], numbers: &[u32]) {
+    key.extend_from_slice(prefix);
+    key.push(SEP);
+    let at = key.len();
+    numbers.iter().for_each(|&n| put_ordered(key, n));
+    let len = (key.len() - at) as u8;
+    key.push(len);
+}
+
+/// The prefix and the `N` numbers of a key [`put_tailed`] wrote; `None` for any other bytes.
+pub(super) fn split_tailed<const N: usize>(key: &[u8]) -> Option<(&[u8], [u32; N])> {
+    let (&len, rest) = key.split_last()?;
+    let sep = rest.len().checked_sub(usize::from(len) + 1)?;
+    if rest[sep] != SEP {
+        return None;
+    }
+    Some((&rest[..sep], get_exactly(&rest[sep + 1..], get_ordered)?))
+}
+
+/// `prefix 0x00 file:ord [ord bytes u8]` ([`put_tailed`]): keys of one prefix sort by file
+/// id.
 pub fn id_key(prefix: &[u8], id: u32) -> Vec<u8> {
     let mut k = Vec::with_capacity(prefix.len() + 7);
-    k.extend_from_slice(prefix);
-    k.push(SEP);
-    let at = k.len();
-    put_ordered(&mut k, id);
-    let code = (k.len() - at) as u8;
-    k.push(code);
+    put_tailed(&mut k, prefix, &[id]);
     k
 }
 
 /// The prefix and file id of an id key; anything `id_key` cannot have written is damage.
 pub fn split_id_key(key: &[u8]) -> Result<(&[u8], u32)> {
-    let malformed = || {
-        Damaged::index(format!(
+    match split_tailed(key) {
+        Some((prefix, [id])) => Ok((prefix, id)),
+        None => bail!(Damaged::index(format!(
             "a key of {} bytes where a file id ends it",
             key.len()
-        ))
-    };
-    let (&code, rest) = key.split_last().ok_or_else(malformed)?;
-    let Some(sep) = rest.len().checked_sub(usize::from(code) + 1) else {
-        bail!(malformed());
-    };
-    if rest[sep] != SEP {
-        bail!(malformed());
-    }
-    match get_ordered(&rest[sep + 1..]) {
-        Some((id, n)) if n == usize::from(code) => Ok((&rest[..sep], id)),
-        _ => bail!(malformed()),
+        ))),
     }
 }
 
@@ -186,38 +193,25 @@ pub fn edge_key(target: u32, source: u32) -> Vec<u8> {
 
 /// The (target, source) of an `rdeps` key.
 pub fn edge_of(key: &[u8]) -> Result<(u32, u32)> {
-    let malformed = || Damaged::index("a malformed reverse edge");
-    let (target, n) = get_ordered(key).ok_or_else(malformed)?;
-    let (source, m) = get_ordered(&key[n..]).ok_or_else(malformed)?;
-    if n + m != key.len() {
-        bail!(malformed());
+    match get_exactly(key, get_ordered) {
+        Some([target, source]) => Ok((target, source)),
+        None => bail!(Damaged::index("a malformed reverse edge")),
     }
-    Ok((target, source))
 }
 
-/// A list of file ids as stored in `deps`: each the LEB128 of its difference from the one
-/// before (wrapping), which is small for the sorted lists the index keeps.
+/// A list of file ids as stored in `deps` ([`put_deltas`]; the lists are sorted).
 pub fn pack_ids(ids: &[u32]) -> Vec<u8> {
     let mut out = Vec::with_capacity(ids.len() * 2);
-    let mut last = 0u32;
-    for &id in ids {
-        put_leb(&mut out, id.wrapping_sub(last));
-        last = id;
-    }
+    put_deltas(&mut out, ids);
     out
 }
 
 /// The file ids of a `deps` value.
-pub fn unpack_ids(mut bytes: &[u8]) -> Result<Vec<u32>> {
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut last = 0u32;
-    while !bytes.is_empty() {
-        let Some((delta, n)) = get_leb(bytes) else {
-            bail!(Damaged::index("a malformed edge list"));
-        };
-        last = last.wrapping_add(delta);
-        out.push(last);
-        bytes = &bytes[n..];
+pub fn unpack_ids(bytes: &[u8]) -> Result<Vec<u32>> {
+    let mut ids = Deltas::new(bytes);
+    let out: Vec<u32> = ids.by_ref().collect();
+    if !ids.rest().is_empty() {
+        bail!(Damaged::index("a malformed edge list"));
     }
     Ok(out)
 }
@@ -304,9 +298,7 @@ impl<'v> FileRowRef<'v> {
             Some((name, kind))
         })
     }
-}
 
-impl FileRowRef<'_> {
     /// Whether every container decodes.
     pub fn containers_sound(&self) -> bool {
         let mut left = self.containers;

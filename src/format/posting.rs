@@ -12,29 +12,17 @@
 
 use anyhow::{bail, Result};
 
-use super::varint::{get_leb, get_ordered, put_leb, put_ordered};
+use super::keys::{put_tailed, split_tailed, SEP};
+use super::varint::{get_exactly, get_leb, put_leb, put_ordered};
 use crate::error::Damaged;
 use crate::model::{Definition, Kind};
 
-/// The separator after a name.
-const SEP: u8 = 0;
-
-/// Writes the posting key of definition `name` in `file` at `line`:`column` into `key`.
-///
-/// The numbers are ordered varints (`format::varint`), so a name's postings sort by file,
-/// line and column. The last byte is their length, so that the name is found from the end
-/// whatever bytes it holds; it never decides an order, as the codes before it differ
-/// first.
+/// Writes the posting key of definition `name` in `file` at `line`:`column` into `key`
+/// (`keys::put_tailed`: a name's postings sort by file, line and column, and the name is
+/// found from the end whatever bytes it holds).
 pub fn posting_key(key: &mut Vec<u8>, name: &str, file: u32, line: u32, column: u32) {
     key.clear();
-    key.extend_from_slice(name.as_bytes());
-    key.push(SEP);
-    let at = key.len();
-    put_ordered(key, file);
-    put_ordered(key, line);
-    put_ordered(key, column);
-    let numbers = (key.len() - at) as u8;
-    key.push(numbers);
+    put_tailed(key, name.as_bytes(), &[file, line, column]);
 }
 
 /// The start of the posting keys of `name` in files numbered `file` or above.
@@ -61,30 +49,15 @@ pub struct PostingKey<'k> {
 
 /// Decodes a posting key.
 pub fn decode_posting_key(key: &[u8]) -> Result<PostingKey<'_>> {
-    let malformed = || Damaged::index("posting with a malformed key or value");
-    let (&numbers, rest) = key.split_last().ok_or_else(malformed)?;
-    let Some(sep) = rest.len().checked_sub(usize::from(numbers) + 1) else {
-        bail!(malformed());
-    };
-    if rest[sep] != SEP {
-        bail!(malformed());
+    match split_tailed(key) {
+        Some((name, [file, line, column])) => Ok(PostingKey {
+            name,
+            file,
+            line,
+            column,
+        }),
+        None => bail!(Damaged::index("posting with a malformed key or value")),
     }
-    let mut at = sep + 1;
-    let mut next = || {
-        let (v, n) = get_ordered(&rest[at..]).ok_or_else(malformed)?;
-        at += n;
-        Ok::<u32, Damaged>(v)
-    };
-    let (file, line, column) = (next()?, next()?, next()?);
-    if at != rest.len() {
-        bail!(malformed());
-    }
-    Ok(PostingKey {
-        name: &rest[..sep],
-        file,
-        line,
-        column,
-    })
 }
 
 /// The name of a posting key (everything before its fixed suffix).
@@ -124,16 +97,7 @@ pub fn decode_posting_value(val: &[u8]) -> Result<PostingValue> {
     let malformed = || Damaged::index("posting with a malformed key or value");
     let (&kind, rest) = val.split_first().ok_or_else(malformed)?;
     let kind = Kind::from_u8(kind).ok_or_else(|| Damaged::index("posting with an unknown kind"))?;
-    let mut at = 0;
-    let mut next = || {
-        let (v, n) = get_leb(&rest[at..]).ok_or_else(malformed)?;
-        at += n;
-        Ok::<u32, Damaged>(v)
-    };
-    let (end_line, end_column, container) = (next()?, next()?, next()?);
-    if at != rest.len() {
-        bail!(malformed());
-    }
+    let [end_line, end_column, container] = get_exactly(rest, get_leb).ok_or_else(malformed)?;
     Ok(PostingValue {
         kind,
         container: container.checked_sub(1),

@@ -79,6 +79,74 @@ pub fn get_leb(b: &[u8]) -> Option<(u32, usize)> {
     None
 }
 
+/// Exactly `N` codes, each read by `get` ([`get_ordered`] or [`get_leb`]), that fill `b`
+/// to its end; `None` for anything else.
+pub fn get_exactly<const N: usize>(
+    b: &[u8],
+    get: fn(&[u8]) -> Option<(u32, usize)>,
+) -> Option<[u32; N]> {
+    let mut out = [0u32; N];
+    let mut at = 0;
+    for v in &mut out {
+        let (x, n) = get(b.get(at..)?)?;
+        (*v, at) = (x, at + n);
+    }
+    (at == b.len()).then_some(out)
+}
+
+/// Appends `ids` as the LEB128 of each one's difference from the one before (the first
+/// from 0): one or two bytes an id for the sorted, near-by ids of the graph's rows. The
+/// differences wrap, so that any order reads back.
+pub fn put_deltas(out: &mut Vec<u8>, ids: &[u32]) {
+    let mut last = 0u32;
+    for &id in ids {
+        put_leb(out, id.wrapping_sub(last));
+        last = id;
+    }
+}
+
+/// The bytes [`put_deltas`] takes for `ids`.
+pub fn deltas_len(ids: &[u32]) -> u64 {
+    let mut last = 0u32;
+    ids.iter()
+        .map(|&id| {
+            let delta = id.wrapping_sub(last);
+            last = id;
+            u64::from((32 - delta.max(1).leading_zeros()).div_ceil(7))
+        })
+        .sum()
+}
+
+/// The ids [`put_deltas`] wrote, up to the first code that does not decode (after which
+/// [`Deltas::rest`] is not empty).
+pub struct Deltas<'a> {
+    rest: &'a [u8],
+    last: u32,
+}
+
+impl<'a> Deltas<'a> {
+    /// The ids of `b`.
+    pub fn new(b: &'a [u8]) -> Deltas<'a> {
+        Deltas { rest: b, last: 0 }
+    }
+
+    /// What is left unread: empty once every code has been read.
+    pub fn rest(&self) -> &'a [u8] {
+        self.rest
+    }
+}
+
+impl Iterator for Deltas<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        let (delta, n) = get_leb(self.rest)?;
+        self.rest = &self.rest[n..];
+        self.last = self.last.wrapping_add(delta);
+        Some(self.last)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -146,5 +214,27 @@ mod tests {
         assert_eq!(get_leb(&[0x85, 0x00]), None, "5 has a one-byte code");
         assert_eq!(get_leb(&[0xff, 0xff, 0xff, 0xff, 0x1f]), None);
         assert_eq!(get_leb(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x01]), None);
+    }
+
+    #[test]
+    fn exact_runs_and_deltas_read_back() {
+        let mut b = Vec::new();
+        [5, 300, 0x4000]
+            .iter()
+            .for_each(|&v| put_ordered(&mut b, v));
+        assert_eq!(get_exactly::<3>(&b, get_ordered), Some([5, 300, 0x4000]));
+        assert_eq!(get_exactly::<2>(&b, get_ordered), None, "a code left over");
+        assert_eq!(get_exactly::<3>(&b[..b.len() - 1], get_ordered), None);
+        for ids in [&[][..], &[1, 2, 3], &[7, 300_000, u32::MAX], &[9, 4, 0]] {
+            let mut b = Vec::new();
+            put_deltas(&mut b, ids);
+            assert_eq!(deltas_len(ids), b.len() as u64);
+            let mut d = Deltas::new(&b);
+            assert_eq!(d.by_ref().collect::<Vec<_>>(), ids);
+            assert!(d.rest().is_empty());
+        }
+        let mut d = Deltas::new(&[3, 0x80]);
+        assert_eq!(d.by_ref().collect::<Vec<_>>(), [3]);
+        assert_eq!(d.rest(), [0x80]);
     }
 }

@@ -12,6 +12,7 @@ use memmap2::Mmap;
 use super::atomic::ContainerFile;
 use crate::format::container::FileKind;
 use crate::format::csr::{self, Csr};
+use crate::format::varint::{deltas_len, put_deltas};
 
 /// One direction of a graph, for `write_rows`: calls its argument with each node that has
 /// neighbours and those neighbours (sorted), in increasing node order. It is called more
@@ -39,8 +40,8 @@ pub fn write(path: &Path, nodes: u32, generation: u64, mut edges: Vec<(u32, u32)
 
 /// Writes the graph whose forward and reverse rows `forward` and `reverse` give (they must
 /// describe the same edges) over nodes `0..nodes` to `path`, atomically, streaming: memory
-/// is 4 bytes per node, whatever the number of edges. Rows are encoded as `csr::put_row`
-/// does, so each direction is read once to size it and again to write it.
+/// is 4 bytes per node, whatever the number of edges. Rows are encoded by `put_deltas`, so
+/// each direction is read once to size it and again to write it.
 pub fn write_rows(
     path: &Path,
     nodes: u32,
@@ -66,7 +67,7 @@ pub fn write_rows(
             }
         }
         edges += targets.len() as u64;
-        forward_bytes += csr::row_len(targets);
+        forward_bytes += deltas_len(targets);
         Ok(())
     })?;
     let (mut reverse_edges, mut reverse_bytes) = (0u64, 0u64);
@@ -77,7 +78,7 @@ pub fn write_rows(
         }
         last = Some(t);
         let slot = per_node.get_mut(t as usize);
-        let bytes = csr::row_len(sources);
+        let bytes = deltas_len(sources);
         match slot {
             Some(d) if *d == sources.len() as u32 => {
                 *d = u32::try_from(bytes)
@@ -109,7 +110,7 @@ pub fn write_rows(
             out.write(&at.to_le_bytes())?;
             next += 1;
         }
-        at += csr::row_len(targets);
+        at += deltas_len(targets);
         Ok(())
     })?;
     while next <= nodes {
@@ -119,7 +120,7 @@ pub fn write_rows(
     let mut row = Vec::new();
     forward(&mut |_, targets| {
         row.clear();
-        csr::put_row(&mut row, targets);
+        put_deltas(&mut row, targets);
         out.write(&row)
     })?;
     let mut at = 0u64;
@@ -130,7 +131,7 @@ pub fn write_rows(
     out.write(&at.to_le_bytes())?;
     reverse(&mut |_, sources| {
         row.clear();
-        csr::put_row(&mut row, sources);
+        put_deltas(&mut row, sources);
         out.write(&row)
     })?;
     out.commit(true)
