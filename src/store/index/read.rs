@@ -7,7 +7,9 @@ use super::meta::{read_state, State};
 use super::schema::*;
 use super::{Index, Posting};
 use crate::error::Damaged;
-use crate::format::keys::{self, edge_key, edge_of, prefix_range, trailing_id, unpack_ids};
+use crate::format::keys::{
+    self, edge_key, edge_of, prefix_range, trailing_id, unpack_ids, PostingKey, PostingValue,
+};
 use crate::model::{BlobId, Kind, Lang, SkipReason};
 
 impl Index {
@@ -385,6 +387,8 @@ impl Paths {
 /// A file's path, language and definitions' containers, as its row holds them. Loading
 /// another file reuses the buffers: a hot name's stream loads one per posting's file.
 pub(super) struct FileNames {
+    /// The file loaded last.
+    pub id: Option<u32>,
     pub path: Vec<u8>,
     pub lang: Lang,
     /// The containers' names, end to end.
@@ -396,6 +400,7 @@ pub(super) struct FileNames {
 impl Default for FileNames {
     fn default() -> Self {
         FileNames {
+            id: None,
             path: Vec::new(),
             lang: Lang::ALL[0],
             names: Vec::new(),
@@ -417,6 +422,7 @@ impl FileNames {
             )));
         };
         let row = keys::decode_file_value_ref(row.value())?;
+        self.id = Some(id);
         self.path.clear();
         self.path.extend_from_slice(row.path);
         self.lang = row.lang;
@@ -476,23 +482,61 @@ pub(super) fn decode_posting(
 ) -> Result<Posting> {
     let k = keys::decode_posting_key(key)?;
     let v = keys::decode_posting_value(val)?;
-    let file = paths.file(k.file, files)?;
-    let container = match v.container {
-        Some(pos) => {
-            let (c, kind) = file.container(pos)?;
-            Some((String::from_utf8_lossy(c).into_owned(), kind))
-        }
-        None => None,
-    };
-    Ok(Posting {
-        name: String::from_utf8_lossy(k.name).into_owned(),
-        path: file.path.clone(),
-        line: k.line,
-        column: k.column,
-        end_line: v.end_line,
-        end_column: v.end_column,
+    posting_of(&k, &v, paths.file(k.file, files)?)
+}
+
+/// The posting of key `k` and value `v` in the file `file` describes.
+pub(super) fn posting_of(k: &PostingKey, v: &PostingValue, file: &FileNames) -> Result<Posting> {
+    let mut p = Posting {
+        name: String::new(),
+        path: Vec::new(),
+        line: 0,
+        column: 0,
+        end_line: 0,
+        end_column: 0,
         kind: v.kind,
         lang: file.lang,
-        container,
-    })
+        container: None,
+    };
+    fill_posting(&mut p, k, v, file, true)?;
+    Ok(p)
+}
+
+/// Makes `p` the posting of key `k` and value `v` in the file `file` describes, reusing its
+/// buffers (a hot name's stream fills one posting again and again): the name and the
+/// container are copied only when they differ, the path only when `new_file`.
+pub(super) fn fill_posting(
+    p: &mut Posting,
+    k: &PostingKey,
+    v: &PostingValue,
+    file: &FileNames,
+    new_file: bool,
+) -> Result<()> {
+    if p.name.as_bytes() != k.name {
+        p.name.clear();
+        p.name.push_str(&String::from_utf8_lossy(k.name));
+    }
+    if new_file {
+        p.path.clear();
+        p.path.extend_from_slice(&file.path);
+    }
+    match (&mut p.container, v.container) {
+        (Some((c, kind)), Some(pos)) => {
+            let (name, k) = file.container(pos)?;
+            if c.as_bytes() != name {
+                c.clear();
+                c.push_str(&String::from_utf8_lossy(name));
+            }
+            *kind = k;
+        }
+        (c, Some(pos)) => {
+            let (name, k) = file.container(pos)?;
+            *c = Some((String::from_utf8_lossy(name).into_owned(), k));
+        }
+        (c, None) => *c = None,
+    }
+    (p.line, p.column) = (k.line, k.column);
+    (p.end_line, p.end_column) = (v.end_line, v.end_column);
+    (p.kind, p.lang) = (v.kind, file.lang);
+    Ok(())
 }

@@ -7,7 +7,7 @@
 use anyhow::Result;
 
 use super::meta::read_state;
-use super::read::{decode_posting, sort_postings, FileNames, PathCache};
+use super::read::{decode_posting, fill_posting, posting_of, sort_postings, FileNames, PathCache};
 use super::schema::{open_read_table, CALLERS, DEFS, FILES, META};
 use super::{Index, Posting};
 use crate::error::Damaged;
@@ -44,7 +44,7 @@ impl Index {
             late.push(decode_posting(k.value(), v.value(), &mut paths, &files)?);
         }
         sort_postings(&mut late);
-        let mut file = (None, FileNames::default());
+        let mut file = FileNames::default();
         let mut early = Early::new(defs.range(lo.as_slice()..mid.as_slice())?, |row, slot| {
             let (k, v) = row?;
             decode_posting_into(k.value(), v.value(), slot, &mut file, &files)?;
@@ -104,59 +104,28 @@ impl Index {
     }
 }
 
-/// Decodes a posting into `slot`, reusing its buffers: the name, path and container are
-/// copied in only when they change, and the file's row is read only when the file does
-/// (`file`: the id and names of the file whose path is in the slot).
+/// Decodes a posting into `slot`, reusing its buffers (`fill_posting`); the file's row is
+/// read only when the file changes (`file`: the one loaded last).
 fn decode_posting_into(
     key: &[u8],
     val: &[u8],
     slot: &mut Option<Posting>,
-    file: &mut (Option<u32>, FileNames),
+    file: &mut FileNames,
     files: &redb::ReadOnlyTable<u32, &'static [u8]>,
 ) -> Result<()> {
     let k = keys::decode_posting_key(key)?;
     let v = keys::decode_posting_value(val)?;
-    let p = slot.get_or_insert_with(|| Posting {
-        name: String::new(),
-        path: Vec::new(),
-        line: 0,
-        column: 0,
-        end_line: 0,
-        end_column: 0,
-        kind: v.kind,
-        lang: file.1.lang,
-        container: None,
-    });
-    if p.name.as_bytes() != k.name {
-        p.name.clear();
-        p.name.push_str(&String::from_utf8_lossy(k.name));
+    let new_file = file.id != Some(k.file);
+    if new_file {
+        file.load(k.file, files)?;
     }
-    let (id, names) = file;
-    if *id != Some(k.file) {
-        names.load(k.file, files)?;
-        p.path.clear();
-        p.path.extend_from_slice(&names.path);
-        *id = Some(k.file);
-    }
-    match (&mut p.container, v.container) {
-        (Some((c, kind)), Some(pos)) => {
-            let (name, k) = names.container(pos)?;
-            if c.as_bytes() != name {
-                c.clear();
-                c.push_str(&String::from_utf8_lossy(name));
-            }
-            *kind = k;
+    match slot {
+        Some(p) => fill_posting(p, &k, &v, file, new_file),
+        None => {
+            *slot = Some(posting_of(&k, &v, file)?);
+            Ok(())
         }
-        (c, Some(pos)) => {
-            let (name, k) = names.container(pos)?;
-            *c = Some((String::from_utf8_lossy(name).into_owned(), k));
-        }
-        (c, None) => *c = None,
     }
-    (p.line, p.column) = (k.line, k.column);
-    (p.end_line, p.end_column) = (v.end_line, v.end_column);
-    (p.kind, p.lang) = (v.kind, names.lang);
-    Ok(())
 }
 
 /// Rows already in output order, decoded one at a time into one reused item.
