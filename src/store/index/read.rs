@@ -143,13 +143,9 @@ impl Index {
         let Some(id) = paths.get(path)?.map(|v| v.value()) else {
             return Ok(None);
         };
-        match files.get(id)? {
-            Some(v) => {
-                let row = keys::decode_file_value_ref(v.value())?;
-                Ok(Some((BlobId::from_trusted(row.blob), row.lang, row.skip)))
-            }
-            None => bail!(Damaged::index(format!("file id {id} has no row"))),
-        }
+        with_file_row(&files, id, "the path table", |row| {
+            Some((BlobId::from_trusted(row.blob), row.lang, row.skip))
+        })
     }
 
     /// The file id of `path`.
@@ -361,10 +357,7 @@ impl Paths {
         if let Some(p) = self.cache.get(&id) {
             return Ok(p.clone());
         }
-        let Some(row) = files.get(id)? else {
-            bail!(Damaged::index(format!("file id {id} has no row")));
-        };
-        let path = keys::decode_file_value_ref(row.value())?.path.to_vec();
+        let path = with_file_row(files, id, "an edge", |row| row.path.to_vec())?;
         self.cache.insert(id, path.clone());
         Ok(path)
     }
@@ -382,6 +375,21 @@ impl Paths {
             None => Ok(None),
         }
     }
+}
+
+/// What `f` takes from file `id`'s row; a missing row is damage (`who` named the id).
+pub(super) fn with_file_row<T>(
+    files: &redb::ReadOnlyTable<u32, &'static [u8]>,
+    id: u32,
+    who: &str,
+    f: impl FnOnce(keys::FileRowRef<'_>) -> T,
+) -> Result<T> {
+    let Some(row) = files.get(id)? else {
+        bail!(Damaged::index(format!(
+            "{who} names file id {id}, which has no row"
+        )));
+    };
+    Ok(f(keys::decode_file_value_ref(row.value())?))
 }
 
 /// A file's path, language and definitions' containers, as its row holds them. Loading
@@ -416,24 +424,19 @@ impl FileNames {
         id: u32,
         files: &redb::ReadOnlyTable<u32, &'static [u8]>,
     ) -> Result<()> {
-        let Some(row) = files.get(id)? else {
-            bail!(Damaged::index(format!(
-                "posting names file id {id}, which has no row"
-            )));
-        };
-        let row = keys::decode_file_value_ref(row.value())?;
-        self.id = Some(id);
-        self.path.clear();
-        self.path.extend_from_slice(row.path);
-        self.lang = row.lang;
-        self.names.clear();
-        self.spans.clear();
-        for (name, kind) in row.containers() {
-            let start = self.names.len();
-            self.names.extend_from_slice(name);
-            self.spans.push((start, self.names.len(), kind));
-        }
-        Ok(())
+        with_file_row(files, id, "a posting", |row| {
+            self.id = Some(id);
+            self.path.clear();
+            self.path.extend_from_slice(row.path);
+            self.lang = row.lang;
+            self.names.clear();
+            self.spans.clear();
+            for (name, kind) in row.containers() {
+                let start = self.names.len();
+                self.names.extend_from_slice(name);
+                self.spans.push((start, self.names.len(), kind));
+            }
+        })
     }
 
     /// The name (raw bytes, UTF-8 when written by git-atse) and kind of the container at

@@ -7,10 +7,11 @@
 use anyhow::Result;
 
 use super::meta::read_state;
-use super::read::{decode_posting, fill_posting, posting_of, sort_postings, FileNames, PathCache};
+use super::read::{
+    decode_posting, fill_posting, posting_of, sort_postings, with_file_row, FileNames, PathCache,
+};
 use super::schema::{open_read_table, CALLERS, DEFS, FILES, META};
 use super::{Index, Posting};
-use crate::error::Damaged;
 use crate::format::keys::{
     self, id_key, id_key_has_prefix_len, posting_key_from_file, prefix_range, trailing_id,
 };
@@ -75,18 +76,9 @@ impl Index {
             if !id_key_has_prefix_len(key, name.len()) {
                 return Ok(None);
             }
-            let id = trailing_id(key)?;
-            let Some(row) = files.get(id)? else {
-                anyhow::bail!(Damaged::index(format!(
-                    "a caller names file id {id}, which has no row"
-                )));
-            };
-            let row = keys::decode_file_value_ref(row.value())?;
-            Ok(Some((
-                row.path.to_vec(),
-                BlobId::from_trusted(row.blob),
-                row.lang,
-            )))
+            with_file_row(&files, trailing_id(key)?, "a caller", |row| {
+                Some((row.path.to_vec(), BlobId::from_trusted(row.blob), row.lang))
+            })
         };
         let mut late = Vec::new();
         for row in callers.range(mid.as_slice()..hi.as_slice())? {
