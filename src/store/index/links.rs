@@ -7,11 +7,11 @@ use anyhow::{bail, Result};
 use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::patch::Patch;
+use super::rdeps;
 use super::schema::*;
 use crate::error::Damaged;
 use crate::format::keys::{
-    basename_of, decode_file_value_ref, edge_key, edge_of, pack_ids, prefix_range, trailing_id,
-    unpack_ids,
+    basename_of, decode_file_value_ref, edge_key, pack_ids, prefix_range, trailing_id, unpack_ids,
 };
 use crate::format::suffix;
 use crate::model::Lang;
@@ -90,7 +90,7 @@ impl Patch {
         if !targets.is_empty() {
             t.deps.insert(id, packed.as_slice())?;
             for &target in targets {
-                t.rdeps.insert(edge_key(target, id).as_slice(), ())?;
+                rdeps::add_edge(&mut t.rdeps, target, id)?;
             }
         }
         if !ext.is_empty() {
@@ -124,23 +124,7 @@ impl Patch {
                 Ok(())
             };
             let reverse = |f: &mut dyn FnMut(u32, &[u32]) -> Result<()>| -> Result<()> {
-                let mut target = None;
-                let mut sources = Vec::new();
-                for row in rdeps.iter()? {
-                    let (t, source) = edge_of(row?.0.value())?;
-                    if target != Some(t) {
-                        if let Some(prev) = target {
-                            f(prev, &sources)?;
-                        }
-                        target = Some(t);
-                        sources.clear();
-                    }
-                    sources.push(source);
-                }
-                match target {
-                    Some(t) => f(t, &sources),
-                    None => Ok(()),
-                }
+                rdeps::each_target(&rdeps, f)
             };
             crate::store::graph::write_rows(path, nodes, generation, &forward, &reverse)?;
         }
@@ -152,7 +136,7 @@ impl Patch {
     /// In a rebuild, inserts the reverse edges collected so far.
     pub(super) fn load_rdeps(&mut self) -> Result<()> {
         match self.rdeps_runs.take() {
-            Some(runs) => load_keys(&self.txn, RDEPS, runs).map(|_| ()),
+            Some(runs) => rdeps::load_chunks(&self.txn, runs).map(|_| ()),
             None => Ok(()),
         }
     }
@@ -181,7 +165,7 @@ pub(super) fn remove_edges(t: &mut Tables<'_>, id: u32) -> Result<()> {
         None => Vec::new(),
     };
     for target in old {
-        t.rdeps.remove(edge_key(target, id).as_slice())?;
+        rdeps::remove_edge(&mut t.rdeps, target, id)?;
     }
     t.ext.remove(id)?;
     Ok(())

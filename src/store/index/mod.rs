@@ -46,6 +46,7 @@ mod bulk;
 mod links;
 mod meta;
 mod patch;
+mod rdeps;
 mod read;
 mod refedges;
 mod rewrite;
@@ -77,7 +78,7 @@ pub use read::Paths;
 pub use stream::Caller;
 
 /// Version of the table layout. Another version is rebuilt from scratch.
-pub const INDEX_FORMAT: u32 = 13;
+pub const INDEX_FORMAT: u32 = 14;
 
 /// One definition as the index stores it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,9 +7,7 @@ use super::meta::{read_state, State};
 use super::schema::*;
 use super::{Index, Posting};
 use crate::error::Damaged;
-use crate::format::keys::{
-    self, edge_key, edge_of, prefix_range, trailing_id, unpack_ids, PostingKey, PostingValue,
-};
+use crate::format::keys::{self, prefix_range, trailing_id, unpack_ids, PostingKey, PostingValue};
 use crate::model::{BlobId, Kind, Lang, SkipReason};
 
 impl Index {
@@ -213,13 +211,7 @@ impl Index {
         let Some(rdeps) = open_read_table(&txn, RDEPS)? else {
             return Ok(Vec::new());
         };
-        let lo = edge_key(id, 0);
-        let hi = edge_key(id, u32::MAX);
-        let mut out = Vec::new();
-        for row in rdeps.range(lo.as_slice()..=hi.as_slice())? {
-            out.push(edge_of(row?.0.value())?.1);
-        }
-        Ok(out)
+        super::rdeps::sources_of(&rdeps, id)
     }
 
     /// The imports of file `id` that resolve to no file in the repository.

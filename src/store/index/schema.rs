@@ -14,7 +14,7 @@ pub(super) const DEFS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("def
 pub(super) const CALLERS: TableDefinition<&[u8], ()> = TableDefinition::new("callers");
 pub(super) const BASENAMES: TableDefinition<&[u8], ()> = TableDefinition::new("basenames");
 pub(super) const DEPS: TableDefinition<u32, &[u8]> = TableDefinition::new("deps");
-pub(super) const RDEPS: TableDefinition<&[u8], ()> = TableDefinition::new("rdeps");
+pub(super) const RDEPS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("rdeps");
 pub(super) const EXT: TableDefinition<u32, &[u8]> = TableDefinition::new("ext");
 pub(super) const IKEYS: TableDefinition<&[u8], ()> = TableDefinition::new("ikeys");
 pub(super) const PENDING: TableDefinition<u32, ()> = TableDefinition::new("pending");
@@ -69,7 +69,7 @@ pub(super) struct Tables<'t> {
     pub callers: redb::Table<'t, &'static [u8], ()>,
     pub basenames: redb::Table<'t, &'static [u8], ()>,
     pub deps: redb::Table<'t, u32, &'static [u8]>,
-    pub rdeps: redb::Table<'t, &'static [u8], ()>,
+    pub rdeps: redb::Table<'t, &'static [u8], &'static [u8]>,
     pub ext: redb::Table<'t, u32, &'static [u8]>,
     pub ikeys: redb::Table<'t, &'static [u8], ()>,
     pub pending: redb::Table<'t, u32, ()>,

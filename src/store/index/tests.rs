@@ -260,3 +260,58 @@ fn reference_edges(index: &Index) -> BTreeMap<(Vec<u8>, Vec<u8>), u32> {
         .map(|((a, b), n)| ((paths.path(a).unwrap(), paths.path(b).unwrap()), n))
         .collect()
 }
+
+/// `verify` finds reverse edges that are not the forward edges turned round.
+#[test]
+fn verify_finds_reverse_edges_that_disagree() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("i.redb");
+    let index = Index::open_write(&path).unwrap();
+    let blob = BlobId::from_bytes(&[7; 20]).unwrap();
+    let one = file(&[("a", 1)]);
+    let mut patch = index.begin().unwrap();
+    for p in ["a.py", "b.py", "c.py"] {
+        let side = Side {
+            index: &one,
+            import_keys: &[],
+        };
+        patch
+            .apply(&[FileChange {
+                path: p.as_bytes(),
+                old: None,
+                new: Some((side, &blob)),
+            }])
+            .unwrap();
+    }
+    let tables = patch.tree_tables().unwrap();
+    let ids: Vec<u32> = ["a.py", "b.py", "c.py"]
+        .iter()
+        .map(|p| tables.path_id(p.as_bytes()).unwrap().unwrap())
+        .collect();
+    drop(tables);
+    patch.set_edges(ids[0], &[ids[1], ids[2]], &[]).unwrap();
+    patch.set_edges(ids[1], &[ids[2]], &[]).unwrap();
+    patch.commit(&format!("{:040}", 1), None, 0, 0).unwrap();
+    drop(index);
+    Index::verify_foreign(&path).unwrap();
+    // c.py's importers become b.py and c.py instead of a.py and b.py: as many edges,
+    // well-formed chunks, but not `deps` turned round.
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut t = txn.open_table(schema::RDEPS).unwrap();
+            let key = crate::format::keys::edge_key(ids[2], ids[0]);
+            t.remove(key.as_slice()).unwrap();
+            let key = crate::format::keys::edge_key(ids[2], ids[1]);
+            let value = crate::format::keys::pack_ids(&[ids[1], ids[2]]);
+            t.insert(key.as_slice(), value.as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let err = Index::verify_foreign(&path).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("reverse edges are not its edges turned round"),
+        "{err:#}"
+    );
+}

@@ -9,9 +9,9 @@ use anyhow::{bail, Result};
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata};
 
 use super::schema::*;
-use super::{FileBlob, Index, State};
+use super::{rdeps, FileBlob, Index, State};
 use crate::error::Damaged;
-use crate::format::keys::{self, basename_of, decode_file_value, edge_of, trailing_id, unpack_ids};
+use crate::format::keys::{self, basename_of, decode_file_value, trailing_id, unpack_ids};
 
 impl Index {
     /// Checks an index file that came from elsewhere before it is used. Returns its state
@@ -212,21 +212,32 @@ fn check_links(txn: &ReadTransaction, known: &Known) -> Result<()> {
             }
         }
     }
+    // The reverse edges must be the forward edges turned round: compared as an
+    // order-free sum of the edges' hashes (one pass over each table, no lookups).
+    let mut reverse = EdgeSum::default();
     if let Some(t) = open_read_table(txn, RDEPS)? {
-        for row in t.iter()? {
-            let (target, source) = edge_of(row?.0.value())?;
+        rdeps::check_each_edge(&t, &mut |target, source| {
             known.check(target)?;
             known.check(source)?;
-        }
+            reverse.add(target, source);
+            Ok(())
+        })?;
     }
+    let mut forward = EdgeSum::default();
     if let Some(t) = open_read_table(txn, DEPS)? {
         for row in t.iter()? {
             let (k, v) = row?;
             known.check(k.value())?;
             for id in unpack_ids(v.value())? {
                 known.check(id)?;
+                forward.add(id, k.value());
             }
         }
+    }
+    if forward != reverse {
+        bail!(Damaged::index(
+            "its reverse edges are not its edges turned round"
+        ));
     }
     if let Some(t) = open_read_table(txn, EXT)? {
         for row in t.iter()? {
@@ -234,4 +245,22 @@ fn check_links(txn: &ReadTransaction, known: &Known) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// An order-free digest of a set of (target, source) edges: their count and the wrapping
+/// sum of a hash of each.
+#[derive(Default, PartialEq)]
+struct EdgeSum {
+    count: u64,
+    sum: u64,
+}
+
+impl EdgeSum {
+    fn add(&mut self, target: u32, source: u32) {
+        let edge = (u64::from(target) << 32) | u64::from(source);
+        self.count += 1;
+        self.sum = self
+            .sum
+            .wrapping_add(twox_hash::XxHash3_64::oneshot(&edge.to_le_bytes()));
+    }
 }
