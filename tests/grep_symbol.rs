@@ -437,6 +437,29 @@ fn limits_print_the_first_lines_in_path_order_after_files_are_added() {
     // A rebuild numbers every file in path order again: the same answers.
     repo.atse_ok(&["update", "--full", "--quiet"]);
     assert_eq!(repo.atse_ok(&["grep-symbol", "-i", "--prefix", "hot"]), all);
+    // Uncommitted edits: the limit cuts the merged order of the index and the edits.
+    repo.write("a/m.py", "def hot_w():\n    pass\n");
+    repo.write("c/m.py", "x = 1\n");
+    repo.write("a0.py", "def HOT():\n    pass\n");
+    let wt = repo.atse_ok(&["grep-symbol", "--worktree", "-i", "--prefix", "hot"]);
+    assert_eq!(
+        crate::util::paths_of(&wt)[..3],
+        ["a/m.py", "a0.py", "b/m.py"],
+        "{wt}"
+    );
+    assert_eq!(wt.lines().count(), 17 - 2 - 2 + 2, "{wt}");
+    for n in [1, 2, 3, 6] {
+        let cut = repo.atse_ok(&[
+            "grep-symbol",
+            "--worktree",
+            "-i",
+            "--prefix",
+            "--limit",
+            &n.to_string(),
+            "hot",
+        ]);
+        assert_eq!(cut, crate::util::first_lines(&wt, n), "--limit {n}");
+    }
 }
 
 /// `refs --limit N` reads the calling files in path order and stops: the first N lines of

@@ -6,6 +6,7 @@
 //! - [`status`]: what is indexed and how big it is.
 
 pub mod deps;
+pub mod first_n;
 pub mod impact;
 pub mod refs;
 pub mod status;

@@ -4,6 +4,7 @@ use anyhow::Result;
 
 use std::collections::BTreeMap;
 
+use super::first_n::FirstN;
 use crate::model::overlay::Overlay;
 use crate::model::{Kind, Lang};
 use crate::store::index::{Index, Posting};
@@ -95,12 +96,8 @@ pub fn find(
     let Some(overlay) = overlay else {
         return find_indexed(index, name, opts);
     };
-    let unlimited = Options {
-        limit: None,
-        ..opts.clone()
-    };
-    let mut out = find_indexed(index, name, &unlimited)?;
-    out.retain(|p| overlay.keeps(&p.path));
+    let mut first = FirstN::new(opts.limit);
+    select_indexed(index, name, opts, |p| overlay.keeps(&p.path), &mut first)?;
     let folded = name.to_lowercase();
     let matches = |n: &str| match (opts.prefix, opts.ignore_case) {
         (false, false) => n == name,
@@ -108,16 +105,12 @@ pub fn find(
         (false, true) => n.to_lowercase() == folded,
         (true, true) => n.to_lowercase().starts_with(&folded),
     };
-    out.extend(
-        overlay_postings(overlay)
-            .into_iter()
-            .filter(|p| matches(&p.name) && opts.keeps(p)),
-    );
-    out.sort_by(|a, b| {
-        (&a.path, a.line, a.column, &a.name).cmp(&(&b.path, b.line, b.column, &b.name))
-    });
-    out.truncate(opts.limit.unwrap_or(usize::MAX));
-    Ok(out)
+    for p in overlay_postings(overlay) {
+        if matches(&p.name) && opts.keeps(&p) {
+            first.offer(&p);
+        }
+    }
+    Ok(first.into_sorted())
 }
 
 /// Every posting the overlay's files give, as the index would hold them: one per name and
@@ -170,19 +163,27 @@ pub fn all_postings(
 }
 
 fn find_indexed(index: &Index, name: &str, opts: &Options) -> Result<Vec<Posting>> {
-    let limit = opts.limit.unwrap_or(usize::MAX);
-    let mut out = Vec::new();
-    if limit == 0 {
-        return Ok(out);
+    let mut first = FirstN::new(opts.limit);
+    select_indexed(index, name, opts, |_| true, &mut first)?;
+    Ok(first.into_sorted())
+}
+
+/// Offers `first` the indexed definitions that match `name` and that `opts` and `keep`
+/// keep. Each matching name's postings come in output order, so a name stops being read
+/// once `first` holds better ones: memory is the limit's, not the names' times the limit.
+fn select_indexed(
+    index: &Index,
+    name: &str,
+    opts: &Options,
+    keep: impl Fn(&Posting) -> bool,
+    first: &mut FirstN,
+) -> Result<()> {
+    if opts.limit == Some(0) {
+        return Ok(());
     }
-    if !opts.prefix && !opts.ignore_case {
-        stream_exact(index, name, opts, |p| {
-            out.push(p.clone());
-            Ok(())
-        })?;
-        return Ok(out);
-    }
-    let names = if opts.ignore_case {
+    let names = if !opts.prefix && !opts.ignore_case {
+        vec![name.to_string()]
+    } else if opts.ignore_case {
         index.names_folded(&name.to_lowercase(), !opts.prefix)?
     } else {
         let mut names = Vec::new();
@@ -192,18 +193,10 @@ fn find_indexed(index: &Index, name: &str, opts: &Options) -> Result<Vec<Posting
         })?;
         names
     };
-    // The first `limit` of each name hold the first `limit` of all.
-    for n in &names {
-        stream_exact(index, n, opts, |p| {
-            out.push(p.clone());
-            Ok(())
-        })?;
-    }
-    out.sort_by(|a, b| {
-        (&a.path, a.line, a.column, &a.name).cmp(&(&b.path, b.line, b.column, &b.name))
-    });
-    out.truncate(limit);
-    Ok(out)
+    index.postings_streamed_each(
+        &names,
+        |p| Ok(!(opts.keeps(p) && keep(p)) || first.offer(p)),
+    )
 }
 
 /// Gives the definitions `find` would return to `f`, one at a time: without an overlay and

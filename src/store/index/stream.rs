@@ -29,6 +29,17 @@ impl Index {
         name: &str,
         f: impl FnMut(&Posting) -> Result<bool>,
     ) -> Result<()> {
+        self.postings_streamed_each(&[name], f)
+    }
+
+    /// [`Index::postings_streamed`] for each of `names` in turn, in one read transaction
+    /// (a prefix can match 10,000 names): `f` returning `false` ends the current name's
+    /// postings, and the next name's follow.
+    pub fn postings_streamed_each<S: AsRef<str>>(
+        &self,
+        names: &[S],
+        mut f: impl FnMut(&Posting) -> Result<bool>,
+    ) -> Result<()> {
         let txn = self.read_txn()?;
         let (Some(defs), Some(files), Some(meta)) = (
             open_read_table(&txn, DEFS)?,
@@ -37,23 +48,27 @@ impl Index {
         ) else {
             return Ok(());
         };
-        let (lo, mid, hi) = ranges(&meta, name, posting_key_from_file)?;
         let mut paths = PathCache::default();
-        let mut late = Vec::new();
-        for row in defs.range(mid.as_slice()..hi.as_slice())? {
-            let (k, v) = row?;
-            late.push(decode_posting(k.value(), v.value(), &mut paths, &files)?);
-        }
-        sort_postings(&mut late);
         let mut file = FileNames::default();
-        let mut early = Early::new(defs.range(lo.as_slice()..mid.as_slice())?, |row, slot| {
-            let (k, v) = row?;
-            decode_posting_into(k.value(), v.value(), slot, &mut file, &files)?;
-            Ok(true)
-        });
-        let before =
-            |a: &Posting, b: &Posting| (&a.path, a.line, a.column) < (&b.path, b.line, b.column);
-        merge(&mut early, late, before, f)
+        for name in names {
+            let (lo, mid, hi) = ranges(&meta, name.as_ref(), posting_key_from_file)?;
+            let mut late = Vec::new();
+            for row in defs.range(mid.as_slice()..hi.as_slice())? {
+                let (k, v) = row?;
+                late.push(decode_posting(k.value(), v.value(), &mut paths, &files)?);
+            }
+            sort_postings(&mut late);
+            let mut early = Early::new(defs.range(lo.as_slice()..mid.as_slice())?, |row, slot| {
+                let (k, v) = row?;
+                decode_posting_into(k.value(), v.value(), slot, &mut file, &files)?;
+                Ok(true)
+            });
+            let before = |a: &Posting, b: &Posting| {
+                (&a.path, a.line, a.column) < (&b.path, b.line, b.column)
+            };
+            merge(&mut early, late, before, &mut f)?;
+        }
+        Ok(())
     }
 
     /// Gives the files that call exactly `name` to `f` in path order until it returns
