@@ -1,6 +1,7 @@
-//! Where extraction's time goes, per language, on one core: tree-sitter's parse alone, the
-//! whole extraction (parse, then the walker or query, nesting and sorting), and the object
-//! encoding. The files are those `git ls-files` lists in each DIR, languages as the index
+//! Where extraction's time goes, per language, on one core: tree-sitter's parse alone, one
+//! bare `TreeCursor` pass over the tree (visiting nothing: the floor of any walker), the
+//! tree's drop, the whole extraction (parse, then the walker or query, nesting and sorting,
+//! and the drop), and the object encoding. The files are those `git ls-files` lists in each DIR, languages as the index
 //! decides them.
 //!
 //! `cargo run --release --example extract_profile -- DIR...`
@@ -24,6 +25,8 @@ struct Row {
     parse: Duration,
     extract: Duration,
     encode: Duration,
+    bare_walk: Duration,
+    drop: Duration,
 }
 
 fn main() -> Result<()> {
@@ -54,8 +57,16 @@ fn main() -> Result<()> {
             let row = rows.entry(lang).or_default();
             parser.set_language(&extract::grammar(lang)?)?;
             let t = Instant::now();
-            let _tree = parser.parse(&data, None);
+            let tree = parser.parse(&data, None);
             row.parse += t.elapsed();
+            let t = Instant::now();
+            if let Some(tree) = &tree {
+                bare_walk(tree);
+            }
+            row.bare_walk += t.elapsed();
+            let t = Instant::now();
+            drop(tree);
+            row.drop += t.elapsed();
             let t = Instant::now();
             let index = extractor.extract(lang, &data)?;
             row.extract += t.elapsed();
@@ -69,20 +80,23 @@ fn main() -> Result<()> {
         }
     }
     println!(
-        "| language | files | MB | definitions | object MB | parse | walker or query \
-         (extract - parse) | encode | parse share | µs per file |"
+        "| language | files | MB | definitions | object MB | parse | bare cursor walk | tree \
+         drop | walker or query (extract - parse) | encode | parse share | µs per file |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (lang, r) in &rows {
         let rest = r.extract.saturating_sub(r.parse);
         let total = r.extract + r.encode;
         println!(
-            "| {lang} | {} | {:.1} | {} | {:.1} | {:.2} s | {:.2} s | {:.2} s | {:.0}% | {:.0} |",
+            "| {lang} | {} | {:.1} | {} | {:.1} | {:.2} s | {:.2} s | {:.2} s | {:.2} s | {:.2} s \
+             | {:.0}% | {:.0} |",
             r.files,
             r.bytes as f64 / 1e6,
             r.defs,
             r.object_bytes as f64 / 1e6,
             r.parse.as_secs_f64(),
+            r.bare_walk.as_secs_f64(),
+            r.drop.as_secs_f64(),
             rest.as_secs_f64(),
             r.encode.as_secs_f64(),
             100.0 * r.parse.as_secs_f64() / total.as_secs_f64().max(1e-9),
@@ -90,4 +104,23 @@ fn main() -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Steps a cursor over every node of `tree` and visits nothing; returns the named nodes.
+fn bare_walk(tree: &tree_sitter::Tree) -> u64 {
+    let mut cursor = tree.walk();
+    let mut named = 0;
+    loop {
+        if cursor.node().is_named() {
+            named += 1;
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return named;
+            }
+        }
+    }
 }
