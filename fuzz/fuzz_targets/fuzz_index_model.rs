@@ -1,11 +1,11 @@
 //! The index patched by arbitrary operations (set a file, delete it, commit, abandon the
-//! transaction, rewrite in key order) against a `BTreeMap` of what each path defines:
-//! after every commit, postings, counters, folded names, callers and reference edges agree
-//! with the model.
+//! transaction, rewrite in key order, set a file's dependency edges) against a `BTreeMap`
+//! of what each path defines and imports: after every commit, postings, counters, folded
+//! names, callers, reference edges and reverse dependency edges agree with the model.
 //! The deterministic copy of this is `store::index::tests::patches_agree_with_a_model`.
 #![no_main]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use arbitrary::Arbitrary;
 use git_atse::model::{BlobId, Definition, FileIndex, Kind, Lang, Reference, EXTRACTOR_VERSION};
@@ -25,6 +25,9 @@ enum Op {
         calls: Vec<u8>,
     },
     Delete { path: u8 },
+    /// Sets the resolved imports of file `path` (if it exists) to the files `targets`
+    /// (those that exist).
+    Edges { path: u8, targets: Vec<u8> },
     Commit,
     Abort,
     Rewrite,
@@ -87,6 +90,25 @@ fn expected(model: &BTreeMap<Vec<u8>, FileIndex>, name: &str) -> Vec<(Vec<u8>, u
     out
 }
 
+/// The model's dependency edges: each file id's targets (ids are never reused, and a
+/// deleted file's own edges go, while edges to it stay until its importers are resolved
+/// again, as in the index).
+type Edges = BTreeMap<u32, BTreeSet<u32>>;
+
+fn check_edges(index: &Index, edges: &Edges) {
+    let next = index.state().unwrap().unwrap().next_file as u32;
+    let mut reverse: Edges = BTreeMap::new();
+    for (&source, targets) in edges {
+        for &t in targets {
+            reverse.entry(t).or_default().insert(source);
+        }
+    }
+    for id in 0..next {
+        let want: Vec<u32> = reverse.get(&id).into_iter().flatten().copied().collect();
+        assert_eq!(index.rdeps_of(id).unwrap(), want, "importers of file {id}");
+    }
+}
+
 fn check(index: &Index, model: &BTreeMap<Vec<u8>, FileIndex>) {
     let state = index.state().unwrap().unwrap();
     assert_eq!(state.files as usize, model.len());
@@ -130,6 +152,8 @@ fuzz_target!(|ops: Vec<Op>| {
     let mut model = committed.clone();
     let mut patch = Some(index.begin().unwrap());
     let mut round = 0u32;
+    let mut committed_edges = Edges::new();
+    let mut edges = Edges::new();
     for op in ops.into_iter().take(64) {
         match op {
             Op::Set { path, defs, calls } => {
@@ -166,7 +190,26 @@ fuzz_target!(|ops: Vec<Op>| {
                         old: Some(side),
                         new: None,
                     };
+                    let id = id_of(patch.as_ref().unwrap(), &p).unwrap();
                     patch.as_mut().unwrap().apply(&[change]).unwrap();
+                    edges.remove(&id);
+                }
+            }
+            Op::Edges { path, targets } => {
+                let patch = patch.as_mut().unwrap();
+                if let Some(id) = id_of(patch, &path_of(path)) {
+                    let mut ids: Vec<u32> = targets
+                        .iter()
+                        .take(16)
+                        .filter_map(|&t| id_of(patch, &path_of(t)))
+                        .collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    patch.set_edges(id, &ids, &[]).unwrap();
+                    match ids.is_empty() {
+                        true => edges.remove(&id),
+                        false => edges.insert(id, ids.into_iter().collect()),
+                    };
                 }
             }
             Op::Commit => {
@@ -174,23 +217,33 @@ fuzz_target!(|ops: Vec<Op>| {
                 let tree = format!("{round:040}");
                 patch.take().unwrap().commit(&tree, None, 0, 0).unwrap();
                 committed = model.clone();
+                committed_edges = edges.clone();
                 check(&index, &committed);
+                check_edges(&index, &committed_edges);
                 patch = Some(index.begin().unwrap());
             }
             Op::Abort => {
                 drop(patch.take());
                 model = committed.clone();
+                edges = committed_edges.clone();
                 patch = Some(index.begin().unwrap());
             }
             Op::Rewrite => {
                 drop(patch.take());
                 model = committed.clone();
+                edges = committed_edges.clone();
                 if round > 0 {
                     index = index.rewrite_sorted(&path).unwrap();
                     check(&index, &committed);
+                    check_edges(&index, &committed_edges);
                 }
                 patch = Some(index.begin().unwrap());
             }
         }
     }
 });
+
+/// The id of the file at `path` in the open transaction.
+fn id_of(patch: &git_atse::store::index::Patch, path: &[u8]) -> Option<u32> {
+    patch.tree_tables().unwrap().path_id(path).unwrap()
+}

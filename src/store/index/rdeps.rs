@@ -14,10 +14,11 @@ use crate::error::Damaged;
 use crate::format::keys::{edge_key, edge_of, pack_ids, unpack_ids};
 use crate::store::runs::Runs;
 
-/// The most importers a chunk holds; a fuller one splits in two.
-const CHUNK_MAX: usize = 128;
+/// The most importers a chunk holds; a fuller one splits in two. (Tiny under the fuzzer,
+/// so that its few files split and join chunks.)
+const CHUNK_MAX: usize = if cfg!(fuzzing) { 4 } else { 128 };
 /// Importers per chunk written by a rebuild: room for inserts before a split.
-const CHUNK_FILL: usize = 96;
+const CHUNK_FILL: usize = if cfg!(fuzzing) { 3 } else { 96 };
 /// A chunk this small after a removal joins the next chunk of its target when both fit.
 const CHUNK_LOW: usize = CHUNK_MAX / 4;
 
