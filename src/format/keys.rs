@@ -8,8 +8,8 @@
 //! posting key     see `posting`
 //! id key          prefix 0x00 file:ord [ord bytes u8]   (callers, ikeys, basenames)
 //! folded key      lowercase(name) 0x00 [nothing | 0x01 upper-case mask | 0x02 name]
-//! edge key        target:ord source:ord           (rdeps)
-//! id list         [leb of the difference from the id before...]   (deps)
+//! edge key        target:ord source:ord           (rdeps: the source is a chunk's first)
+//! id list         [leb of the difference from the id before...]   (deps, rdeps chunks)
 //! file value      [id_len u8][blob id][lang u8][skip u8, 0: none][path_len leb][path]
 //!                 ([name_len leb][container name][container kind u8])...
 //! ```
@@ -199,7 +199,7 @@ pub fn edge_of(key: &[u8]) -> Result<(u32, u32)> {
     }
 }
 
-/// A list of file ids as stored in `deps` ([`put_deltas`]; the lists are sorted).
+/// A sorted list of file ids as stored in `deps` and `rdeps` chunks ([`put_deltas`]).
 pub fn pack_ids(ids: &[u32]) -> Vec<u8> {
     let mut out = Vec::with_capacity(ids.len() * 2);
     put_deltas(&mut out, ids);

@@ -1,6 +1,7 @@
 //! Dependency edges in the write transaction: importers invalidated, edges set, and the
 //! graph file (CSR base) written from the `deps` and `rdeps` tables.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use anyhow::{bail, Result};
@@ -86,16 +87,23 @@ impl Patch {
         if old == packed && old_ext == ext.as_bytes() {
             return Ok(());
         }
-        remove_edges(&mut t, id)?;
-        if !targets.is_empty() {
-            t.deps.insert(id, packed.as_slice())?;
-            for &target in targets {
-                rdeps::add_edge(&mut t.rdeps, target, id)?;
-            }
+        // Only the edges that changed touch their targets' chunks.
+        let old: BTreeSet<u32> = unpack_ids(&old)?.into_iter().collect();
+        let new: BTreeSet<u32> = targets.iter().copied().collect();
+        for &target in old.difference(&new) {
+            rdeps::remove_edge(&mut t.rdeps, target, id)?;
         }
-        if !ext.is_empty() {
-            t.ext.insert(id, ext.as_bytes())?;
+        for &target in new.difference(&old) {
+            rdeps::add_edge(&mut t.rdeps, target, id)?;
         }
+        match targets.is_empty() {
+            true => t.deps.remove(id)?.map(|_| ()),
+            false => t.deps.insert(id, packed.as_slice())?.map(|_| ()),
+        };
+        match ext.is_empty() {
+            true => t.ext.remove(id)?.map(|_| ()),
+            false => t.ext.insert(id, ext.as_bytes())?.map(|_| ()),
+        };
         t.dirty.insert(id, ())?;
         Ok(())
     }

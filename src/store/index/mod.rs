@@ -17,7 +17,8 @@
 //! basenames suffix-key 0x00 file:ord [ord bytes u8] -> ()   for suffix lookups in import resolution
 //!                                             (`format::suffix`: `a/b/x.h` -> `x.h 0x00 b/a/`)
 //! deps      file u32 -> [target leb delta]   resolved imports (forward edges), sorted
-//! rdeps     target:ord source:ord -> ()       reverse edges
+//! rdeps     target:ord first:ord -> [source leb delta]   reverse edges: chunks of up to
+//!                                             128 importers (`rdeps`)
 //! ext       file u32 -> imports resolving to no file, '\n'-separated
 //! ikeys     key 0x00 file:ord [ord bytes u8] -> ()   imports filed by key, to find the importers
 //!                                             a new or deleted path may affect

@@ -16,9 +16,9 @@ use crate::store::runs::Runs;
 
 /// The most importers a chunk holds; a fuller one splits in two. (Tiny under the fuzzer,
 /// so that its few files split and join chunks.)
-const CHUNK_MAX: usize = if cfg!(fuzzing) { 4 } else { 128 };
+const CHUNK_MAX: usize = if cfg!(fuzzing) { 8 } else { 128 };
 /// Importers per chunk written by a rebuild: room for inserts before a split.
-const CHUNK_FILL: usize = if cfg!(fuzzing) { 3 } else { 96 };
+const CHUNK_FILL: usize = if cfg!(fuzzing) { 6 } else { 96 };
 /// A chunk this small after a removal joins the next chunk of its target when both fit.
 const CHUNK_LOW: usize = CHUNK_MAX / 4;
 
@@ -84,7 +84,7 @@ pub(super) fn sources_of(
     let (lo, hi) = (edge_key(target, 0), edge_key(target, u32::MAX));
     for row in t.range(lo.as_slice()..=hi.as_slice())? {
         let (k, v) = row?;
-        out.extend(decode_chunk(k.value(), v.value())?.1);
+        extend_after(&mut out, decode_chunk(k.value(), v.value())?.1)?;
     }
     Ok(out)
 }
@@ -106,7 +106,7 @@ pub(super) fn each_target(
             target = Some(tgt);
             sources.clear();
         }
-        sources.extend(ids);
+        extend_after(&mut sources, ids)?;
     }
     match target {
         Some(t) => f(t, &sources),
@@ -114,8 +114,8 @@ pub(super) fn each_target(
     }
 }
 
-/// Checks every chunk (sorted, non-empty, within its size, keyed by its first id, apart
-/// from its neighbours) and gives each (target, source) edge to `f`.
+/// Checks every chunk (as `decode_chunk` does, and apart from its neighbours) and gives
+/// each (target, source) edge to `f`.
 pub(super) fn check_each_edge(
     t: &impl ReadableTable<&'static [u8], &'static [u8]>,
     f: &mut dyn FnMut(u32, u32) -> Result<()>,
@@ -124,15 +124,12 @@ pub(super) fn check_each_edge(
     for row in t.iter()? {
         let (k, v) = row?;
         let (target, ids) = decode_chunk(k.value(), v.value())?;
-        let ascending = ids.windows(2).all(|w| w[0] < w[1]);
         let apart = match (last, ids.first()) {
             (Some((t0, s0)), Some(&s)) => t0 < target || s0 < s,
             _ => true,
         };
-        if !ascending || !apart || ids.len() > CHUNK_MAX {
-            bail!(Damaged::index(
-                "a reverse-edge chunk is out of order or too long"
-            ));
+        if !apart {
+            bail!(Damaged::index("two reverse-edge chunks overlap"));
         }
         for &s in &ids {
             f(target, s)?;
@@ -223,7 +220,8 @@ fn put_chunk(t: &mut RdepsTable<'_>, target: u32, ids: &[u32]) -> Result<()> {
     Ok(())
 }
 
-/// The target and importers of a chunk, checked against its key.
+/// The target and importers of a chunk, checked against its key: strictly ascending, no
+/// longer than a chunk may be (an edit's binary search relies on both).
 fn decode_chunk(key: &[u8], value: &[u8]) -> Result<(u32, Vec<u32>)> {
     let (target, first) = edge_of(key)?;
     let ids = unpack_ids(value)?;
@@ -232,7 +230,23 @@ fn decode_chunk(key: &[u8], value: &[u8]) -> Result<(u32, Vec<u32>)> {
             "a reverse-edge chunk does not start at its key"
         ));
     }
+    if ids.len() > CHUNK_MAX || !ids.windows(2).all(|w| w[0] < w[1]) {
+        bail!(Damaged::index(
+            "a reverse-edge chunk is out of order or too long"
+        ));
+    }
     Ok((target, ids))
+}
+
+/// Appends a chunk's importers to a target's, which must all come before them.
+fn extend_after(sources: &mut Vec<u32>, ids: Vec<u32>) -> Result<()> {
+    if let (Some(last), Some(first)) = (sources.last(), ids.first()) {
+        if last >= first {
+            bail!(Damaged::index("two reverse-edge chunks overlap"));
+        }
+    }
+    sources.extend(ids);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -307,6 +321,33 @@ mod tests {
         }
         model.entry(u32::MAX).or_default().insert(u32::MAX);
         agrees(&txn, &model);
+    }
+
+    /// Chunks out of order, or overlapping, are damage: reported, never answered from.
+    #[test]
+    fn damaged_chunks_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = db(dir.path());
+        let txn = db.begin_write().unwrap();
+        let mut t = txn.open_table(RDEPS).unwrap();
+        let mut value = Vec::new();
+        crate::format::varint::put_leb(&mut value, 3);
+        crate::format::varint::put_leb(&mut value, 0);
+        t.insert(edge_key(5, 3).as_slice(), value.as_slice())
+            .unwrap();
+        let err = sources_of(&t, 5).unwrap_err();
+        assert!(format!("{err:#}").contains("out of order"), "{err:#}");
+        t.remove(edge_key(5, 3).as_slice()).unwrap();
+        t.insert(edge_key(7, 1).as_slice(), pack_ids(&[1, 4]).as_slice())
+            .unwrap();
+        t.insert(edge_key(7, 3).as_slice(), pack_ids(&[3]).as_slice())
+            .unwrap();
+        let err = sources_of(&t, 7).unwrap_err();
+        assert!(format!("{err:#}").contains("overlap"), "{err:#}");
+        let err = each_target(&t, &mut |_, _| Ok(())).unwrap_err();
+        assert!(format!("{err:#}").contains("overlap"), "{err:#}");
+        let err = check_each_edge(&t, &mut |_, _| Ok(())).unwrap_err();
+        assert!(format!("{err:#}").contains("overlap"), "{err:#}");
     }
 
     #[test]

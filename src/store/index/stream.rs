@@ -48,10 +48,11 @@ impl Index {
         ) else {
             return Ok(());
         };
+        let boundary = ordered_below(&meta)?;
         let mut paths = PathCache::default();
         let mut file = FileNames::default();
         for name in names {
-            let (lo, mid, hi) = ranges(&meta, name.as_ref(), posting_key_from_file)?;
+            let (lo, mid, hi) = ranges(boundary, name.as_ref(), posting_key_from_file);
             let mut late = Vec::new();
             for row in defs.range(mid.as_slice()..hi.as_slice())? {
                 let (k, v) = row?;
@@ -86,7 +87,7 @@ impl Index {
         ) else {
             return Ok(());
         };
-        let (lo, mid, hi) = ranges(&meta, name, id_key)?;
+        let (lo, mid, hi) = ranges(ordered_below(&meta)?, name, id_key);
         let caller = |key: &[u8]| -> Result<Option<Caller>> {
             if !id_key_has_prefix_len(key, name.len()) {
                 return Ok(None);
@@ -167,14 +168,18 @@ impl<R: Iterator, T, D: FnMut(R::Item, &mut Option<T>) -> Result<bool>> Early<R,
 /// file id `first_key` writes): `lo..mid` holds the files numbered in path order by the
 /// last rebuild, `mid..hi` the files added since.
 fn ranges(
-    meta: &redb::ReadOnlyTable<&'static str, &'static [u8]>,
+    boundary: u32,
     name: &str,
     first_key: fn(&[u8], u32) -> Vec<u8>,
-) -> Result<(Vec<u8>, Vec<u8>, Vec<u8>)> {
-    let ordered = read_state(meta)?.map_or(0, |s| s.ordered_below);
-    let boundary = u32::try_from(ordered).unwrap_or(u32::MAX);
+) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     let (lo, hi) = prefix_range(name.as_bytes());
-    Ok((lo, first_key(name.as_bytes(), boundary), hi))
+    (lo, first_key(name.as_bytes(), boundary), hi)
+}
+
+/// The first file id the last rebuild did not number in path order.
+fn ordered_below(meta: &redb::ReadOnlyTable<&'static str, &'static [u8]>) -> Result<u32> {
+    let ordered = read_state(meta)?.map_or(0, |s| s.ordered_below);
+    Ok(u32::try_from(ordered).unwrap_or(u32::MAX))
 }
 
 /// Gives `f` the items of `early` (already in output order) and of `late` (sorted), merged

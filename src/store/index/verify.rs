@@ -228,7 +228,11 @@ fn check_links(txn: &ReadTransaction, known: &Known) -> Result<()> {
         for row in t.iter()? {
             let (k, v) = row?;
             known.check(k.value())?;
-            for id in unpack_ids(v.value())? {
+            let ids = unpack_ids(v.value())?;
+            if !ids.windows(2).all(|w| w[0] < w[1]) {
+                bail!(Damaged::index("a file's dependency list is out of order"));
+            }
+            for id in ids {
                 known.check(id)?;
                 forward.add(id, k.value());
             }
