@@ -17,12 +17,20 @@ fn main() -> ExitCode {
     if commands::manual::wants_long_help(&args) && commands::manual::open_page(&args) {
         return ExitCode::SUCCESS;
     }
-    let matches = Cli::command()
-        .long_version(commands::long_version())
-        .get_matches();
-    let cli = match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
-        Err(e) => e.exit(),
+    // Only arguments that are UTF-8 as given: the whole parser refuses the others in its
+    // own words (`args` replaced their bad bytes).
+    let utf8 = std::env::args_os().all(|a| a.to_str().is_some());
+    let cli = match Cli::parse_lookup(&args).filter(|_| utf8) {
+        Some(cli) => cli,
+        None => {
+            let matches = Cli::command()
+                .long_version(commands::long_version())
+                .get_matches();
+            match Cli::from_arg_matches(&matches) {
+                Ok(cli) => cli,
+                Err(e) => e.exit(),
+            }
+        }
     };
     match commands::run(cli) {
         Ok(code) => code,
