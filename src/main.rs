@@ -19,8 +19,8 @@ fn main() -> ExitCode {
     }
     // Only arguments that are UTF-8 as given: the whole parser refuses the others in its
     // own words (`args` replaced their bad bytes).
-    let utf8 = std::env::args_os().all(|a| a.to_str().is_some());
-    let cli = match Cli::parse_lookup(&args).filter(|_| utf8) {
+    let utf8 = || std::env::args_os().all(|a| a.to_str().is_some());
+    let cli = match Cli::parse_lookup(&args).filter(|_| utf8()) {
         Some(cli) => cli,
         None => {
             let matches = Cli::command()

@@ -96,14 +96,16 @@ impl Patch {
         for &target in new.difference(&old) {
             rdeps::add_edge(&mut t.rdeps, target, id)?;
         }
-        match targets.is_empty() {
-            true => t.deps.remove(id)?.map(|_| ()),
-            false => t.deps.insert(id, packed.as_slice())?.map(|_| ()),
-        };
-        match ext.is_empty() {
-            true => t.ext.remove(id)?.map(|_| ()),
-            false => t.ext.insert(id, ext.as_bytes())?.map(|_| ()),
-        };
+        if targets.is_empty() {
+            t.deps.remove(id)?;
+        } else {
+            t.deps.insert(id, packed.as_slice())?;
+        }
+        if ext.is_empty() {
+            t.ext.remove(id)?;
+        } else {
+            t.ext.insert(id, ext.as_bytes())?;
+        }
         t.dirty.insert(id, ())?;
         Ok(())
     }
