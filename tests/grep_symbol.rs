@@ -373,6 +373,71 @@ fn status_prints_human_sizes_and_times_and_json_exact_numbers() {
     assert!(json["update_ms"].is_u64(), "{json}");
 }
 
+/// `--prefix` reads the postings of every matching name in one pass and leaves a name once
+/// its next posting cannot be among the first N. A name defined in 30 files, 30 names
+/// defined once, files added later between them by path, and a kind filter: `--limit N`
+/// prints exactly the first N lines of the whole answer.
+#[test]
+fn prefix_limits_print_the_first_lines_of_many_names() {
+    let repo = Repo::new();
+    for i in 0..30 {
+        repo.write(
+            &format!("m{i:02}.py"),
+            format!("def get():\n    pass\nclass Get{i}:\n    pass\ndef get_{i}():\n    pass\n"),
+        );
+    }
+    repo.commit_all("first");
+    repo.atse_ok(&["update", "--quiet"]);
+    for path in ["a.py", "m05b.py", "z.py"] {
+        repo.write(path, "def get():\n    pass\ndef getter():\n    pass\n");
+    }
+    repo.commit_all("more");
+    let all = repo.atse_ok(&["grep-symbol", "--prefix", "get"]);
+    assert_eq!(all.lines().count(), 33 + 30 + 3, "{all}");
+    let paths = crate::util::paths_of(&all);
+    assert!(paths.windows(2).all(|w| w[0] <= w[1]), "{all}");
+    assert!(
+        all.starts_with("a.py:1:5: function get\na.py:3:5: function getter\n"),
+        "{all}"
+    );
+    for n in [1, 2, 3, 4, 5, 17, 20, 40, 65, 66, 70] {
+        let cut = repo.atse_ok(&["grep-symbol", "--prefix", "--limit", &n.to_string(), "get"]);
+        assert_eq!(cut, crate::util::first_lines(&all, n), "--limit {n}");
+    }
+    let classes = repo.atse_ok(&["grep-symbol", "--prefix", "--kind", "class", "Get"]);
+    assert_eq!(classes.lines().count(), 30, "{classes}");
+    for n in [1, 7, 30] {
+        let cut = repo.atse_ok(&[
+            "grep-symbol",
+            "--prefix",
+            "--kind",
+            "class",
+            "--limit",
+            &n.to_string(),
+            "Get",
+        ]);
+        assert_eq!(cut, crate::util::first_lines(&classes, n), "--limit {n}");
+    }
+    // Either case: `get` and `Get` are read as two exact prefixes and merged.
+    let any_case = repo.atse_ok(&["grep-symbol", "-i", "--prefix", "GET"]);
+    assert_eq!(any_case.lines().count(), 66 + 30, "{any_case}");
+    for n in [1, 3, 31, 96] {
+        let cut = repo.atse_ok(&[
+            "grep-symbol",
+            "-i",
+            "--prefix",
+            "--limit",
+            &n.to_string(),
+            "GET",
+        ]);
+        assert_eq!(
+            cut,
+            crate::util::first_lines(&any_case, n),
+            "-i --limit {n}"
+        );
+    }
+}
+
 /// Files added after the first index get later ids than files beside them in path order;
 /// every lookup still prints in path order, and `--limit N` prints exactly the first N.
 #[test]

@@ -1,7 +1,8 @@
 //! The index patched by arbitrary operations (set a file, delete it, commit, abandon the
 //! transaction, rewrite in key order, set a file's dependency edges) against a `BTreeMap`
 //! of what each path defines and imports: after every commit, postings, counters, folded
-//! names, callers, reference edges and reverse dependency edges agree with the model.
+//! names, callers, reference edges, reverse dependency edges and prefix lookups with a
+//! limit agree with the model.
 //! The deterministic copy of this is `store::index::tests::patches_agree_with_a_model`.
 #![no_main]
 
@@ -9,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use arbitrary::Arbitrary;
 use git_atse::model::{BlobId, Definition, FileIndex, Kind, Lang, Reference, EXTRACTOR_VERSION};
+use git_atse::query::symbol::{find, Options};
 use git_atse::store::index::{FileChange, Index, Side};
 use libfuzzer_sys::fuzz_target;
 
@@ -132,6 +134,7 @@ fn check(index: &Index, model: &BTreeMap<Vec<u8>, FileIndex>) {
         assert_eq!(index.callers_of(name).unwrap().len(), callers, "callers of {name}");
     }
     assert_eq!(state.symbols as usize, symbols);
+    check_prefixes(index, model);
     let mut paths = index.paths().unwrap();
     let kept: BTreeMap<(Vec<u8>, Vec<u8>), u32> = index
         .reference_edges()
@@ -141,6 +144,37 @@ fn check(index: &Index, model: &BTreeMap<Vec<u8>, FileIndex>) {
         .collect();
     let want = git_atse::model::refgraph::edges_of(model.iter().map(|(p, f)| (p.as_slice(), f)));
     assert_eq!(kept, want, "reference edges");
+}
+
+/// Prefix lookups with and without a limit: the first N of every matching name's postings
+/// in output order (the one pass of `Index::scan_prefix`, which leaves a name early).
+fn check_prefixes(index: &Index, model: &BTreeMap<Vec<u8>, FileIndex>) {
+    for prefix in ["", "m", "main", "M", "g", "_", "q"] {
+        let mut want: Vec<(Vec<u8>, u32, String)> = NAMES
+            .iter()
+            .filter(|n| n.starts_with(prefix))
+            .flat_map(|n| {
+                expected(model, n)
+                    .into_iter()
+                    .map(move |(p, l)| (p, l, n.to_string()))
+            })
+            .collect();
+        want.sort();
+        for limit in [None, Some(1), Some(2), Some(3), Some(7)] {
+            let opts = Options {
+                prefix: true,
+                limit,
+                ..Options::default()
+            };
+            let got: Vec<(Vec<u8>, u32, String)> = find(index, prefix, &opts, None)
+                .unwrap()
+                .into_iter()
+                .map(|p| (p.path, p.line, p.name))
+                .collect();
+            let n = limit.unwrap_or(usize::MAX).min(want.len());
+            assert_eq!(got, want[..n], "prefix {prefix:?}, limit {limit:?}");
+        }
+    }
 }
 
 fuzz_target!(|ops: Vec<Op>| {

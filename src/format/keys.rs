@@ -91,6 +91,20 @@ pub fn prefix_range(prefix: &[u8]) -> (Vec<u8>, Vec<u8>) {
     (lo, hi)
 }
 
+/// The key range of every key that starts with the bytes of `prefix`: from `prefix` up to
+/// (not including) the first key past them, `None` when there is none (no bytes, or all
+/// 0xff).
+pub fn bytes_prefix_range(prefix: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
+    let mut hi = prefix.to_vec();
+    while let Some(last) = hi.pop() {
+        if last < u8::MAX {
+            hi.push(last + 1);
+            return (prefix.to_vec(), Some(hi));
+        }
+    }
+    (prefix.to_vec(), None)
+}
+
 /// The `basenames` key of file `id` at `path`.
 pub fn basename_key(path: &[u8], id: u32) -> Vec<u8> {
     id_key(&suffix::key(path), id)
@@ -350,6 +364,28 @@ pub fn decode_file_value_ref(v: &[u8]) -> Result<FileRowRef<'_>> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_bytes_prefix_range_holds_exactly_the_keys_that_start_with_it() {
+        assert_eq!(
+            bytes_prefix_range(b"get"),
+            (b"get".to_vec(), Some(b"geu".to_vec()))
+        );
+        assert_eq!(
+            bytes_prefix_range(b"a\xff\xff"),
+            (b"a\xff\xff".to_vec(), Some(b"b".to_vec()))
+        );
+        assert_eq!(bytes_prefix_range(b"\xff"), (b"\xff".to_vec(), None));
+        assert_eq!(bytes_prefix_range(b""), (Vec::new(), None));
+        let (lo, hi) = bytes_prefix_range(b"ab");
+        let hi = hi.unwrap();
+        for key in [&b"ab"[..], b"ab\0\x05", b"ab\xff\xff\xff", b"abc"] {
+            assert!(lo.as_slice() <= key && key < hi.as_slice(), "{key:?}");
+        }
+        for key in [&b"a"[..], b"aa\xff", b"ac", b"b"] {
+            assert!(!(lo.as_slice() <= key && key < hi.as_slice()), "{key:?}");
+        }
+    }
 
     #[test]
     fn keys_round_trip_and_short_keys_are_damage() {

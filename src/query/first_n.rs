@@ -10,8 +10,9 @@ pub fn output_order(a: &Posting, b: &Posting) -> Ordering {
     (&a.path, a.line, a.column, &a.name).cmp(&(&b.path, b.line, b.column, &b.name))
 }
 
-/// A posting ordered by [`output_order`], for the heap.
-struct Ranked(Posting);
+/// A posting ordered by [`output_order`], for the heap, with its file's id when the index
+/// numbered that file in path order (so later postings can be judged by their keys).
+struct Ranked(Posting, Option<u32>);
 
 impl PartialEq for Ranked {
     fn eq(&self, other: &Self) -> bool {
@@ -54,22 +55,46 @@ impl FirstN {
     /// Offers `p`; returns whether a posting after `p` in output order could still be
     /// kept (false: a sorted stream can stop here).
     pub fn offer(&mut self, p: &Posting) -> bool {
+        self.offer_from(p, None)
+    }
+
+    /// [`FirstN::offer`] of a posting in file `ordered_file`, when the index numbered that
+    /// file in path order: [`FirstN::could_keep`] can then judge later postings against it
+    /// by their keys.
+    pub fn offer_from(&mut self, p: &Posting, ordered_file: Option<u32>) -> bool {
         let Some(limit) = self.limit else {
             self.all.push(p.clone());
             return true;
         };
         if self.best.len() < limit {
-            self.best.push(Ranked(p.clone()));
+            self.best.push(Ranked(p.clone(), ordered_file));
             return true;
         }
         match self.best.peek() {
             Some(worst) if output_order(p, &worst.0) == Ordering::Less => {
                 self.best.pop();
-                self.best.push(Ranked(p.clone()));
+                self.best.push(Ranked(p.clone(), ordered_file));
                 true
             }
             _ => false,
         }
+    }
+
+    /// Whether a posting of `name` at `line` and `column` of file `file`, which the index
+    /// numbered in path order, could be kept; `None` when its path is needed to tell (the
+    /// worst posting kept is in a file numbered otherwise). File ids so numbered are in
+    /// path order, so the key alone orders the posting.
+    pub fn could_keep(&self, file: u32, line: u32, column: u32, name: &[u8]) -> Option<bool> {
+        let Some(limit) = self.limit else {
+            return Some(true);
+        };
+        if self.best.len() < limit {
+            return Some(true);
+        }
+        let worst = self.best.peek()?;
+        let worst_file = worst.1?;
+        let w = &worst.0;
+        Some((file, line, column, name) < (worst_file, w.line, w.column, w.name.as_bytes()))
     }
 
     /// The postings kept, in output order.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::first_n::FirstN;
 use crate::model::overlay::Overlay;
 use crate::model::{Kind, Lang};
-use crate::store::index::{Index, Posting};
+use crate::store::index::{Index, Posting, PrefixSink, RowHead, Verdict};
 
 /// How names are matched and results filtered.
 #[derive(Clone, Debug, Default)]
@@ -181,22 +181,124 @@ fn select_indexed(
     if opts.limit == Some(0) {
         return Ok(());
     }
-    let names = if !opts.prefix && !opts.ignore_case {
-        vec![name.to_string()]
-    } else if opts.ignore_case {
-        index.names_folded(&name.to_lowercase(), !opts.prefix)?
+    if opts.prefix {
+        let folded = opts.ignore_case.then(|| name.to_lowercase());
+        let heads = match &folded {
+            Some(folded) => case_heads(index, folded)?,
+            None => vec![name.to_string()],
+        };
+        let mut sink = Selecting {
+            first,
+            opts,
+            keep,
+            folded,
+            last: None,
+        };
+        for head in &heads {
+            index.scan_prefix(head, &mut sink)?;
+        }
+        return Ok(());
+    }
+    let names = if opts.ignore_case {
+        index.names_folded(&name.to_lowercase(), true)?
     } else {
-        let mut names = Vec::new();
-        index.names_with_prefix(name, |n| {
-            names.push(n.to_string());
-            true
-        })?;
-        names
+        vec![name.to_string()]
     };
     index.postings_streamed_each(
         &names,
         |p| Ok(!(opts.keeps(p) && keep(p)) || first.offer(p)),
     )
+}
+
+/// The leading parts, in their own case, of `names` that a case-insensitive prefix whose
+/// lower case is `folded` matches: `g` gives `g` and `G`. Each is scanned as an exact prefix;
+/// a part that starts with another is dropped, so no posting is read twice.
+fn case_heads(index: &Index, folded: &str) -> Result<Vec<String>> {
+    let mut heads: std::collections::BTreeSet<Vec<u8>> = std::collections::BTreeSet::new();
+    index.names_folded_each(folded, |_, name| {
+        let name = String::from_utf8_lossy(name);
+        let mut lower = 0;
+        let end = name
+            .char_indices()
+            .find(|&(_, c)| {
+                let done = lower >= folded.len();
+                lower += c.to_lowercase().map(char::len_utf8).sum::<usize>();
+                done
+            })
+            .map_or(name.len(), |(at, _)| at);
+        if !heads.contains(name[..end].as_bytes()) {
+            heads.insert(name[..end].as_bytes().to_vec());
+        }
+    })?;
+    let mut kept: Vec<String> = Vec::new();
+    for head in heads {
+        let head = String::from_utf8_lossy(&head).into_owned();
+        if !kept.iter().any(|k| head.starts_with(k.as_str())) {
+            kept.push(head);
+        }
+    }
+    Ok(kept)
+}
+
+/// Chooses the first N of a prefix's postings as a scan gives them: a posting that cannot
+/// beat the worst kept (told from its key when it can be) ends its name's postings in
+/// files numbered in path order.
+struct Selecting<'a, K> {
+    first: &'a mut FirstN,
+    opts: &'a Options,
+    keep: K,
+    /// For `-i`, the lower case a name must start with.
+    folded: Option<String>,
+    /// The name judged last, and whether its lower case starts with `folded`.
+    last: Option<(Vec<u8>, bool)>,
+}
+
+impl<K> Selecting<'_, K> {
+    /// Whether `name` matches a case-insensitive prefix (any name does without one).
+    fn matches(&mut self, name: &[u8]) -> bool {
+        let Some(folded) = &self.folded else {
+            return true;
+        };
+        match &self.last {
+            Some((last, matched)) if last.as_slice() == name => *matched,
+            _ => {
+                let matched = String::from_utf8_lossy(name)
+                    .to_lowercase()
+                    .starts_with(folded.as_str());
+                self.last = Some((name.to_vec(), matched));
+                matched
+            }
+        }
+    }
+}
+
+impl<K: Fn(&Posting) -> bool> PrefixSink for Selecting<'_, K> {
+    fn judge(&mut self, h: &RowHead<'_>) -> Verdict {
+        if !self.opts.kinds.is_empty() && !self.opts.kinds.contains(&h.kind) {
+            return Verdict::Pass;
+        }
+        if !self.matches(h.name) {
+            return Verdict::SkipName;
+        }
+        match h.ordered {
+            true => match self.first.could_keep(h.file, h.line, h.column, h.name) {
+                Some(false) => Verdict::SkipName,
+                _ => Verdict::Next,
+            },
+            false => Verdict::Next,
+        }
+    }
+
+    fn take(&mut self, h: &RowHead<'_>, p: &Posting) -> Result<Verdict> {
+        if !(self.opts.keeps(p) && (self.keep)(p)) {
+            return Ok(Verdict::Next);
+        }
+        let kept = self.first.offer_from(p, h.ordered.then_some(h.file));
+        Ok(match kept || !h.ordered {
+            true => Verdict::Next,
+            false => Verdict::SkipName,
+        })
+    }
 }
 
 /// Gives the definitions `find` would return to `f`, one at a time: without an overlay and

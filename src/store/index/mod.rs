@@ -47,6 +47,7 @@ mod bulk;
 mod links;
 mod meta;
 mod patch;
+mod prefix_scan;
 mod rdeps;
 mod read;
 mod refedges;
@@ -75,6 +76,7 @@ use schema::META;
 pub use links::TreeTables;
 pub use meta::State;
 pub use patch::{FileChange, Patch, Side};
+pub use prefix_scan::{PrefixSink, RowHead, Verdict};
 pub use read::Paths;
 pub use stream::Caller;
 

@@ -87,23 +87,35 @@ impl Index {
     /// Distinct defined names whose lower case starts with `folded_prefix` (exactly equal
     /// when `exact`).
     pub fn names_folded(&self, folded_prefix: &str, exact: bool) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        self.names_folded_each(folded_prefix, |lower, name| {
+            if !exact || lower == folded_prefix.as_bytes() {
+                out.push(String::from_utf8_lossy(name).into_owned());
+            }
+        })?;
+        Ok(out)
+    }
+
+    /// Gives `f` the lower case and the name (raw bytes, UTF-8 when written by git-atse) of
+    /// every defined name whose lower case starts with `folded_prefix`, without copying.
+    pub fn names_folded_each(
+        &self,
+        folded_prefix: &str,
+        mut f: impl FnMut(&[u8], &[u8]),
+    ) -> Result<()> {
         let txn = self.read_txn()?;
         let Some(folded) = open_read_table(&txn, FOLDED)? else {
-            return Ok(Vec::new());
+            return Ok(());
         };
-        let mut out = Vec::new();
         for row in folded.range(folded_prefix.as_bytes()..)? {
             let (k, _) = row?;
-            let key = k.value();
-            let (lower, name) = keys::decode_folded(key)?;
+            let (lower, name) = keys::decode_folded(k.value())?;
             if !lower.starts_with(folded_prefix.as_bytes()) {
                 break;
             }
-            if !exact || lower == folded_prefix.as_bytes() {
-                out.push(String::from_utf8_lossy(&name).into_owned());
-            }
+            f(lower, &name);
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Visits every posting in name, path, line order.

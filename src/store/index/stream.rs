@@ -33,8 +33,9 @@ impl Index {
     }
 
     /// [`Index::postings_streamed`] for each of `names` in turn, in one read transaction
-    /// (a prefix can match 10,000 names): `f` returning `false` ends the current name's
-    /// postings, and the next name's follow.
+    /// (a case-insensitive lookup can match many names; a prefix is read in one pass by
+    /// [`Index::scan_prefix`]): `f` returning `false` ends the current name's postings,
+    /// and the next name's follow.
     pub fn postings_streamed_each<S: AsRef<str>>(
         &self,
         names: &[S],
@@ -177,7 +178,9 @@ fn ranges(
 }
 
 /// The first file id the last rebuild did not number in path order.
-fn ordered_below(meta: &redb::ReadOnlyTable<&'static str, &'static [u8]>) -> Result<u32> {
+pub(super) fn ordered_below(
+    meta: &redb::ReadOnlyTable<&'static str, &'static [u8]>,
+) -> Result<u32> {
     let ordered = read_state(meta)?.map_or(0, |s| s.ordered_below);
     Ok(u32::try_from(ordered).unwrap_or(u32::MAX))
 }
