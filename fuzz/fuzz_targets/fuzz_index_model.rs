@@ -146,33 +146,41 @@ fn check(index: &Index, model: &BTreeMap<Vec<u8>, FileIndex>) {
     assert_eq!(kept, want, "reference edges");
 }
 
-/// Prefix lookups with and without a limit: the first N of every matching name's postings
-/// in output order (the one pass of `Index::scan_prefix`, which leaves a name early).
+/// Prefix lookups, exact-case and `-i`, with and without a limit: the first N of every
+/// matching name's postings in output order (the one pass of `Index::scan_prefixes`, which
+/// leaves a name early).
 fn check_prefixes(index: &Index, model: &BTreeMap<Vec<u8>, FileIndex>) {
     for prefix in ["", "m", "main", "M", "g", "_", "q"] {
-        let mut want: Vec<(Vec<u8>, u32, String)> = NAMES
-            .iter()
-            .filter(|n| n.starts_with(prefix))
-            .flat_map(|n| {
-                expected(model, n)
-                    .into_iter()
-                    .map(move |(p, l)| (p, l, n.to_string()))
-            })
-            .collect();
-        want.sort();
-        for limit in [None, Some(1), Some(2), Some(3), Some(7)] {
-            let opts = Options {
-                prefix: true,
-                limit,
-                ..Options::default()
-            };
-            let got: Vec<(Vec<u8>, u32, String)> = find(index, prefix, &opts, None)
-                .unwrap()
-                .into_iter()
-                .map(|p| (p.path, p.line, p.name))
+        for ignore_case in [false, true] {
+            let folded = prefix.to_lowercase();
+            let mut want: Vec<(Vec<u8>, u32, String)> = NAMES
+                .iter()
+                .filter(|n| match ignore_case {
+                    false => n.starts_with(prefix),
+                    true => n.to_lowercase().starts_with(&folded),
+                })
+                .flat_map(|n| {
+                    expected(model, n)
+                        .into_iter()
+                        .map(move |(p, l)| (p, l, n.to_string()))
+                })
                 .collect();
-            let n = limit.unwrap_or(usize::MAX).min(want.len());
-            assert_eq!(got, want[..n], "prefix {prefix:?}, limit {limit:?}");
+            want.sort();
+            for limit in [None, Some(1), Some(2), Some(3), Some(7)] {
+                let opts = Options {
+                    prefix: true,
+                    ignore_case,
+                    limit,
+                    ..Options::default()
+                };
+                let got: Vec<(Vec<u8>, u32, String)> = find(index, prefix, &opts, None)
+                    .unwrap()
+                    .into_iter()
+                    .map(|p| (p.path, p.line, p.name))
+                    .collect();
+                let n = limit.unwrap_or(usize::MAX).min(want.len());
+                assert_eq!(got, want[..n], "prefix {prefix:?}, -i {ignore_case}, limit {limit:?}");
+            }
         }
     }
 }

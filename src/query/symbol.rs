@@ -28,13 +28,17 @@ pub struct Options {
 
 impl Options {
     fn keeps(&self, p: &Posting) -> bool {
-        (self.kinds.is_empty() || self.kinds.contains(&p.kind))
+        self.keeps_kind(p.kind)
             && self.lang.is_none_or(|l| l == p.lang)
             && self.container.as_deref().is_none_or(|want| {
                 p.container
                     .as_ref()
                     .is_some_and(|(c, _)| qualifier_names(want, c))
             })
+    }
+
+    fn keeps_kind(&self, kind: Kind) -> bool {
+        self.kinds.is_empty() || self.kinds.contains(&kind)
     }
 }
 
@@ -103,7 +107,7 @@ pub fn find(
         (false, false) => n == name,
         (true, false) => n.starts_with(name),
         (false, true) => n.to_lowercase() == folded,
-        (true, true) => n.to_lowercase().starts_with(&folded),
+        (true, true) => folded_starts(n, &folded),
     };
     for p in overlay_postings(overlay) {
         if matches(&p.name) && opts.keeps(&p) {
@@ -194,10 +198,7 @@ fn select_indexed(
             folded,
             last: None,
         };
-        for head in &heads {
-            index.scan_prefix(head, &mut sink)?;
-        }
-        return Ok(());
+        return index.scan_prefixes(&heads, &mut sink);
     }
     let names = if opts.ignore_case {
         index.names_folded(&name.to_lowercase(), true)?
@@ -210,9 +211,14 @@ fn select_indexed(
     )
 }
 
-/// The leading parts, in their own case, of `names` that a case-insensitive prefix whose
-/// lower case is `folded` matches: `g` gives `g` and `G`. Each is scanned as an exact prefix;
-/// a part that starts with another is dropped, so no posting is read twice.
+/// Whether the lower case of `name` starts with `folded` (a case-insensitive prefix).
+fn folded_starts(name: &str, folded: &str) -> bool {
+    name.to_lowercase().starts_with(folded)
+}
+
+/// The leading parts, in their own case, of the defined names that a case-insensitive
+/// prefix whose lower case is `folded` matches: `g` gives `g` and `G`. Each is scanned as an
+/// exact prefix; a part that starts with another is dropped, so no posting is read twice.
 fn case_heads(index: &Index, folded: &str) -> Result<Vec<String>> {
     let mut heads: std::collections::BTreeSet<Vec<u8>> = std::collections::BTreeSet::new();
     index.names_folded_each(folded, |_, name| {
@@ -262,9 +268,7 @@ impl<K> Selecting<'_, K> {
         match &self.last {
             Some((last, matched)) if last.as_slice() == name => *matched,
             _ => {
-                let matched = String::from_utf8_lossy(name)
-                    .to_lowercase()
-                    .starts_with(folded.as_str());
+                let matched = folded_starts(&String::from_utf8_lossy(name), folded);
                 self.last = Some((name.to_vec(), matched));
                 matched
             }
@@ -274,7 +278,7 @@ impl<K> Selecting<'_, K> {
 
 impl<K: Fn(&Posting) -> bool> PrefixSink for Selecting<'_, K> {
     fn judge(&mut self, h: &RowHead<'_>) -> Verdict {
-        if !self.opts.kinds.is_empty() && !self.opts.kinds.contains(&h.kind) {
+        if !self.opts.keeps_kind(h.kind) {
             return Verdict::Pass;
         }
         if !self.matches(h.name) {

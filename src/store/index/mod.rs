@@ -10,7 +10,7 @@
 //!                            ([name_len leb][container name][kind u8])...   its containers
 //! defs      name 0x00 file:ord line:ord column:ord [ord bytes u8]   (ordered varints)
 //!                 -> [kind u8][end_line leb][end_column leb][container position + 1 leb]
-//! folded    lowercase(name) 0x00 [how to restore the name] -> ()   every defined name, for prefix and
+//! folded    lowercase(name) 0x00 [how to restore the name] -> ()   every defined name, for
 //!                                             case-insensitive lookups (a row lives as
 //!                                             long as a posting defines the name)
 //! callers   name 0x00 file:ord [ord bytes u8] -> ()   files that call `name` (positions: objects)

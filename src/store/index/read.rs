@@ -97,7 +97,8 @@ impl Index {
     }
 
     /// Gives `f` the lower case and the name (raw bytes, UTF-8 when written by git-atse) of
-    /// every defined name whose lower case starts with `folded_prefix`, without copying.
+    /// every defined name whose lower case starts with `folded_prefix`, in one pass and
+    /// without collecting them.
     pub fn names_folded_each(
         &self,
         folded_prefix: &str,

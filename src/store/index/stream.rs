@@ -42,14 +42,14 @@ impl Index {
         mut f: impl FnMut(&Posting) -> Result<bool>,
     ) -> Result<()> {
         let txn = self.read_txn()?;
-        let (Some(defs), Some(files), Some(meta)) = (
-            open_read_table(&txn, DEFS)?,
-            open_read_table(&txn, FILES)?,
-            open_read_table(&txn, META)?,
-        ) else {
+        let Some(PostingTables {
+            defs,
+            files,
+            boundary,
+        }) = posting_tables(&txn)?
+        else {
             return Ok(());
         };
-        let boundary = ordered_below(&meta)?;
         let mut paths = PathCache::default();
         let mut file = FileNames::default();
         for name in names {
@@ -111,6 +111,31 @@ impl Index {
         );
         merge(&mut early, late, |a: &Caller, b: &Caller| a.0 < b.0, f)
     }
+}
+
+/// The tables postings are read from, in one read transaction.
+pub(super) struct PostingTables {
+    pub defs: redb::ReadOnlyTable<&'static [u8], &'static [u8]>,
+    pub files: redb::ReadOnlyTable<u32, &'static [u8]>,
+    /// The first file id the last rebuild did not number in path order.
+    pub boundary: u32,
+}
+
+/// Opens the tables postings are read from; `None` before the first commit made them.
+pub(super) fn posting_tables(txn: &redb::ReadTransaction) -> Result<Option<PostingTables>> {
+    let (Some(defs), Some(files), Some(meta)) = (
+        open_read_table(txn, DEFS)?,
+        open_read_table(txn, FILES)?,
+        open_read_table(txn, META)?,
+    ) else {
+        return Ok(None);
+    };
+    let boundary = ordered_below(&meta)?;
+    Ok(Some(PostingTables {
+        defs,
+        files,
+        boundary,
+    }))
 }
 
 /// Decodes a posting into `slot`, reusing its buffers (`fill_posting`); the file's row is
@@ -178,9 +203,7 @@ fn ranges(
 }
 
 /// The first file id the last rebuild did not number in path order.
-pub(super) fn ordered_below(
-    meta: &redb::ReadOnlyTable<&'static str, &'static [u8]>,
-) -> Result<u32> {
+fn ordered_below(meta: &redb::ReadOnlyTable<&'static str, &'static [u8]>) -> Result<u32> {
     let ordered = read_state(meta)?.map_or(0, |s| s.ordered_below);
     Ok(u32::try_from(ordered).unwrap_or(u32::MAX))
 }
