@@ -373,6 +373,22 @@ fn status_prints_human_sizes_and_times_and_json_exact_numbers() {
     assert!(json["update_ms"].is_u64(), "{json}");
 }
 
+/// Asserts that `grep-symbol ARGS --limit N` prints the first N lines of `all` (the answer
+/// without a limit), for each N of `ns`.
+fn assert_limits_cut(repo: &Repo, args: &[&str], all: &str, ns: &[usize]) {
+    for &n in ns {
+        let limit = n.to_string();
+        let mut with_limit = vec!["grep-symbol", "--limit", &limit];
+        with_limit.extend_from_slice(args);
+        let cut = repo.atse_ok(&with_limit);
+        assert_eq!(
+            cut,
+            crate::util::first_lines(all, n),
+            "{args:?} --limit {n}"
+        );
+    }
+}
+
 /// `--prefix` reads the postings of every matching name in one pass and leaves a name once
 /// its next posting cannot be among the first N. A name defined in 30 files, 30 names
 /// defined once, files added later between them by path, and a kind filter: `--limit N`
@@ -400,42 +416,29 @@ fn prefix_limits_print_the_first_lines_of_many_names() {
         all.starts_with("a.py:1:5: function get\na.py:3:5: function getter\n"),
         "{all}"
     );
-    for n in [1, 2, 3, 4, 5, 17, 20, 40, 65, 66, 70] {
-        let cut = repo.atse_ok(&["grep-symbol", "--prefix", "--limit", &n.to_string(), "get"]);
-        assert_eq!(cut, crate::util::first_lines(&all, n), "--limit {n}");
-    }
+    assert_limits_cut(
+        &repo,
+        &["--prefix", "get"],
+        &all,
+        &[1, 2, 3, 4, 5, 17, 20, 40, 65, 66, 70],
+    );
     let classes = repo.atse_ok(&["grep-symbol", "--prefix", "--kind", "class", "Get"]);
     assert_eq!(classes.lines().count(), 30, "{classes}");
-    for n in [1, 7, 30] {
-        let cut = repo.atse_ok(&[
-            "grep-symbol",
-            "--prefix",
-            "--kind",
-            "class",
-            "--limit",
-            &n.to_string(),
-            "Get",
-        ]);
-        assert_eq!(cut, crate::util::first_lines(&classes, n), "--limit {n}");
-    }
+    assert_limits_cut(
+        &repo,
+        &["--prefix", "--kind", "class", "Get"],
+        &classes,
+        &[1, 7, 30],
+    );
     // Either case: `get` and `Get` are read as two exact prefixes and merged.
     let any_case = repo.atse_ok(&["grep-symbol", "-i", "--prefix", "GET"]);
     assert_eq!(any_case.lines().count(), 66 + 30, "{any_case}");
-    for n in [1, 3, 31, 96] {
-        let cut = repo.atse_ok(&[
-            "grep-symbol",
-            "-i",
-            "--prefix",
-            "--limit",
-            &n.to_string(),
-            "GET",
-        ]);
-        assert_eq!(
-            cut,
-            crate::util::first_lines(&any_case, n),
-            "-i --limit {n}"
-        );
-    }
+    assert_limits_cut(
+        &repo,
+        &["-i", "--prefix", "GET"],
+        &any_case,
+        &[1, 3, 31, 96],
+    );
 }
 
 /// Files added after the first index get later ids than files beside them in path order;
@@ -479,26 +482,11 @@ fn limits_print_the_first_lines_in_path_order_after_files_are_added() {
         ],
         "{all}"
     );
-    for n in [1, 2, 3, 4, 5, 7, 9, 11] {
-        let cut = repo.atse_ok(&["grep-symbol", "--limit", &n.to_string(), "hot"]);
-        let want = crate::util::first_lines(&all, n);
-        assert_eq!(cut, want, "--limit {n}");
-    }
+    assert_limits_cut(&repo, &["hot"], &all, &[1, 2, 3, 4, 5, 7, 9, 11]);
     // Several names: the first N of their merged order.
     let all = repo.atse_ok(&["grep-symbol", "-i", "--prefix", "hot"]);
     assert_eq!(all.lines().count(), 9 + 4 + 4, "{all}");
-    for n in [1, 4, 10] {
-        let cut = repo.atse_ok(&[
-            "grep-symbol",
-            "-i",
-            "--prefix",
-            "--limit",
-            &n.to_string(),
-            "hot",
-        ]);
-        let want = crate::util::first_lines(&all, n);
-        assert_eq!(cut, want, "--limit {n}");
-    }
+    assert_limits_cut(&repo, &["-i", "--prefix", "hot"], &all, &[1, 4, 10]);
     // A rebuild numbers every file in path order again: the same answers.
     repo.atse_ok(&["update", "--full", "--quiet"]);
     assert_eq!(repo.atse_ok(&["grep-symbol", "-i", "--prefix", "hot"]), all);
