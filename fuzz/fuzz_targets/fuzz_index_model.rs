@@ -125,7 +125,7 @@ fn check(index: &Index, model: &BTreeMap<Vec<u8>, FileIndex>) {
             .map(|p| (p.path, p.line))
             .collect();
         assert_eq!(got, want, "postings of {name}");
-        let folded = index.names_folded(&name.to_lowercase(), true).unwrap();
+        let folded = index.names_folded(&name.to_lowercase()).unwrap();
         assert_eq!(folded.contains(&name.to_string()), !want.is_empty(), "{name}");
         let callers = model
             .values()

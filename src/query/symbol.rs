@@ -201,7 +201,7 @@ fn select_indexed(
         return index.scan_prefixes(&heads, &mut sink);
     }
     let names = if opts.ignore_case {
-        index.names_folded(&name.to_lowercase(), true)?
+        index.names_folded(&name.to_lowercase())?
     } else {
         vec![name.to_string()]
     };
@@ -220,7 +220,7 @@ fn folded_starts(name: &str, folded: &str) -> bool {
 /// prefix whose lower case is `folded` matches: `g` gives `g` and `G`. Each is scanned as an
 /// exact prefix; a part that starts with another is dropped, so no posting is read twice.
 fn case_heads(index: &Index, folded: &str) -> Result<Vec<String>> {
-    let mut heads: std::collections::BTreeSet<Vec<u8>> = std::collections::BTreeSet::new();
+    let mut heads: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     index.names_folded_each(folded, |_, name| {
         let name = String::from_utf8_lossy(name);
         let mut lower = 0;
@@ -232,13 +232,13 @@ fn case_heads(index: &Index, folded: &str) -> Result<Vec<String>> {
                 done
             })
             .map_or(name.len(), |(at, _)| at);
-        if !heads.contains(name[..end].as_bytes()) {
-            heads.insert(name[..end].as_bytes().to_vec());
+        if !heads.contains(&name[..end]) {
+            heads.insert(name[..end].to_string());
         }
+        Ok(())
     })?;
     let mut kept: Vec<String> = Vec::new();
     for head in heads {
-        let head = String::from_utf8_lossy(&head).into_owned();
         if !kept.iter().any(|k| head.starts_with(k.as_str())) {
             kept.push(head);
         }

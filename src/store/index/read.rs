@@ -49,49 +49,14 @@ impl Index {
         Ok(out)
     }
 
-    /// Distinct defined names starting with `prefix`, in the order of their lower case
-    /// (then bytes), until `f` returns `false`.
-    ///
-    /// Read from the folded table, from the lower case of the prefix's ASCII start: ASCII
-    /// letters lower-case alone, so every name starting with `prefix` has a lower case
-    /// starting with that (a whole non-ASCII prefix may not: a final sigma lower-cases
-    /// differently once letters follow it).
-    pub fn names_with_prefix(&self, prefix: &str, mut f: impl FnMut(&str) -> bool) -> Result<()> {
-        let txn = self.read_txn()?;
-        let Some(folded) = open_read_table(&txn, FOLDED)? else {
-            return Ok(());
-        };
-        let ascii = prefix
-            .find(|c: char| !c.is_ascii())
-            .map_or(prefix, |at| &prefix[..at])
-            .to_ascii_lowercase();
-        for row in folded.range(ascii.as_bytes()..)? {
-            let (k, _) = row?;
-            let (lower, name) = keys::decode_folded(k.value())?;
-            if !lower.starts_with(ascii.as_bytes()) {
-                break;
-            }
-            if !name.starts_with(prefix.as_bytes()) {
-                continue;
-            }
-            let Ok(name) = std::str::from_utf8(&name) else {
-                bail!(Damaged::index("a name that is not UTF-8"));
-            };
-            if !f(name) {
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    /// Distinct defined names whose lower case starts with `folded_prefix` (exactly equal
-    /// when `exact`).
-    pub fn names_folded(&self, folded_prefix: &str, exact: bool) -> Result<Vec<String>> {
+    /// Distinct defined names whose lower case is `folded`.
+    pub fn names_folded(&self, folded: &str) -> Result<Vec<String>> {
         let mut out = Vec::new();
-        self.names_folded_each(folded_prefix, |lower, name| {
-            if !exact || lower == folded_prefix.as_bytes() {
+        self.names_folded_each(folded, |lower, name| {
+            if lower == folded.as_bytes() {
                 out.push(String::from_utf8_lossy(name).into_owned());
             }
+            Ok(())
         })?;
         Ok(out)
     }
@@ -102,7 +67,7 @@ impl Index {
     pub fn names_folded_each(
         &self,
         folded_prefix: &str,
-        mut f: impl FnMut(&[u8], &[u8]),
+        mut f: impl FnMut(&[u8], &[u8]) -> Result<()>,
     ) -> Result<()> {
         let txn = self.read_txn()?;
         let Some(folded) = open_read_table(&txn, FOLDED)? else {
@@ -114,7 +79,7 @@ impl Index {
             if !lower.starts_with(folded_prefix.as_bytes()) {
                 break;
             }
-            f(lower, &name);
+            f(lower, &name)?;
         }
         Ok(())
     }
@@ -336,11 +301,14 @@ impl Index {
         super::links::files_ending(&basenames, configs.as_ref(), suffix)
     }
 
-    /// Visits every distinct defined name, in byte order.
+    /// Visits every distinct defined name, in the order of their lower case (then bytes).
     pub fn all_names(&self, mut f: impl FnMut(&str)) -> Result<()> {
-        self.names_with_prefix("", |n| {
-            f(n);
-            true
+        self.names_folded_each("", |_, name| match std::str::from_utf8(name) {
+            Ok(name) => {
+                f(name);
+                Ok(())
+            }
+            Err(_) => bail!(Damaged::index("a name that is not UTF-8")),
         })
     }
 }

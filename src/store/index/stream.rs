@@ -34,7 +34,7 @@ impl Index {
 
     /// [`Index::postings_streamed`] for each of `names` in turn, in one read transaction
     /// (a case-insensitive lookup can match many names; a prefix is read in one pass by
-    /// [`Index::scan_prefix`]): `f` returning `false` ends the current name's postings,
+    /// [`Index::scan_prefixes`]): `f` returning `false` ends the current name's postings,
     /// and the next name's follow.
     pub fn postings_streamed_each<S: AsRef<str>>(
         &self,

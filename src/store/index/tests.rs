@@ -137,7 +137,7 @@ fn patches_agree_with_a_model() {
                 .map(|p| (p.path, p.line))
                 .collect();
             assert_eq!(got, expected, "round {round}, name {name}");
-            let folded = index.names_folded(&name.to_lowercase(), true).unwrap();
+            let folded = index.names_folded(&name.to_lowercase()).unwrap();
             assert_eq!(folded.contains(&name.to_string()), !expected.is_empty());
             let callers = model
                 .values()
@@ -231,11 +231,8 @@ fn patches_agree_with_a_model() {
         .unwrap();
     assert_eq!(bulk, after);
     for name in pool {
-        let folded = rebuilt.names_folded(&name.to_lowercase(), true).unwrap();
-        assert_eq!(
-            folded,
-            index.names_folded(&name.to_lowercase(), true).unwrap()
-        );
+        let folded = rebuilt.names_folded(&name.to_lowercase()).unwrap();
+        assert_eq!(folded, index.names_folded(&name.to_lowercase()).unwrap());
         assert_eq!(rebuilt.callers_of(name).unwrap().len(), {
             let defined = with_calls
                 .iter()
