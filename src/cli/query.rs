@@ -137,17 +137,10 @@ pub struct TagsArgs {
     pub tree: TreeArgs,
 }
 
-/// `git atse deps`.
+/// What `deps` and `rdeps` share, after their own arguments: the cut, the output and the
+/// tree.
 #[derive(Debug, Args)]
-pub struct DepsArgs {
-    /// A file of the repository (relative to the current directory).
-    pub file: String,
-    /// Also print the imports that resolve to no file in the repository.
-    #[arg(long)]
-    pub external: bool,
-    /// Also what those files import, up to N steps away.
-    #[arg(long, value_name = "N")]
-    pub depth: Option<usize>,
+pub struct FileGraphArgs {
     /// Print at most N files (all by default; a note on stderr says when cut).
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
@@ -162,6 +155,22 @@ pub struct DepsArgs {
     pub tree: TreeArgs,
 }
 
+/// `git atse deps`.
+#[derive(Debug, Args)]
+pub struct DepsArgs {
+    /// A file of the repository (relative to the current directory).
+    pub file: String,
+    /// Also print the imports that resolve to no file in the repository.
+    #[arg(long)]
+    pub external: bool,
+    /// Also what those files import, up to N steps away.
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// The cut, the output and the tree.
+    #[command(flatten)]
+    pub view: FileGraphArgs,
+}
+
 /// `git atse rdeps`.
 #[derive(Debug, Args)]
 pub struct RdepsArgs {
@@ -173,18 +182,9 @@ pub struct RdepsArgs {
     /// At most N steps away (implies --transitive).
     #[arg(long, value_name = "N")]
     pub depth: Option<usize>,
-    /// Print at most N files (all by default; a note on stderr says when cut).
-    #[arg(long, value_name = "N")]
-    pub limit: Option<usize>,
-    /// Output format, and how a picture is cut.
+    /// The cut, the output and the tree.
     #[command(flatten)]
-    pub out: PictureArgs,
-    /// Answer from the index as it is, without catching up with HEAD first.
-    #[arg(long)]
-    pub no_update: bool,
-    /// Which tree to answer for (HEAD by default).
-    #[command(flatten)]
-    pub tree: TreeArgs,
+    pub view: FileGraphArgs,
 }
 
 /// `git atse refs`.

@@ -86,7 +86,7 @@ pub(super) fn indexed_rdeps(
         view.reverse(id)?.into_iter().map(|s| (s, 1)).collect()
     };
     let total = hits.len();
-    if let Some(limit) = args.limit {
+    if let Some(limit) = args.view.limit {
         hits = first_by_path(hits, limit, index)?;
     }
     let mut paths = index.paths()?;
@@ -175,7 +175,7 @@ pub(super) fn deps_rows(
 
 pub(super) fn run_deps(args: &DepsArgs) -> Result<ExitCode> {
     let session = Session::open()?;
-    let (index, overlay, path) = open(&session, &args.file, args.no_update, &args.tree)?;
+    let (index, overlay, path) = open(&session, &args.file, args.view.no_update, &args.view.tree)?;
     let tree = Tree {
         session: &session,
         index: &index,
@@ -185,15 +185,16 @@ pub(super) fn run_deps(args: &DepsArgs) -> Result<ExitCode> {
     if !args.external {
         externals.clear();
     }
-    let format = args.out.format();
+    let out = &args.view.out;
+    let format = out.format();
     if let Some(picture) = picture::format_of(format) {
         let title = format!("deps of {path}");
-        return deps_picture::print(&tree, &path, &rows, (picture, &title), args.out.max_nodes);
+        return deps_picture::print(&tree, &path, &rows, (picture, &title), out.max_nodes);
     }
     let paths = session.path_style()?;
     let mut w = BufWriter::new(io::stdout().lock());
     let all = rows.len() + externals.len();
-    let (rows, externals) = cut_both(rows, externals, args.limit);
+    let (rows, externals) = cut_both(rows, externals, args.view.limit);
     for (p, depth) in &rows {
         if format == GraphFormat::Json {
             let mut v =
@@ -220,7 +221,7 @@ pub(super) fn run_deps(args: &DepsArgs) -> Result<ExitCode> {
         }
     }
     w.flush()?;
-    note_cut(rows.len() + externals.len(), all, args.limit);
+    note_cut(rows.len() + externals.len(), all, args.view.limit);
     Ok(found(all > 0))
 }
 
@@ -245,7 +246,7 @@ fn note_cut(shown: usize, all: usize, limit: Option<usize>) {
 
 pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
     let session = Session::open()?;
-    let (index, overlay, path) = open(&session, &args.file, args.no_update, &args.tree)?;
+    let (index, overlay, path) = open(&session, &args.file, args.view.no_update, &args.view.tree)?;
     let (rows, all) = match &overlay {
         Some(overlay) => {
             let rows = overlaid_rdeps(&session, &index, overlay, &path, args)?;
@@ -254,7 +255,8 @@ pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
         }
         None => indexed_rdeps(&session, &index, &path, args)?,
     };
-    let format = args.out.format();
+    let out = &args.view.out;
+    let format = out.format();
     if let Some(picture) = picture::format_of(format) {
         let tree = Tree {
             session: &session,
@@ -262,11 +264,11 @@ pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
             overlay: overlay.as_ref(),
         };
         let title = format!("rdeps of {path}");
-        return deps_picture::print(&tree, &path, &rows, (picture, &title), args.out.max_nodes);
+        return deps_picture::print(&tree, &path, &rows, (picture, &title), out.max_nodes);
     }
     let paths = session.path_style()?;
     let mut w = BufWriter::new(io::stdout().lock());
-    let (rows, _) = cut_both(rows, Vec::new(), args.limit);
+    let (rows, _) = cut_both(rows, Vec::new(), args.view.limit);
     for (p, depth) in &rows {
         if format == GraphFormat::Json {
             let mut v = serde_json::json!({ "path": String::from_utf8_lossy(p), "depth": depth });
@@ -278,6 +280,6 @@ pub(super) fn run_rdeps(args: &RdepsArgs) -> Result<ExitCode> {
         }
     }
     w.flush()?;
-    note_cut(rows.len(), all, args.limit);
+    note_cut(rows.len(), all, args.view.limit);
     Ok(found(all > 0))
 }

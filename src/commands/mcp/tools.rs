@@ -6,7 +6,9 @@ use anyhow::{bail, Result};
 use serde_json::{json, Value};
 
 use super::{schema, RpcError};
-use crate::cli::{GraphFormat, ImpactArgs, MapArgs, PictureArgs, RdepsArgs, TreeArgs};
+use crate::cli::{
+    FileGraphArgs, GraphFormat, ImpactArgs, MapArgs, PictureArgs, RdepsArgs, TreeArgs,
+};
 use crate::commands::worktree_watch::WorktreeWatch;
 use crate::commands::{deps, grep_symbol, impact, impact_output, map, status, Session};
 use crate::model::overlay::Overlay;
@@ -271,15 +273,17 @@ fn file_rdeps(
         file: str_arg(args, "path").unwrap_or_default().to_string(),
         transitive,
         depth,
-        // The server cuts at its own `limit` (with the total).
-        limit: None,
-        out: PictureArgs {
-            format: GraphFormat::Text,
-            json: false,
-            max_nodes: 0,
+        view: FileGraphArgs {
+            // The server cuts at its own `limit` (with the total).
+            limit: None,
+            out: PictureArgs {
+                format: GraphFormat::Text,
+                json: false,
+                max_nodes: 0,
+            },
+            no_update: false,
+            tree: TreeArgs::default(),
         },
-        no_update: false,
-        tree: TreeArgs::default(),
     };
     let path = rdeps.file.clone();
     let rows = match overlay {
