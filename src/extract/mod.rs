@@ -6,6 +6,7 @@
 mod found;
 pub mod header;
 mod import_text;
+mod java_scan;
 pub mod lang;
 mod spec;
 mod walk;
@@ -78,10 +79,17 @@ pub fn detect_lang(path: &[u8], data: &[u8]) -> Option<Lang> {
         })
 }
 
+/// Whether the hand-written Java scanner reads `data` itself; `false` when it hands it to
+/// tree-sitter (for tools that compare the two).
+pub fn java_scanner_reads(data: &[u8]) -> bool {
+    java_scan::scan(data, &mut java_scan::Buffers::default()).is_some()
+}
+
 /// Per-thread extraction state (a parser and a query cursor), reused across blobs.
 pub struct Extractor {
     parser: Parser,
     cursor: QueryCursor,
+    java: java_scan::Buffers,
     limits: Limits,
 }
 
@@ -91,6 +99,7 @@ impl Extractor {
         Extractor {
             parser: Parser::new(),
             cursor: QueryCursor::new(),
+            java: java_scan::Buffers::default(),
             limits,
         }
     }
@@ -104,12 +113,35 @@ impl Extractor {
     /// Binary, oversized, unparsable and timed-out blobs give a skipped `FileIndex`.
     /// Errors are only internal ones (a query that does not build).
     pub fn extract(&mut self, lang: Lang, data: &[u8]) -> Result<FileIndex> {
+        if let Some(skipped) = self.refuse(lang, data) {
+            return Ok(skipped);
+        }
+        if lang == Lang::Java {
+            if let Some(found) = java_scan::scan(data, &mut self.java) {
+                return Ok(finish(lang, found));
+            }
+        }
+        self.extract_tree(lang, data)
+    }
+
+    /// [`Extractor::extract`] through tree-sitter always, even for a language with a
+    /// hand-written scanner: for comparing the two (`examples/java_scan_diff`).
+    pub fn extract_parsed(&mut self, lang: Lang, data: &[u8]) -> Result<FileIndex> {
+        match self.refuse(lang, data) {
+            Some(skipped) => Ok(skipped),
+            None => self.extract_tree(lang, data),
+        }
+    }
+
+    /// The skipped `FileIndex` of a blob that is too large or binary.
+    fn refuse(&self, lang: Lang, data: &[u8]) -> Option<FileIndex> {
         if data.len() as u64 > self.limits.max_file_bytes {
-            return Ok(FileIndex::skipped(lang, SkipReason::TooLarge));
+            return Some(FileIndex::skipped(lang, SkipReason::TooLarge));
         }
-        if is_binary(data) {
-            return Ok(FileIndex::skipped(lang, SkipReason::Binary));
-        }
+        is_binary(data).then(|| FileIndex::skipped(lang, SkipReason::Binary))
+    }
+
+    fn extract_tree(&mut self, lang: Lang, data: &[u8]) -> Result<FileIndex> {
         let spec = spec(lang)?;
         let deadline = Instant::now() + self.limits.max_parse_time;
         let tree = match self.parse(spec, data, deadline)? {
@@ -120,26 +152,9 @@ impl Extractor {
             Engine::Query(query) => self.collect(query, &tree, data, deadline),
             Engine::Walk(visit) => walk::walk(&tree, data, *visit, deadline),
         };
-        let Some(mut found) = found else {
-            return Ok(FileIndex::skipped(lang, SkipReason::Timeout));
-        };
-        // One definition per name node: the earliest pattern in the query (or the
-        // walker's first find) wins, so a specific pattern placed first overrides a
-        // general one.
-        found.defs.sort_by_key(|d| (d.name_start, d.pattern));
-        found.defs.dedup_by_key(|d| d.name_start);
-        let definitions = nest(found.defs);
-        let references = attach_callers(&definitions, found.calls);
-        found.imports.sort_by_key(|(pos, _)| *pos);
-        found.imports.dedup_by(|a, b| a.0 == b.0);
-        Ok(FileIndex {
-            extractor_version: EXTRACTOR_VERSION,
-            lang,
-            skip: None,
-            error_names: found.error_names,
-            definitions: definitions.into_iter().map(|(d, _, _)| d).collect(),
-            imports: found.imports.into_iter().map(|(_, i)| i).collect(),
-            references,
+        Ok(match found {
+            Some(found) => finish(lang, found),
+            None => FileIndex::skipped(lang, SkipReason::Timeout),
         })
     }
 
@@ -206,6 +221,28 @@ impl Extractor {
             found.add_match(spec, m, data);
         }
         (!query_timed_out.get()).then_some(found)
+    }
+}
+
+/// Turns what a blob holds into its `FileIndex`: one definition per name, nested, calls
+/// given their callers, imports in order.
+fn finish(lang: Lang, mut found: Found) -> FileIndex {
+    // One definition per name node: the earliest pattern in the query (or the walker's
+    // first find) wins, so a specific pattern placed first overrides a general one.
+    found.defs.sort_by_key(|d| (d.name_start, d.pattern));
+    found.defs.dedup_by_key(|d| d.name_start);
+    let definitions = nest(found.defs);
+    let references = attach_callers(&definitions, found.calls);
+    found.imports.sort_by_key(|(pos, _)| *pos);
+    found.imports.dedup_by(|a, b| a.0 == b.0);
+    FileIndex {
+        extractor_version: EXTRACTOR_VERSION,
+        lang,
+        skip: None,
+        error_names: found.error_names,
+        definitions: definitions.into_iter().map(|(d, _, _)| d).collect(),
+        imports: found.imports.into_iter().map(|(_, i)| i).collect(),
+        references,
     }
 }
 

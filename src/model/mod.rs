@@ -11,7 +11,7 @@ pub use ids::{BlobId, CommitId, FileId, TreeId};
 /// Bumped whenever the extractor's output for the same bytes may change (queries, rules,
 /// limits). Objects carrying another version are re-extracted; an index built with
 /// another version is rebuilt from scratch, because retraction relies on the objects.
-pub const EXTRACTOR_VERSION: u32 = 6;
+pub const EXTRACTOR_VERSION: u32 = 7;
 
 macro_rules! numbered_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $num:literal => $text:literal),+ $(,)? }) => {

@@ -84,3 +84,130 @@ record Pair(int a, int b) {}
         ],
     );
 }
+
+/// The scanner reads `src` itself and finds exactly what tree-sitter does.
+fn scanner_agrees(src: &str) {
+    assert!(
+        java_scanner_reads(src.as_bytes()),
+        "the scanner gave up on:\n{src}"
+    );
+    let mut extractor = Extractor::new(Limits::default());
+    let scanned = extractor.extract(Lang::Java, src.as_bytes()).unwrap();
+    let parsed = extractor
+        .extract_parsed(Lang::Java, src.as_bytes())
+        .unwrap();
+    assert_eq!(scanned, parsed, "scanner and tree-sitter differ on:\n{src}");
+}
+
+#[test]
+fn scanner_agrees_with_tree_sitter_on_declarations() {
+    scanner_agrees(
+        r#"@Deprecated package a.b;
+import static java.util.Map.*;
+import java.util./* c */List;
+public sealed interface Shape<T extends Comparable<? super T>> permits Circle {
+    int SIDES = 4, CORNERS[] = {1, 2};
+    default <R> R area(java.util.function.Function<T, R> f) throws java.io.IOException, Error { return f.apply(null); }
+    static non-sealed class Circle implements Shape<Integer> {}
+}
+@interface Marker { String value() default "x"; Class<?>[] types() default {}; int N = 1; }
+enum Op implements Runnable {
+    @Deprecated PLUS("+") { public void run() { go(); } }, MINUS("-"),;
+    private final String sym;
+    Op(String s) { sym = s.trim(); }
+    public void run() {}
+}
+enum Empty { ; static int x; }
+record Point<T>(@Deprecated int x, T y) implements Comparable<Point<T>> {
+    static final Point<?> ORIGIN = new Point<>(0, null);
+    public Point { if (x < 0) throw new IllegalArgumentException("x"); }
+    public int compareTo(Point<T> o) { return Integer.compare(x, o.x); }
+}
+class Arrays { private final String @Deprecated [] names = null; int[] a[] = new int[3][], b;
+    Cache.@Deprecated Entry e; java.util.List<@Deprecated String> l;
+    protected <T> Arrays(T t) { super(); }
+    static { init(); } { this.init(); }
+    void init() {} }
+"#,
+    );
+}
+
+#[test]
+fn scanner_agrees_with_tree_sitter_on_code() {
+    scanner_agrees(
+        r#"class Code {
+    Object f = cond() ? new java.util.ArrayList<String>() : new Outer<String>.Inner(), g = this.<String>id("a");
+    java.util.Map<String, Integer> m = new java.util.HashMap<String, Integer>(), n;
+    Runnable r = () -> { class Local { void run() { go(); } } new Local().run(); };
+    void m(Object o) {
+        String s = """
+            text "block" with new Fake() and call()
+            """;
+        char c = '\'', d = '(';
+        java.util.function.Supplier<Code> k = Code::new;
+        int[] xs = new int[] { size(), 2 };
+        if (o instanceof Point(int x, int y) && o instanceof String str && check(str)) {}
+        switch (o) {
+            case Point(var x, var y) when x > y -> take(x);
+            case String t when (t.isEmpty()) -> { yield(); }
+            case null, default -> Thread.yield();
+        }
+        switch (n()) { case 1: run(); break; default: stop(); }
+        record Pair(int a, int b) {}
+        enum Color { RED }
+        new Thread(new Runnable() { public void run() { work(); } }).start();
+        outer.new Inner();
+        label: for (final var it : list()) { synchronized (this) { it.go(); } }
+        @SuppressWarnings("x") final class Q { Q() { this(1); } Q(int i) { super(); } }
+        assert ok() : message();
+        Object q = (java.util.List<String>) cast(1e+5, 0x1p-3, .5f, 1_000L);
+        long z = a < b ? c >> 2 : d >>> 1;
+    }
+}
+"#,
+    );
+}
+
+#[test]
+fn scanner_reads_yield_as_tree_sitter_does() {
+    // `yield` with an operand is a statement; `yield()` and `t.yield(x)` are calls.
+    scanner_agrees(
+        "class A { int m(int k) { return switch (k) {
+            case 1 -> { yield(k); }
+            case 2 -> { yield (k) + 1; }
+            case 5 -> { yield f(k); }
+            case 6 -> { Thread.yield(); yield 0; }
+            default -> { yield(); }
+        }; } }",
+    );
+}
+
+#[test]
+fn scanner_hands_broken_or_odd_text_to_tree_sitter() {
+    let cases = [
+        "class A { void m() { foo(; } }",
+        "class A { void m() { foo(); }",
+        "class A { int x = \\u0031; }",
+        "class A { String s = \"unterminated; }",
+        "class A { /* unterminated }",
+        "class A { void m() { ] } }",
+        "class A { 42 }",
+        "#!/bin/java\nclass A {}",
+    ];
+    for src in cases {
+        assert!(!java_scanner_reads(src.as_bytes()), "scanned: {src}");
+        let mut extractor = Extractor::new(Limits::default());
+        let got = extractor.extract(Lang::Java, src.as_bytes()).unwrap();
+        let parsed = extractor
+            .extract_parsed(Lang::Java, src.as_bytes())
+            .unwrap();
+        assert_eq!(got, parsed, "{src}");
+    }
+    // Nesting past the scanner's bound goes to tree-sitter too, without a stack overflow.
+    let deep = format!(
+        "class A {{ Object x = {}null{}; }}",
+        "new A(".repeat(5000),
+        ")".repeat(5000)
+    );
+    assert!(!java_scanner_reads(deep.as_bytes()));
+}
