@@ -28,21 +28,28 @@ pub(crate) struct Buffers {
     tokens: Vec<Token>,
 }
 
+/// Tokens kept allocated between blobs (1.25 MiB); a larger blob's are freed after it.
+const KEEP_TOKENS: usize = 1 << 16;
+
 /// What `data` defines, imports and calls; `None` when the scanner is not sure of the text
 /// (tree-sitter then reads it).
 pub(crate) fn scan(data: &[u8], buffers: &mut Buffers) -> Option<Found> {
     std::str::from_utf8(data).ok()?;
-    lex::lex(data, &mut buffers.tokens)?;
-    let mut scan = Scan {
-        data,
-        toks: &buffers.tokens,
-        pos: 0,
-        depth: 0,
-        brackets: Vec::new(),
-        found: Found::default(),
-    };
-    scan.unit()?;
-    Some(scan.found)
+    let found = lex::lex(data, &mut buffers.tokens).and_then(|()| {
+        let mut scan = Scan {
+            data,
+            toks: &buffers.tokens,
+            pos: 0,
+            depth: 0,
+            brackets: Vec::new(),
+            found: Found::default(),
+        };
+        scan.unit().map(|()| scan.found)
+    });
+    if buffers.tokens.capacity() > KEEP_TOKENS {
+        buffers.tokens = Vec::new();
+    }
+    found
 }
 
 /// The scanner's state over one blob's tokens.

@@ -1,6 +1,8 @@
 //! Java. Classes, records, interfaces, enums and constants, annotation types and their
 //! elements, methods, constructors, fields and constants, the package; imports captured
 //! whole (`import static a.b.C.*;` is stored as `a.b.C.*`); method calls and `new T()`.
+//! Most Java never reaches it: `java_scan` reads well-formed files without a tree and finds
+//! the same things; this walker reads what the scanner hands over (broken or odd text).
 
 use tree_sitter::Node;
 
