@@ -7,7 +7,8 @@ use super::lex::Tok;
 use super::members::is_modifier;
 use super::{Body, Scan};
 
-/// Java's reserved words, and the literals `true`, `false` and `null`: never a call.
+/// Java's reserved words, the literals `true`, `false` and `null`, and `_` (a name only
+/// before Java 9; tree-sitter-java reads it as a pattern): never a call or a declared name.
 const RESERVED: &[&str] = &[
     "abstract",
     "assert",
@@ -62,12 +63,16 @@ const RESERVED: &[&str] = &[
     "true",
     "false",
     "null",
+    "_",
 ];
 
 /// Whether `word` is reserved (see [`RESERVED`]).
 pub(super) fn is_reserved(word: &[u8]) -> bool {
     RESERVED.iter().any(|r| r.as_bytes() == word)
 }
+
+/// Tokens searched after `yield (` for the comma that makes it a call.
+const YIELD_LOOKAHEAD: usize = 256;
 
 /// Where a stretch of code ends.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -169,13 +174,13 @@ impl Scan<'_> {
             if self.is_punct(self.pos, b'(') {
                 self.skip_parens()?;
             }
-        } else if is_modifier(word) {
+        } else if is_modifier(word) && !after_dot && !self.is_punct(at + 1, b'(') {
             mods.get_or_insert(at);
             self.pos += 1;
             return Some(true);
         } else if !after_dot && self.at_type_decl() {
             self.type_decl(mods.unwrap_or(at))?;
-        } else if self.is_punct(at + 1, b'(') && !is_reserved(word) && !self.yields(at) {
+        } else if self.is_punct(at + 1, b'(') && !is_reserved(word) && !self.yields(at)? {
             self.call(at);
             self.pos += 1;
         } else {
@@ -185,11 +190,31 @@ impl Scan<'_> {
     }
 
     /// Whether the `yield` at `at` starts a yield statement, not a call: unqualified and
-    /// followed by an expression (tree-sitter-java reads `yield();` as a call).
-    fn yields(&self, at: usize) -> bool {
-        self.text(at) == b"yield"
-            && !(at > 0 && self.is_punct(at - 1, b'.'))
-            && !self.is_punct(at + 2, b')')
+    /// followed by one expression in parentheses (tree-sitter-java reads `yield();` and
+    /// `yield(a, b);` as calls). `None` when the parentheses run past [`YIELD_LOOKAHEAD`]
+    /// tokens: handed over rather than searched again for each nested `yield`.
+    fn yields(&self, at: usize) -> Option<bool> {
+        if self.text(at) != b"yield" || (at > 0 && self.is_punct(at - 1, b'.')) {
+            return Some(false);
+        }
+        if self.is_punct(at + 2, b')') {
+            return Some(false);
+        }
+        let mut depth = 0u32;
+        for i in at + 1..(at + 1 + YIELD_LOOKAHEAD).min(self.toks.len()) {
+            match self.toks[i].kind {
+                Tok::Punct(b'(' | b'[' | b'{') => depth += 1,
+                Tok::Punct(b')' | b']' | b'}') => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(true);
+                    }
+                }
+                Tok::Punct(b',') if depth == 1 => return Some(false),
+                _ => {}
+            }
+        }
+        None
     }
 
     /// `new T(...)`, `new T(...) { body }` or `new T[...]`, from `new`.

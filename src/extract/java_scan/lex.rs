@@ -77,8 +77,15 @@ impl Lexer<'_> {
             return Some(None);
         };
         let (line, line_start) = (self.line, self.line_start);
+        if start == line_start && is_conflict_marker(&self.data[start..]) {
+            return None;
+        }
         let kind = if is_ident_start(b) {
             self.at = self.run(start + 1, is_ident_byte);
+            let word = &self.data[start..self.at];
+            if !word.is_ascii() && !unicode_name(word) {
+                return None;
+            }
             Tok::Ident
         } else if b.is_ascii_digit() || (b == b'.' && self.byte(start + 1).is_ascii_digit()) {
             self.number(start);
@@ -144,13 +151,16 @@ impl Lexer<'_> {
         }
     }
 
-    /// A numeric literal: digits, letters, `_` and `.`, and a sign after an exponent.
+    /// A numeric literal: digits, letters, `_` and `.`, and a sign after an exponent (`e` in
+    /// a decimal literal, `p` in a hexadecimal one: `0xE-x` is a subtraction).
     fn number(&mut self, start: usize) {
+        let hex = matches!(&self.data[start..], [b'0', b'x' | b'X', ..]);
+        let exponent: &[u8] = if hex { b"pP" } else { b"eE" };
         let mut at = start;
         loop {
             at = self.run(at, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
             let sign = matches!(self.byte(at), b'+' | b'-');
-            if sign && matches!(self.byte(at - 1), b'e' | b'E' | b'p' | b'P') {
+            if sign && exponent.contains(&self.byte(at - 1)) {
                 at += 1;
             } else {
                 break;
@@ -166,6 +176,8 @@ impl Lexer<'_> {
             let mut at = start + 3;
             loop {
                 match self.byte(at) {
+                    // A string template's `\{expr}` holds code.
+                    b'\\' if self.byte(at + 1) == b'{' => return None,
                     b'\\' => at += 2,
                     b'"' if self.data[at..].starts_with(b"\"\"\"") => break,
                     _ if at >= self.data.len() => return None,
@@ -179,6 +191,9 @@ impl Lexer<'_> {
         let mut at = start + 1;
         loop {
             match self.byte(at) {
+                // `\` before a line break (tree-sitter takes it for an escape, so lines
+                // would be counted apart), or a string template's `\{expr}`.
+                b'\\' if matches!(self.byte(at + 1), b'\n' | b'\r' | b'{') => return None,
                 b'\\' => at += 2,
                 b'\n' | b'\r' => return None,
                 b if b == quote => break,
@@ -191,8 +206,24 @@ impl Lexer<'_> {
     }
 }
 
+/// `<<<<<<<`, `=======`, `|||||||` or `>>>>>>>`: a merge conflict left in the file.
+fn is_conflict_marker(text: &[u8]) -> bool {
+    text.len() >= 7
+        && matches!(text[0], b'<' | b'=' | b'|' | b'>')
+        && text[..7].iter().all(|&b| b == text[0])
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Whether a name with non-ASCII letters holds only letters and digits (a no-break space
+/// or a typographic quote is not part of a Java name; tree-sitter then judges the text).
+fn unicode_name(word: &[u8]) -> bool {
+    std::str::from_utf8(word).is_ok_and(|w| {
+        w.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    })
 }
 
 fn is_ident_start(b: u8) -> bool {

@@ -103,8 +103,12 @@ impl Scan<'_> {
             let t = self.tok(self.pos)?;
             match t.kind {
                 super::Tok::Punct(b'(') => self.parens()?,
-                super::Tok::Punct(b';' | b'}' | b')' | b'=') => return None,
-                _ => self.pos += 1,
+                super::Tok::Punct(b'@') => self.annotation()?,
+                super::Tok::Ident | super::Tok::Punct(b'<' | b'>' | b',' | b'.' | b'?' | b'&') => {
+                    self.pos += 1
+                }
+                super::Tok::Punct(b'[') if self.is_punct(self.pos + 1, b']') => self.pos += 2,
+                _ => return None,
             }
         }
         let end = self.body(body)?;
@@ -212,7 +216,7 @@ impl Scan<'_> {
     /// annotation element's `default` value.
     fn method(&mut self, kind: Kind, name: usize, start: usize) -> Option<()> {
         self.parens()?;
-        self.skip_dims();
+        self.skip_dims()?;
         if self.is_word(self.pos, "throws") {
             while !(self.is_punct(self.pos, b'{') || self.is_punct(self.pos, b';')) {
                 let t = self.tok(self.pos)?;
@@ -242,7 +246,7 @@ impl Scan<'_> {
     fn fields(&mut self, kind: Kind, first: usize, start: usize) -> Option<()> {
         let mut names = vec![first];
         loop {
-            self.skip_dims();
+            self.skip_dims()?;
             if self.is_punct(self.pos, b'=') {
                 self.pos += 1;
                 self.expr()?;
@@ -284,26 +288,23 @@ impl Scan<'_> {
                 break;
             }
         }
-        self.skip_dims();
+        self.skip_dims()?;
         Some(())
     }
 
-    /// `[]` pairs, each perhaps after type annotations (`String @Nullable []`).
-    fn skip_dims(&mut self) {
+    /// `[]` pairs, each perhaps after type annotations (`String @Nullable []`). Annotations
+    /// not followed by `[]` hand the text over: where dimensions may stand, nothing else
+    /// starts with `@` (and reading them twice could cost exponential time).
+    fn skip_dims(&mut self) -> Option<()> {
         loop {
-            let (at, calls) = (self.pos, self.found.calls.len());
+            let annotated = self.is_punct(self.pos, b'@');
             while self.is_punct(self.pos, b'@') && !self.is_word(self.pos + 1, "interface") {
-                if self.annotation().is_none() {
-                    break;
-                }
+                self.annotation()?;
             }
             if self.is_punct(self.pos, b'[') && self.is_punct(self.pos + 1, b']') {
                 self.pos += 2;
             } else {
-                // Not dimensions: whatever the annotations were, they are read again.
-                self.pos = at;
-                self.found.calls.truncate(calls);
-                return;
+                return (!annotated).then_some(());
             }
         }
     }

@@ -130,13 +130,37 @@ impl<'a> Scan<'a> {
             } else if self.is_word(self.pos, "module")
                 || (self.is_word(self.pos, "open") && self.is_word(self.pos + 1, "module"))
             {
-                // module-info.java declares nothing the index records.
-                return Some(());
+                self.module()?;
             } else {
                 self.type_decl(start)?;
             }
         }
         Some(())
+    }
+
+    /// `[open] module a.b { directives }`, the end of a module-info.java: nothing in it is
+    /// recorded, but it must be one and end the file.
+    fn module(&mut self) -> Option<()> {
+        if self.is_word(self.pos, "open") {
+            self.pos += 1;
+        }
+        self.pos += 1;
+        self.name()?;
+        while self.is_punct(self.pos, b'.') {
+            self.pos += 1;
+            self.name()?;
+        }
+        self.expect(b'{')?;
+        loop {
+            let t = self.tok(self.pos)?;
+            self.pos += 1;
+            match t.kind {
+                Tok::Punct(b'}') => break,
+                Tok::Ident | Tok::Punct(b'.' | b',' | b';') => {}
+                _ => return None,
+            }
+        }
+        (self.pos == self.toks.len()).then_some(())
     }
 
     /// `package a.b;`, named by the whole qualified name as written.
