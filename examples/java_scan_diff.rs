@@ -4,7 +4,7 @@
 //! took on one core. Files tree-sitter parses with errors are counted apart: there the
 //! scanner, which reads only well-formed Java, is expected to differ.
 //!
-//! `cargo run --release --example java_scan_diff -- DIR... [--show N]`
+//! `cargo run --release --example java_scan_diff -- DIR... [--show N] [--list-handed]`
 
 use std::path::Path;
 use std::process::Command;
@@ -29,6 +29,8 @@ struct Tally {
 fn main() -> Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut show = 10;
+    let list_handed = args.iter().any(|a| a == "--list-handed");
+    args.retain(|a| a != "--list-handed");
     if let Some(i) = args.iter().position(|a| a == "--show") {
         show = args.get(i + 1).context("--show N")?.parse()?;
         args.drain(i..i + 2);
@@ -50,6 +52,9 @@ fn main() -> Result<()> {
             let Ok(data) = std::fs::read(Path::new(dir).join(name.as_ref())) else {
                 continue;
             };
+            if list_handed && !extract::java_scanner_reads(&data) {
+                println!("handed to tree-sitter: {name}");
+            }
             compare(&mut extractor, &mut parser, &name, &data, show, &mut tally)?;
         }
     }

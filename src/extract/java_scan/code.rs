@@ -4,11 +4,12 @@
 //! code (anonymous and local classes) are read as declarations again.
 
 use super::lex::Tok;
-use super::members::is_modifier;
+use super::members::{is_modifier, is_primitive};
 use super::{Body, Scan};
 
-/// Java's reserved words, the literals `true`, `false` and `null`, and `_` (a name only
-/// before Java 9; tree-sitter-java reads it as a pattern): never a call or a declared name.
+/// Java's keywords and the literals `true`, `false` and `null`, as tree-sitter-java has
+/// them (without `goto` and `const`, which it reads as names): never called unqualified
+/// (after a `.`, every word but `this` and `super` is a method's name for tree-sitter).
 const RESERVED: &[&str] = &[
     "abstract",
     "assert",
@@ -19,7 +20,6 @@ const RESERVED: &[&str] = &[
     "catch",
     "char",
     "class",
-    "const",
     "continue",
     "default",
     "do",
@@ -31,7 +31,6 @@ const RESERVED: &[&str] = &[
     "finally",
     "float",
     "for",
-    "goto",
     "if",
     "implements",
     "import",
@@ -63,11 +62,10 @@ const RESERVED: &[&str] = &[
     "true",
     "false",
     "null",
-    "_",
 ];
 
-/// Whether `word` is reserved (see [`RESERVED`]).
-pub(super) fn is_reserved(word: &[u8]) -> bool {
+/// Whether `word` is a keyword (see [`RESERVED`]).
+pub(super) fn is_keyword(word: &[u8]) -> bool {
     RESERVED.iter().any(|r| r.as_bytes() == word)
 }
 
@@ -144,6 +142,8 @@ impl Scan<'_> {
                     modifier = true;
                     self.annotation()?;
                 }
+                // A local annotation type: tree-sitter-java reads it, javac does not.
+                Tok::Punct(b'@') => return None,
                 Tok::Punct(b'.') if self.is_punct(at + 1, b'<') => {
                     self.pos += 1;
                     self.skip_angle()?;
@@ -161,7 +161,19 @@ impl Scan<'_> {
     fn word(&mut self, mods: &mut Option<usize>) -> Option<bool> {
         let at = self.pos;
         let word = self.text(at);
-        let after_dot = at > 0 && self.is_punct(at - 1, b'.');
+        let call_follows = self.is_punct(at + 1, b'(');
+        if at > 0 && self.is_punct(at - 1, b'.') {
+            // `a.new Inner()`, `a.b(...)`; `Outer.this`, `outer.super(...)` call nothing.
+            if word == b"new" {
+                self.new_expr()?;
+            } else {
+                if call_follows && word != b"this" && word != b"super" {
+                    self.call(at);
+                }
+                self.pos += 1;
+            }
+            return Some(false);
+        }
         // `T::new`, not the `:` of `a ? b : new T()`.
         let method_ref = at > 1 && self.is_punct(at - 1, b':') && self.is_punct(at - 2, b':');
         if word == b"new" && !method_ref {
@@ -172,15 +184,18 @@ impl Scan<'_> {
             self.pos += 1;
             self.skip_type()?;
             if self.is_punct(self.pos, b'(') {
-                self.skip_parens()?;
+                self.record_pattern()?;
             }
-        } else if is_modifier(word) && !after_dot && !self.is_punct(at + 1, b'(') {
+        } else if word == b"import" || word == b"package" {
+            // Declarations tree-sitter-java takes for statements in a block.
+            return None;
+        } else if is_modifier(word) && !call_follows {
             mods.get_or_insert(at);
             self.pos += 1;
             return Some(true);
-        } else if !after_dot && self.at_type_decl() {
+        } else if self.at_type_decl() {
             self.type_decl(mods.unwrap_or(at))?;
-        } else if self.is_punct(at + 1, b'(') && !is_reserved(word) && !self.yields(at)? {
+        } else if call_follows && !is_keyword(word) && !self.yields(at)? {
             self.call(at);
             self.pos += 1;
         } else {
@@ -194,7 +209,7 @@ impl Scan<'_> {
     /// `yield(a, b);` as calls). `None` when the parentheses run past [`YIELD_LOOKAHEAD`]
     /// tokens: handed over rather than searched again for each nested `yield`.
     fn yields(&self, at: usize) -> Option<bool> {
-        if self.text(at) != b"yield" || (at > 0 && self.is_punct(at - 1, b'.')) {
+        if self.text(at) != b"yield" {
             return Some(false);
         }
         if self.is_punct(at + 2, b')') {
@@ -249,7 +264,7 @@ impl Scan<'_> {
                 break;
             }
         }
-        if self.is_punct(self.pos, b'[') || is_reserved(self.text(first)) {
+        if self.is_punct(self.pos, b'[') || is_primitive(self.text(first)) {
             // An array: its dimensions and initializer are read as code.
             return Some(());
         }
@@ -264,22 +279,31 @@ impl Scan<'_> {
     }
 
     /// A `case` label from `case` to its `->` or `:`, or to the `when` of its guard (read
-    /// as code after). Record patterns (`case Point(var x, var y)`) call nothing.
+    /// as code after). Record patterns (`case Point(var x, var y)`) call nothing; other
+    /// parentheses (`case (A | B):`) are read as code.
     fn case_label(&mut self) -> Option<()> {
         self.pos += 1;
         loop {
             let at = self.pos;
             let t = self.tok(at)?;
+            let prev = &self.toks[at - 1];
             match t.kind {
-                Tok::Punct(b'(') => self.skip_parens()?,
+                Tok::Punct(b'(') => {
+                    let named = prev.kind == Tok::Ident && !is_keyword(self.text(at - 1));
+                    if named || prev.kind == Tok::Punct(b'>') {
+                        self.record_pattern()?;
+                    } else {
+                        // A constant in parentheses: `case (A | B):`.
+                        self.parens()?;
+                    }
+                }
                 Tok::Punct(b':') => return Some(()),
                 Tok::Punct(b'-') if self.is_punct(at + 1, b'>') => return Some(()),
                 Tok::Punct(b';' | b'{' | b'}' | b')') => return None,
-                Tok::Ident if self.text(at) == b"when" && at > 0 => {
-                    let prev = &self.toks[at - 1];
+                Tok::Ident if self.text(at) == b"when" => {
                     self.pos += 1;
                     let guard = prev.kind == Tok::Punct(b')')
-                        || (prev.kind == Tok::Ident && !is_reserved(self.text(at - 1)));
+                        || (prev.kind == Tok::Ident && !is_keyword(self.text(at - 1)));
                     if guard {
                         return Some(());
                     }
@@ -289,23 +313,31 @@ impl Scan<'_> {
         }
     }
 
-    /// Balanced parentheses from `(`, where nothing is recorded (patterns).
-    fn skip_parens(&mut self) -> Option<()> {
-        let mut depth = 0u32;
-        loop {
-            let t = self.tok(self.pos)?;
-            self.pos += 1;
-            match t.kind {
-                Tok::Punct(b'(') => depth += 1,
-                Tok::Punct(b')') => {
-                    depth = depth.checked_sub(1)?;
-                    if depth == 0 {
-                        return Some(());
-                    }
+    /// A record pattern's components from `(` (`Point(int x, var y, Line(_, _))`): each
+    /// `_`, a type and a name, or a nested record pattern. Anything else (a call, as in
+    /// `case f(1):`) is handed over.
+    fn record_pattern(&mut self) -> Option<()> {
+        self.enter()?;
+        self.expect(b'(')?;
+        while !self.is_punct(self.pos, b')') {
+            if self.is_word(self.pos, "_") {
+                self.pos += 1;
+            } else {
+                self.skip_type()?;
+                if self.is_punct(self.pos, b'(') {
+                    self.record_pattern()?;
+                } else if self.is_word(self.pos, "_") {
+                    self.pos += 1;
+                } else {
+                    self.name()?;
                 }
-                Tok::Punct(b';' | b'{' | b'}') => return None,
-                _ => {}
+            }
+            if !self.is_punct(self.pos, b')') {
+                self.expect(b',')?;
             }
         }
+        self.pos += 1;
+        self.depth -= 1;
+        Some(())
     }
 }

@@ -32,7 +32,8 @@ pub(super) fn is_modifier(word: &[u8]) -> bool {
     MODIFIERS.iter().any(|m| m.as_bytes() == word)
 }
 
-fn is_primitive(word: &[u8]) -> bool {
+/// Whether `word` names a primitive type (or `void`).
+pub(super) fn is_primitive(word: &[u8]) -> bool {
     PRIMITIVES.iter().any(|m| m.as_bytes() == word)
 }
 

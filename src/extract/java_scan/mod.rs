@@ -101,10 +101,12 @@ impl<'a> Scan<'a> {
         self.is_punct(self.pos, b).then(|| self.pos += 1)
     }
 
-    /// Consumes an identifier (not a reserved word) and returns its index, or gives up.
+    /// Consumes an identifier (not a keyword, nor `_`, which tree-sitter-java reads as a
+    /// pattern) and returns its index, or gives up.
     fn name(&mut self) -> Option<usize> {
         let at = self.pos;
-        (self.is_ident(at) && !code::is_reserved(self.text(at))).then(|| {
+        let text = self.text(at);
+        (self.is_ident(at) && !code::is_keyword(text) && text != b"_").then(|| {
             self.pos += 1;
             at
         })

@@ -200,6 +200,19 @@ fn scanner_agrees_where_a_review_found_differences() {
 }
 
 #[test]
+fn scanner_agrees_where_a_second_review_found_differences() {
+    // `_` before a guard and as a called name (before Java 9); keywords after a dot, and
+    // `goto`/`const`, are names for tree-sitter; `new` of a keyword-named type.
+    scanner_agrees(
+        "import static org.example.I18n._;\nclass N { String t = _(\"T\");\n void m(Object o) {\n \
+         I18n._(\"x\"); new _(); x.assert(1); x.if(); goto(1); const(2); new enum();\n \
+         switch (o) { case Foo _ when check(o) -> a(); case Bar(var x, _) when ok(x) -> b(); \
+         default -> {} }\n if (o instanceof Line(Point(var a, var b), _)) {}\n \
+         switch (k) { case (A | B): case (f(1)): break; } } }",
+    );
+}
+
+#[test]
 fn scanner_hands_broken_or_odd_text_to_tree_sitter() {
     let cases = [
         "class A { void m() { foo(; } }",
@@ -217,6 +230,10 @@ fn scanner_hands_broken_or_odd_text_to_tree_sitter() {
         "module.init();\nclass A {}",
         "class A { void m() {\n<<<<<<< HEAD\n foo();\n=======\n bar();\n>>>>>>> b\n} }",
         "class A { void m() { f\u{a0}oo(); } }",
+        // Found by the second review.
+        "class A { void m(int x) { switch (x) { case foo(y): break; } } }",
+        "class A { void m() { import a.b.C; } }",
+        "class A { void m() { @interface L { int v() default 1; } } }",
     ];
     for src in cases {
         engines_agree(src, false);
