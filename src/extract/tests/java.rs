@@ -205,7 +205,7 @@ fn scanner_agrees_where_a_second_review_found_differences() {
     // `goto`/`const`, are names for tree-sitter; `new` of a keyword-named type.
     scanner_agrees(
         "import static org.example.I18n._;\nclass N { String t = _(\"T\");\n void m(Object o) {\n \
-         I18n._(\"x\"); new _(); x.assert(1); x.if(); goto(1); const(2); new enum();\n \
+         I18n._(\"x\"); new _(); x.assert(1); x.if(); t.return (d == 0) ? 0 : 1; goto(1); const(2); new enum();\n \
          switch (o) { case Foo _ when check(o) -> a(); case Bar(var x, _) when ok(x) -> b(); \
          default -> {} }\n if (o instanceof Line(Point(var a, var b), _)) {}\n \
          switch (k) { case (A | B): case (f(1)): break; } } }",
