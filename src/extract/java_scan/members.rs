@@ -60,11 +60,7 @@ impl Scan<'_> {
     /// `@a.b.Name` with its arguments, whose calls count.
     pub(super) fn annotation(&mut self) -> Option<()> {
         self.expect(b'@')?;
-        self.name()?;
-        while self.is_punct(self.pos, b'.') && self.is_ident(self.pos + 1) {
-            self.pos += 1;
-            self.name()?;
-        }
+        self.qualified_name()?;
         if self.is_punct(self.pos, b'(') {
             self.parens()?;
         }

@@ -112,6 +112,18 @@ impl<'a> Scan<'a> {
         })
     }
 
+    /// `a.b.C`: the indexes of its first and last names. A `.` not followed by a name
+    /// (`@A ...`) is left to the caller.
+    fn qualified_name(&mut self) -> Option<(usize, usize)> {
+        let first = self.name()?;
+        let mut last = first;
+        while self.is_punct(self.pos, b'.') && self.is_ident(self.pos + 1) {
+            self.pos += 1;
+            last = self.name()?;
+        }
+        Some((first, last))
+    }
+
     /// Enters one level of nesting, or gives up past [`MAX_DEPTH`].
     fn enter(&mut self) -> Option<()> {
         self.depth += 1;
@@ -147,11 +159,7 @@ impl<'a> Scan<'a> {
             self.pos += 1;
         }
         self.pos += 1;
-        self.name()?;
-        while self.is_punct(self.pos, b'.') {
-            self.pos += 1;
-            self.name()?;
-        }
+        self.qualified_name()?;
         self.expect(b'{')?;
         loop {
             let t = self.tok(self.pos)?;
@@ -168,12 +176,7 @@ impl<'a> Scan<'a> {
     /// `package a.b;`, named by the whole qualified name as written.
     fn package(&mut self, start: usize) -> Option<()> {
         self.pos += 1;
-        let first = self.name()?;
-        let mut last = first;
-        while self.is_punct(self.pos, b'.') {
-            self.pos += 1;
-            last = self.name()?;
-        }
+        let (first, last) = self.qualified_name()?;
         self.expect(b';')?;
         let (a, b) = (self.toks[first].start, self.toks[last].end);
         self.def_span(Kind::Module, first, (a, b), start, self.pos - 1);
